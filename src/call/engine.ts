@@ -1,0 +1,156 @@
+import { ConfigError, SipcastError } from "../errors";
+import { locateFfmpeg } from "../media";
+import type { PortRange } from "../rtp";
+import { resolveAccount, type ResolvedAccount, type SipAccountOptions } from "../sip/account-options";
+import { SipEndpoint, type RegistrationResult, type RegistrationStatus } from "../sip/sip-endpoint";
+import { TypedEmitter } from "../util/typed-emitter";
+import { silentLogger, type Logger } from "../util/logger";
+import { Call } from "./call";
+import type { CallStateEvent, PublishEvent } from "./call-event";
+import type { CallOptions } from "./call-options";
+
+export interface EngineOptions {
+  account: SipAccountOptions;
+  /** UDP ports for the calls' RTP/RTCP (default 10000–20000). */
+  rtpPortRange?: PortRange;
+  /** ffmpeg binary; when absent: FFMPEG_PATH, then ffmpeg-static, then PATH. */
+  ffmpegPath?: string;
+  /** How long a SIP request may go unanswered (default 32000 ms). */
+  requestTimeoutMs?: number;
+  /** Address to bind SIP and RTP sockets to (default 0.0.0.0). */
+  localAddress?: string;
+  /** SIP UDP port to bind (default: any free port). */
+  localPort?: number;
+  /** The address peers must use to reach us (NAT); written into Via, Contact and SDP. */
+  publicAddress?: string;
+  logger?: Logger;
+}
+
+export interface EngineEvents extends Record<string, unknown[]> {
+  registration: [RegistrationStatus, RegistrationResult];
+  /** Every state change of every call. */
+  state: [CallStateEvent];
+  publish: [PublishEvent];
+  "@close": [];
+}
+
+/** The same callId is already in use by a live call. */
+export class DuplicateCallError extends SipcastError {
+  constructor(callId: string) {
+    super(`a call with callId "${callId}" already exists`, "DUPLICATE_CALL_ID");
+  }
+}
+
+const DEFAULT_PORT_RANGE: PortRange = { min: 10000, max: 20000 };
+
+/**
+ * One SIP account and its calls: owns the SIP endpoint (user agent, transport, registration) and a
+ * registry of live calls keyed by callId, pruned as each call closes.
+ */
+export class Engine extends TypedEmitter<EngineEvents> {
+  readonly account: ResolvedAccount;
+  private readonly endpoint: SipEndpoint;
+  private readonly registry = new Map<string, Call>();
+  private readonly logger: Logger;
+  private starting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: EngineOptions) {
+    super();
+    this.account = resolveAccount(options.account);
+    const range = options.rtpPortRange ?? DEFAULT_PORT_RANGE;
+    if (!(range.min >= 1024 && range.max <= 65535 && range.max - range.min >= 3)) {
+      throw new ConfigError(`rtpPortRange: expected 1024 ≤ min < max ≤ 65535 with room for two port pairs`);
+    }
+    this.logger = options.logger ?? silentLogger;
+    this.endpoint = new SipEndpoint({
+      account: this.account,
+      localAddress: options.localAddress,
+      localPort: options.localPort,
+      publicAddress: options.publicAddress,
+      requestTimeoutMs: options.requestTimeoutMs,
+      logger: this.logger,
+    });
+    this.endpoint.on("registration", (status, result) => this.safeEmit("registration", status, result));
+  }
+
+  /** Opens the SIP transport and registers when the account requires it. Resolves with the registration result. */
+  async start(): Promise<RegistrationResult> {
+    return this.ready();
+  }
+
+  private ready(): Promise<RegistrationResult> {
+    if (this.closed) return Promise.resolve({ ok: false, sipStatus: 0, sipMessage: "engine closed" });
+    this.starting ??= this.endpoint.start();
+    return this.starting.then(
+      () => (!this.account.registerRequired || this.endpoint.registered ? { ok: true, sipStatus: 0, sipMessage: "" } : this.endpoint.register()),
+      (error: unknown) => {
+        // A transport that cannot open (TLS handshake, bad host) is reported like RFC 3261's transport error.
+        this.starting = undefined;
+        return { ok: false, sipStatus: 503, sipMessage: error instanceof Error ? error.message : String(error) };
+      },
+    );
+  }
+
+  /** Whether the account is registered now. */
+  get registered(): boolean {
+    return this.endpoint.registered;
+  }
+
+  /**
+   * Places a call. Returns at once; follow it with `call.on("state", …)` or the engine's `state` event.
+   * Throws ConfigError for bad options and DuplicateCallError for a callId in use.
+   */
+  call(options: CallOptions): Call {
+    if (this.closed) throw new SipcastError("engine is closed", "ENGINE_CLOSED");
+    if (options.callId && this.registry.has(options.callId)) throw new DuplicateCallError(options.callId);
+    const call = new Call(
+      {
+        endpoint: this.endpoint,
+        account: this.account,
+        ready: () => this.ready(),
+        resolveFfmpeg: () => locateFfmpeg({ configured: this.options.ffmpegPath }).path,
+        portRange: this.options.rtpPortRange ?? DEFAULT_PORT_RANGE,
+        bindAddress: this.options.localAddress ?? "0.0.0.0",
+        logger: this.logger,
+      },
+      options,
+    );
+    if (this.registry.has(call.id)) throw new DuplicateCallError(call.id);
+    this.registry.set(call.id, call);
+    call.on("state", (event) => this.safeEmit("state", event));
+    call.on("publish", (event) => this.safeEmit("publish", event));
+    call.on("@close", () => this.registry.delete(call.id));
+    void call.start();
+    return call;
+  }
+
+  /** The live call with this id (WCS `/call/find`). */
+  get(callId: string): Call | undefined {
+    return this.registry.get(callId);
+  }
+
+  /** Every live call (WCS `/call/find_all`). */
+  calls(): Call[] {
+    return [...this.registry.values()];
+  }
+
+  /**
+   * Hangs up every call (waiting up to `graceMs` for the peers), unregisters and closes the transport.
+   * Resolves when every ffmpeg process and socket is gone. Idempotent.
+   */
+  async close(graceMs = 3000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const calls = this.calls();
+    for (const call of calls) call.terminate();
+    await Promise.race([
+      Promise.all(calls.map((c) => new Promise<void>((resolve) => (c.isClosed ? resolve() : c.once("@close", () => resolve()))))),
+      new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+    ]);
+    for (const call of calls) call.close();
+    await Promise.all(calls.map((c) => c.whenClosed()));
+    await this.endpoint.close();
+    this.safeEmit("@close");
+  }
+}

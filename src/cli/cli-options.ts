@@ -1,0 +1,128 @@
+import { parseArgs } from "node:util";
+import { ConfigError } from "../errors";
+import type { SipAccountOptions, SipTransportName } from "../sip/account-options";
+import type { CallOptions } from "../call/call-options";
+import type { PortRange } from "../rtp";
+
+/** Everything `sipcast call` was asked to do. */
+export interface CliCallOptions {
+  account: SipAccountOptions;
+  call: CallOptions;
+  durationSec?: number;
+  json: boolean;
+  verbose: boolean;
+  ffmpegPath?: string;
+  requestTimeoutMs?: number;
+  rtpPortRange?: PortRange;
+  publicAddress?: string;
+  localAddress?: string;
+}
+
+export type CliCommand = { kind: "help" } | { kind: "version" } | { kind: "call"; options: CliCallOptions };
+
+const SPEC = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+  "sip-login": { type: "string" },
+  "sip-authentication-name": { type: "string" },
+  "sip-password": { type: "string" },
+  "sip-domain": { type: "string" },
+  "sip-port": { type: "string" },
+  "sip-outbound-proxy": { type: "string" },
+  "sip-transport": { type: "string" },
+  "sip-register-required": { type: "string" },
+  "sip-register-expires": { type: "string" },
+  "sip-public-address": { type: "string" },
+  "sip-local-address": { type: "string" },
+  "sip-request-timeout": { type: "string" },
+  "tls-allow-self-signed": { type: "boolean" },
+  callee: { type: "string" },
+  "call-id": { type: "string" },
+  "rtmp-url": { type: "string" },
+  "rtmp-stream": { type: "string" },
+  "has-audio": { type: "string" },
+  "has-video": { type: "string" },
+  duration: { type: "string" },
+  "rtp-port-range": { type: "string" },
+  ffmpeg: { type: "string" },
+  json: { type: "boolean" },
+  verbose: { type: "boolean", short: "v" },
+} as const;
+
+function bool(value: string | undefined, flag: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new ConfigError(`--${flag}: expected true or false, got "${value}"`);
+}
+
+function num(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`--${flag}: expected a number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (!value) throw new ConfigError(`--${flag} is required (see sipcast --help)`);
+  return value;
+}
+
+/** Parses the command line. Throws ConfigError with the offending flag named. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: SPEC, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help || positionals.length === 0 || positionals[0] === "help") return { kind: "help" };
+  if (v.version) return { kind: "version" };
+  if (positionals[0] !== "call" || positionals.length > 1) throw new ConfigError(`unknown command "${positionals.join(" ")}" (try: sipcast call --help)`);
+  const transport = (v["sip-transport"] ?? "udp").toLowerCase();
+  if (!["udp", "tcp", "tls"].includes(transport)) throw new ConfigError(`--sip-transport: expected udp, tcp or tls`);
+  const range = v["rtp-port-range"];
+  let rtpPortRange: PortRange | undefined;
+  if (range !== undefined) {
+    const m = /^(\d+)-(\d+)$/.exec(range);
+    if (!m) throw new ConfigError(`--rtp-port-range: expected MIN-MAX, e.g. 10000-20000`);
+    rtpPortRange = { min: Number(m[1]), max: Number(m[2]) };
+  }
+  const rtmpUrl = v["rtmp-url"];
+  if (v["rtmp-stream"] !== undefined && !rtmpUrl) throw new ConfigError(`--rtmp-stream needs --rtmp-url`);
+  const timeoutSec = num(v["sip-request-timeout"], "sip-request-timeout", 1, 300);
+  return {
+    kind: "call",
+    options: {
+      account: {
+        login: required(v["sip-login"], "sip-login"),
+        authenticationName: v["sip-authentication-name"],
+        password: v["sip-password"] ?? env.SIP_PASSWORD ?? "",
+        domain: required(v["sip-domain"], "sip-domain"),
+        port: num(v["sip-port"], "sip-port", 1, 65535),
+        outboundProxy: v["sip-outbound-proxy"],
+        transport: transport as SipTransportName,
+        registerRequired: bool(v["sip-register-required"], "sip-register-required", true),
+        registerExpires: num(v["sip-register-expires"], "sip-register-expires", 30, 86400),
+        tlsRejectUnauthorized: !v["tls-allow-self-signed"],
+      },
+      call: {
+        callee: required(v.callee, "callee"),
+        callId: v["call-id"],
+        hasAudio: bool(v["has-audio"], "has-audio", true),
+        hasVideo: bool(v["has-video"], "has-video", true),
+        rtmpUrl,
+        rtmpStream: v["rtmp-stream"],
+      },
+      durationSec: num(v.duration, "duration", 0.1, 7 * 24 * 3600),
+      json: v.json ?? false,
+      verbose: v.verbose ?? false,
+      ffmpegPath: v.ffmpeg,
+      requestTimeoutMs: timeoutSec === undefined ? undefined : Math.round(timeoutSec * 1000),
+      rtpPortRange,
+      publicAddress: v["sip-public-address"],
+      localAddress: v["sip-local-address"],
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/** The text of `sipcast --help`: every flag, with its default. */
+export const HELP = `sipcast — dial a SIP call and republish its audio and video live to RTMP/RTMPS
+
+Usage:
+  sipcast call --sip-login USER --sip-domain HOST --callee USER [options]
+  sipcast --help | --version
+
+SIP account:
+  --sip-login USER                 user part of our address (sip:USER@DOMAIN)
+  --sip-authentication-name NAME   digest user name (default: the login)
+  --sip-password PASS              password; prefer the SIP_PASSWORD environment variable
+                                   (a flag is visible to other users in the process list)
+  --sip-domain HOST                SIP domain / registrar
+  --sip-port PORT                  registrar/proxy port (default 5060, 5061 for tls)
+  --sip-outbound-proxy HOST[:PORT] send every request through this proxy
+  --sip-transport udp|tcp|tls      (default udp)
+  --sip-register-required true|false
+                                   REGISTER before calling (default true); false calls at once,
+                                   still answering 401/407 challenges
+  --sip-register-expires SECONDS   registration lifetime (default 600)
+  --sip-public-address ADDR        address written into Via, Contact and SDP (behind NAT)
+  --sip-local-address ADDR         address to bind SIP and RTP sockets to (default 0.0.0.0)
+  --sip-request-timeout SECONDS    give up on an unanswered request after this (default 32)
+  --tls-allow-self-signed          accept a self-signed certificate over tls
+
+Call:
+  --callee USER|USER@HOST|sip:URI  who to call
+  --call-id ID                     id for the call (default: a random UUID)
+  --has-audio true|false           offer audio (default true)
+  --has-video true|false           offer video (default true)
+  --duration SECONDS               hang up (BYE) this long after the answer (default: until the
+                                   peer hangs up, or SIGINT/SIGTERM)
+
+Republishing (starts when the call is answered):
+  --rtmp-url URL                   rtmp://host[:port]/app or rtmps://…
+  --rtmp-stream NAME               stream name / key, appended to the URL
+  --ffmpeg PATH                    ffmpeg binary (default: FFMPEG_PATH, then ffmpeg-static, then PATH)
+
+Media:
+  --rtp-port-range MIN-MAX         UDP ports for RTP/RTCP (default 10000-20000)
+
+Output:
+  --json                           one JSON object per state change on stdout
+                                   (callId, status, sipStatus, sipMessage, reason, …)
+  -v, --verbose                    SIP and ffmpeg diagnostics on stderr
+
+States: TRYING, RING, SESSION_PROGRESS, ESTABLISHED, HOLD, BUSY, FAILED, FINISH.
+Exit status: 0 when the call was answered and ended normally; 1 when it failed, was busy or
+was never answered; 2 for a usage error.
+`;

@@ -1,0 +1,60 @@
+import { Engine } from "../call/engine";
+import { CallReason } from "../call/call-reason";
+import { CallStatus } from "../call/call-status";
+import type { CallStateEvent } from "../call/call-event";
+import { streamLogger } from "../util/logger";
+import type { CliCallOptions } from "./cli-options";
+
+/** Formats a state change as one human-readable line. */
+export function formatStateLine(e: CallStateEvent): string {
+  const parts = [e.status, `callId=${e.callId}`, `sipStatus=${e.sipStatus || "-"}`];
+  if (e.reason) parts.push(`reason=${e.reason}`);
+  if (e.detail) parts.push(`detail=${JSON.stringify(e.detail)}`);
+  return parts.join(" ");
+}
+
+/**
+ * Runs one call to its end and returns the process exit code: 0 when it was answered and ended
+ * normally, 1 otherwise.
+ */
+export async function runCall(o: CliCallOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const engine = new Engine({
+    account: o.account,
+    ffmpegPath: o.ffmpegPath,
+    requestTimeoutMs: o.requestTimeoutMs,
+    rtpPortRange: o.rtpPortRange,
+    publicAddress: o.publicAddress,
+    localAddress: o.localAddress,
+    logger: o.verbose ? streamLogger("debug", err) : streamLogger("warn", err),
+  });
+  const call = engine.call(o.call);
+  let established = false;
+  let last: CallStateEvent | undefined;
+  let hangupTimer: NodeJS.Timeout | undefined;
+  const onSignal = (): void => call.terminate();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  call.on("publish", (p) => {
+    err.write(`publish ${p.status} ${p.target}${p.reason ? ` reason=${p.reason}` : ""}${p.detail ? ` detail=${JSON.stringify(p.detail)}` : ""}\n`);
+  });
+  const ended = new Promise<void>((resolve) => {
+    call.on("state", (e) => {
+      last = e;
+      out.write(o.json ? `${JSON.stringify(e)}\n` : `${formatStateLine(e)}\n`);
+      if (e.status === CallStatus.ESTABLISHED) {
+        established = true;
+        if (o.durationSec !== undefined && !hangupTimer) hangupTimer = setTimeout(() => call.terminate(), o.durationSec * 1000);
+      }
+    });
+    call.once("@close", () => resolve());
+  });
+  await ended;
+  if (hangupTimer) clearTimeout(hangupTimer);
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  await call.whenClosed();
+  await engine.close();
+  const ok = established && last?.status === CallStatus.FINISH && last.reason === CallReason.NORMAL_CALL_CLEARING;
+  if (!ok && last) err.write(`sipcast: call ended ${last.status}${last.reason ? ` (${last.reason})` : ""}${last.detail ? `: ${last.detail}` : ""}\n`);
+  return ok ? 0 : 1;
+}

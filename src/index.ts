@@ -1,0 +1,16 @@
+/**
+ * sipcast: dial SIP calls and republish their audio and video to RTMP/RTMPS.
+ * This is the engine's programmatic API; it knows nothing of Node-RED.
+ */
+export * from "./errors";
+export { Engine, DuplicateCallError, type EngineOptions, type EngineEvents } from "./call/engine";
+export { Call, type CallEvents } from "./call/call";
+export { CallStatus, isFinalStatus, isAnswered, canTransition } from "./call/call-status";
+export { CallReason, outcomeOfRejection } from "./call/call-reason";
+export type { CallStateEvent, PublishEvent, PublishStatus } from "./call/call-event";
+export { rtmpOutputUrl, type CallOptions, type RtmpTarget } from "./call/call-options";
+export { resolveAccount, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
+export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
+export { locateFfmpeg } from "./media";
+export type { PortRange } from "./rtp";
+export { streamLogger, silentLogger, redactRtmpUrl, type Logger, type LogLevel } from "./util/logger";

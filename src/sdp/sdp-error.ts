@@ -1,0 +1,19 @@
+import { SipcastError } from "../errors";
+
+/** Why an SDP could not be used. */
+export type SdpErrorCode = "NO_COMMON_CODECS" | "MALFORMED_SDP";
+
+/**
+ * An SDP (answer or offer) from the peer could not be used.
+ *
+ * @remarks
+ * `NO_COMMON_CODECS`: no medium ended up usable (all rejected, or no codec in common).
+ * `MALFORMED_SDP`: the text is not SDP, an m= line cannot be read, or a used medium has no c= address.
+ */
+export class SdpError extends SipcastError {
+  declare readonly code: SdpErrorCode;
+
+  constructor(code: SdpErrorCode, message: string) {
+    super(message, code);
+  }
+}

@@ -1,0 +1,99 @@
+import { ConfigError } from "../errors";
+
+export type SipTransportName = "udp" | "tcp" | "tls";
+
+/** A SIP account as a user configures it (the WCS `sipLogin`, `sipAuthenticationName`, … fields). */
+export interface SipAccountOptions {
+  /** The user part of our address of record: sip:login@domain. */
+  login: string;
+  /** The digest user name; defaults to `login` (PBXs often use an extension number here). */
+  authenticationName?: string;
+  password?: string;
+  /** The SIP domain / registrar host. */
+  domain: string;
+  /** The registrar/proxy port (5060, or 5061 for TLS, when absent). */
+  port?: number;
+  /** `host[:port]` every request is sent to, when set. */
+  outboundProxy?: string;
+  transport?: SipTransportName;
+  /** Register before calling (default true). false: INVITE straight away, still answering 401/407 challenges. */
+  registerRequired?: boolean;
+  /** Requested registration lifetime in seconds (default 600); sip.js refreshes before it runs out. */
+  registerExpires?: number;
+  displayName?: string;
+  /** TLS: false allows self-signed certificates. Default true (certificates verified). */
+  tlsRejectUnauthorized?: boolean;
+}
+
+/** The account with every default filled in and every field checked. */
+export interface ResolvedAccount {
+  login: string;
+  authenticationName: string;
+  password: string;
+  domain: string;
+  port: number;
+  outboundProxy?: { host: string; port: number };
+  transport: SipTransportName;
+  registerRequired: boolean;
+  registerExpires: number;
+  displayName?: string;
+  tlsRejectUnauthorized: boolean;
+}
+
+const TOKEN = /^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/;
+const HOST = /^[A-Za-z0-9.\-]+$|^\[[0-9A-Fa-f:.]+\]$/;
+
+/** Parses `host[:port]`; the port defaults to `defaultPort`. */
+export function parseHostPort(value: string, field: string, defaultPort: number): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(value.trim().replace(/^sips?:/i, ""));
+  if (!m || !HOST.test(m[1])) throw new ConfigError(`${field}: expected host[:port], got "${value}"`);
+  const port = m[2] === undefined ? defaultPort : Number(m[2]);
+  checkPort(port, field);
+  return { host: m[1], port };
+}
+
+function checkPort(port: number, field: string): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`${field}: not a port number: ${port}`);
+}
+
+/** Checks the account and fills in defaults. Throws ConfigError naming the bad field (never echoing the password). */
+export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
+  const transport = o.transport ?? "udp";
+  if (!["udp", "tcp", "tls"].includes(transport)) throw new ConfigError(`transport: expected udp, tcp or tls, got "${String(transport)}"`);
+  if (!o.login || !TOKEN.test(o.login)) throw new ConfigError(`login: expected a SIP user name, got "${o.login ?? ""}"`);
+  const authenticationName = o.authenticationName || o.login;
+  if (!TOKEN.test(authenticationName)) throw new ConfigError(`authenticationName: not a valid user name`);
+  if (!o.domain || !HOST.test(o.domain)) throw new ConfigError(`domain: expected a host name or address, got "${o.domain ?? ""}"`);
+  const port = o.port ?? (transport === "tls" ? 5061 : 5060);
+  checkPort(port, "port");
+  const expires = o.registerExpires ?? 600;
+  if (!Number.isInteger(expires) || expires < 30) throw new ConfigError(`registerExpires: expected whole seconds >= 30, got ${expires}`);
+  return {
+    login: o.login,
+    authenticationName,
+    password: o.password ?? "",
+    domain: o.domain,
+    port,
+    outboundProxy: o.outboundProxy ? parseHostPort(o.outboundProxy, "outboundProxy", transport === "tls" ? 5061 : 5060) : undefined,
+    transport,
+    registerRequired: o.registerRequired ?? true,
+    registerExpires: expires,
+    displayName: o.displayName,
+    tlsRejectUnauthorized: o.tlsRejectUnauthorized ?? true,
+  };
+}
+
+/** The registrar/proxy address with a port only when it is not the transport's default (so URIs stay canonical). */
+export function domainHostPort(a: ResolvedAccount): string {
+  const defaultPort = a.transport === "tls" ? 5061 : 5060;
+  return a.port === defaultPort ? a.domain : `${a.domain}:${a.port}`;
+}
+
+/** The URI an INVITE for `callee` is addressed to: a full sip: URI is kept, a bare user goes to the account's domain. */
+export function calleeUri(a: ResolvedAccount, callee: string): string {
+  const c = callee.trim();
+  if (/^sips?:/i.test(c)) return c;
+  if (c.includes("@")) return `sip:${c}`;
+  if (!c || !TOKEN.test(c)) throw new ConfigError(`callee: expected a user name or sip: URI, got "${callee}"`);
+  return `sip:${c}@${a.outboundProxy ? a.domain : domainHostPort(a)}`;
+}

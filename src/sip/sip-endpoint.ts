@@ -1,0 +1,223 @@
+import {
+  Inviter,
+  Registerer,
+  RegistererState,
+  TransportState,
+  UserAgent,
+  type LogConnector,
+  type Session,
+  type SessionDescriptionHandler,
+} from "sip.js";
+import { InvalidStateError } from "../errors";
+import { TypedEmitter } from "../util/typed-emitter";
+import { silentLogger, type Logger } from "../util/logger";
+import type { ResolvedAccount } from "./account-options";
+import { domainHostPort } from "./account-options";
+import { localAddressFor } from "./local-address";
+import type { MediaNegotiator } from "./media-negotiator";
+import { SdpSessionHandler } from "./sdp-session-handler";
+import { SipTransport, type SipTransportOptions } from "./transport";
+
+export interface SipEndpointOptions {
+  account: ResolvedAccount;
+  /** Address to bind the SIP socket to (default 0.0.0.0). */
+  localAddress?: string;
+  /** Port to bind the SIP socket to over UDP (default 0: any free port). */
+  localPort?: number;
+  /** The address written into Via, Contact and SDP when behind NAT. */
+  publicAddress?: string;
+  /** How long a request may go unanswered before it fails with 408 (default 32000 ms, RFC 3261 64·T1). */
+  requestTimeoutMs?: number;
+  userAgentString?: string;
+  logger?: Logger;
+}
+
+/** The result of one REGISTER exchange. */
+export interface RegistrationResult {
+  ok: boolean;
+  sipStatus: number;
+  sipMessage: string;
+}
+
+export type RegistrationStatus = "REGISTERED" | "UNREGISTERED" | "FAILED";
+
+export interface SipEndpointEvents extends Record<string, unknown[]> {
+  registration: [RegistrationStatus, RegistrationResult];
+}
+
+/**
+ * The SIP side of an account: one sip.js UserAgent over our own transport, its Registerer, and the
+ * session description handler factory that connects each session to its call's media.
+ */
+export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
+  private ua: UserAgent | undefined;
+  private registerer: Registerer | undefined;
+  private registering: Promise<RegistrationResult> | undefined;
+  private readonly negotiators = new WeakMap<Session, MediaNegotiator>();
+  private readonly handlers = new WeakMap<Session, SdpSessionHandler>();
+  private readonly logger: Logger;
+  private address = "127.0.0.1";
+  private closed = false;
+
+  constructor(private readonly options: SipEndpointOptions) {
+    super();
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The address media should be offered on (public address, or the local address that routes to the server). */
+  get mediaAddress(): string {
+    return this.address;
+  }
+
+  /** Whether the account is registered right now. */
+  get registered(): boolean {
+    return this.registerer?.state === RegistererState.Registered;
+  }
+
+  /** Opens the transport (binds the UDP socket or connects TCP/TLS). */
+  async start(): Promise<void> {
+    if (this.closed) throw new InvalidStateError("SIP endpoint is closed");
+    if (this.ua) return;
+    const a = this.options.account;
+    const server = a.outboundProxy ?? { host: a.domain, port: a.port };
+    this.address = this.options.publicAddress ?? (await localAddressFor(server.host, server.port));
+    const transportOptions: SipTransportOptions = {
+      protocol: a.transport,
+      server,
+      forceServer: a.outboundProxy !== undefined,
+      localAddress: this.options.localAddress,
+      localPort: this.options.localPort,
+      publicAddress: this.address,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      tlsRejectUnauthorized: a.tlsRejectUnauthorized,
+      logger: this.logger,
+    };
+    const uri = UserAgent.makeURI(`sip:${a.login}@${a.domain}`);
+    if (!uri) throw new InvalidStateError(`cannot build a SIP URI from login and domain`);
+    const logConnector: LogConnector = (level, category, _label, content) => {
+      this.logger.log(level === "log" ? "debug" : level, category, content);
+    };
+    const ua = new UserAgent({
+      uri,
+      displayName: a.displayName,
+      authorizationUsername: a.authenticationName,
+      authorizationPassword: a.password,
+      transportConstructor: SipTransport,
+      transportOptions,
+      viaHost: this.address,
+      forceRport: true,
+      contactParams: { transport: a.transport },
+      userAgentString: this.options.userAgentString ?? "sipcast",
+      logBuiltinEnabled: false,
+      logConnector,
+      logLevel: "log",
+      preloadedRouteSet: a.outboundProxy ? [`sip:${a.outboundProxy.host}:${a.outboundProxy.port};lr`] : [],
+      sessionDescriptionHandlerFactory: (session: Session): SessionDescriptionHandler => this.handlerFor(session),
+      delegate: {
+        // This engine only places calls; an incoming INVITE is declined rather than left ringing.
+        onInvite: (invitation) => {
+          void invitation.reject({ statusCode: 603, reasonPhrase: "Decline" }).catch(() => undefined);
+        },
+      },
+    });
+    this.ua = ua;
+    // sip.js writes no port into Contact; the transport only knows it once bound (FACTS.md), and over
+    // TCP/TLS it changes with every reconnect.
+    const transport = ua.transport as SipTransport;
+    transport.stateChange.addListener((state) => {
+      if (state === TransportState.Connected) ua.contact.uri.port = transport.localPort;
+    });
+    await ua.start();
+    ua.contact.uri.port = transport.localPort;
+  }
+
+  private handlerFor(session: Session): SdpSessionHandler {
+    const negotiator = this.negotiators.get(session);
+    if (!negotiator) throw new InvalidStateError("session has no media negotiator");
+    const handler = new SdpSessionHandler(negotiator);
+    this.handlers.set(session, handler);
+    return handler;
+  }
+
+  /** The last SDP error of a session (e.g. NO_COMMON_CODECS), which sip.js itself only answers with a BYE. */
+  sdpErrorOf(session: Session): Error | undefined {
+    return this.handlers.get(session)?.lastError;
+  }
+
+  /**
+   * Sends REGISTER (answering the digest challenge) and resolves with the final response.
+   * Concurrent callers share one exchange. sip.js refreshes the registration before it expires.
+   */
+  register(): Promise<RegistrationResult> {
+    if (!this.ua) return Promise.reject(new InvalidStateError("SIP endpoint not started"));
+    if (this.registering) return this.registering;
+    const a = this.options.account;
+    if (!this.registerer) {
+      const registrar = UserAgent.makeURI(`sip:${domainHostPort(a)}`);
+      this.registerer = new Registerer(this.ua, { expires: a.registerExpires, registrar });
+      this.registerer.stateChange.addListener((state) => {
+        if (state === RegistererState.Registered) this.safeEmit("registration", "REGISTERED", { ok: true, sipStatus: 200, sipMessage: "OK" });
+        if (state === RegistererState.Unregistered && !this.registering) {
+          this.safeEmit("registration", "UNREGISTERED", { ok: false, sipStatus: 0, sipMessage: "" });
+        }
+      });
+    }
+    const registerer = this.registerer;
+    const attempt = new Promise<RegistrationResult>((resolve) => {
+      registerer
+        .register({
+          requestDelegate: {
+            onAccept: (r) => resolve({ ok: true, sipStatus: r.message.statusCode ?? 200, sipMessage: r.message.reasonPhrase ?? "OK" }),
+            onReject: (r) => resolve({ ok: false, sipStatus: r.message.statusCode ?? 0, sipMessage: r.message.reasonPhrase ?? "" }),
+          },
+        })
+        .catch((error: unknown) => resolve({ ok: false, sipStatus: 0, sipMessage: String(error) }));
+    }).then((result) => {
+      this.registering = undefined;
+      if (!result.ok) this.safeEmit("registration", "FAILED", result);
+      return result;
+    });
+    this.registering = attempt;
+    return attempt;
+  }
+
+  /** A new outgoing session to `target` whose SDP is handled by `negotiator`. Call `invite()` on it. */
+  createInviter(target: string, negotiator: MediaNegotiator): Inviter {
+    if (!this.ua || this.closed) throw new InvalidStateError("SIP endpoint not started");
+    const uri = UserAgent.makeURI(target);
+    if (!uri) throw new InvalidStateError(`not a SIP URI: ${target}`);
+    const inviter = new Inviter(this.ua, uri, { earlyMedia: false });
+    this.negotiators.set(inviter, negotiator);
+    return inviter;
+  }
+
+  /** Unregisters (waiting at most `timeoutMs`) and stops the user agent and its transport. Idempotent. */
+  async close(timeoutMs = 2000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const ua = this.ua;
+    const registerer = this.registerer;
+    if (registerer && registerer.state === RegistererState.Registered) {
+      await withTimeout(
+        new Promise<void>((resolve) => {
+          registerer.stateChange.addListener((s) => s === RegistererState.Unregistered && resolve());
+          registerer.unregister().catch(() => resolve());
+        }),
+        timeoutMs,
+      );
+    }
+    if (registerer) await registerer.dispose().catch(() => undefined);
+    if (ua) await withTimeout(ua.stop().catch(() => undefined), timeoutMs);
+    this.removeAllListeners();
+  }
+}
+
+function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void p.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

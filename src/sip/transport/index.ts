@@ -1,0 +1,7 @@
+/**
+ * The Node transports (UDP, TCP, TLS) for sip.js 0.21: `new UserAgent({ transportConstructor: SipTransport,
+ * transportOptions: <SipTransportOptions> })`.
+ */
+export { SipTransport, type SipJsLogger } from "./sip-transport";
+export type { SipHop, SipTransportOptions, SipTransportProtocol, TimerClock } from "./sip-transport-options";
+export { SipFramingError, SipStreamFramer } from "./stream-framer";

@@ -1,0 +1,78 @@
+import { ConfigError } from "../../errors";
+import type { Logger } from "../../util/logger";
+
+/** The transport protocol of a SIP account. */
+export type SipTransportProtocol = "udp" | "tcp" | "tls";
+
+/** A host (name or IP literal, without brackets) and port. */
+export interface SipHop {
+  host: string;
+  port: number;
+}
+
+/** Timer functions; injectable so unit tests can drive time by hand. */
+export interface TimerClock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Options of {@link SipTransport}, passed by sip.js as `transportOptions`. */
+export interface SipTransportOptions {
+  protocol: SipTransportProtocol;
+  /**
+   * The registrar/proxy: TCP/TLS connect here; UDP sends requests here when they have no Route
+   * and `forceServer` is set or routing finds nothing.
+   */
+  server: SipHop;
+  /** true when an outbound proxy is configured: every request goes to `server`, whatever its Route/Request-URI. */
+  forceServer: boolean;
+  /** Bind address; default "0.0.0.0" for UDP; TCP/TLS bind an ephemeral port on it when given. */
+  localAddress?: string;
+  /** UDP bind port; default 0 (ephemeral). */
+  localPort?: number;
+  /** Address written into Via sent-by (NAT); default: the local address that routes to `server`. */
+  publicAddress?: string;
+  /** RFC 3261 Timer B/F equivalent: no response within this time gives a synthesized 408; default 32000. */
+  requestTimeoutMs?: number;
+  /** RFC 3261 T1 (first UDP retransmission interval); default 500. */
+  t1Ms?: number;
+  /** RFC 3261 T2 (cap of non-INVITE retransmission intervals); default 4000. */
+  t2Ms?: number;
+  /** Verify the TLS server certificate; default true. false allows self-signed certificates. */
+  tlsRejectUnauthorized?: boolean;
+  /** SNI and certificate name for TLS; default the server host when it is a name. */
+  tlsServerName?: string;
+  /** Where the transport logs; default: the sip.js logger it is constructed with. */
+  logger?: Logger;
+  /** Injectable timers for unit tests; default the global ones. */
+  clock?: TimerClock;
+}
+
+/** Default timer values (RFC 3261 §17.1.1.1 and Timer B = 64·T1). */
+export const TRANSPORT_DEFAULTS = {
+  requestTimeoutMs: 32000,
+  t1Ms: 500,
+  t2Ms: 4000,
+} as const;
+
+/** Checks the options sip.js passes untyped (`transportOptions: any`); throws ConfigError naming the field. */
+export function validateTransportOptions(
+  options: SipTransportOptions | undefined,
+): asserts options is SipTransportOptions {
+  if (!options || !["udp", "tcp", "tls"].includes(options.protocol)) {
+    throw new ConfigError(`transportOptions.protocol must be "udp", "tcp" or "tls"`);
+  }
+  const { server } = options;
+  if (!server || typeof server.host !== "string" || server.host === "") {
+    throw new ConfigError("transportOptions.server.host is required");
+  }
+  if (!Number.isInteger(server.port) || server.port < 1 || server.port > 65535) {
+    throw new ConfigError("transportOptions.server.port must be an integer 1-65535");
+  }
+  for (const name of ["requestTimeoutMs", "t1Ms", "t2Ms"] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new ConfigError(`transportOptions.${name} must be a positive number`);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { strict as assert } from "node:assert";
+import { parseCli } from "../../src/cli/cli-options";
+import { HELP } from "../../src/cli/help";
+
+const BASE = ["call", "--sip-login", "alice", "--sip-domain", "127.0.0.1", "--sip-port", "25060", "--callee", "uas"];
+
+describe("CLI options", () => {
+  it("maps the documented flags to account and call options, password from SIP_PASSWORD", () => {
+    const c = parseCli([...BASE, "--sip-authentication-name", "alice-auth", "--rtmp-url", "rtmp://127.0.0.1:19350/live", "--rtmp-stream", "call1", "--has-video", "false", "--duration", "12", "--json", "--sip-transport", "TCP", "--sip-register-required", "false"], { SIP_PASSWORD: "alicepw" });
+    assert.equal(c.kind, "call");
+    if (c.kind !== "call") return;
+    assert.deepEqual(c.options.account, {
+      login: "alice",
+      authenticationName: "alice-auth",
+      password: "alicepw",
+      domain: "127.0.0.1",
+      port: 25060,
+      outboundProxy: undefined,
+      transport: "tcp",
+      registerRequired: false,
+      registerExpires: undefined,
+      tlsRejectUnauthorized: true,
+    });
+    assert.equal(c.options.call.hasVideo, false);
+    assert.equal(c.options.call.hasAudio, true);
+    assert.equal(c.options.call.rtmpStream, "call1");
+    assert.equal(c.options.durationSec, 12);
+    assert.equal(c.options.json, true);
+  });
+
+  it("prefers --sip-password over the environment", () => {
+    const c = parseCli([...BASE, "--sip-password", "flag"], { SIP_PASSWORD: "env" });
+    assert.equal(c.kind === "call" && c.options.account.password, "flag");
+  });
+
+  it("rejects bad values naming the flag", () => {
+    assert.throws(() => parseCli([...BASE, "--has-audio", "maybe"], {}), /--has-audio/);
+    assert.throws(() => parseCli([...BASE, "--sip-transport", "ws"], {}), /--sip-transport/);
+    assert.throws(() => parseCli(["call", "--sip-domain", "x", "--callee", "y"], {}), /--sip-login is required/);
+    assert.throws(() => parseCli([...BASE, "--rtp-port-range", "10000"], {}), /--rtp-port-range/);
+    assert.throws(() => parseCli([...BASE, "--bogus"], {}), /bogus/);
+  });
+
+  it("documents every flag it accepts in --help", () => {
+    assert.equal(parseCli(["--help"], {}).kind, "help");
+    const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "json", "verbose"];
+    for (const f of flags) assert.ok(HELP.includes(`--${f}`), `--${f} missing from help`);
+  });
+});

@@ -1,0 +1,205 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { BaresipCtrl, type BaresipEvent, type BaresipResponse } from "./baresip-ctrl";
+import { spawnManaged } from "./managed-process";
+import { ensureMedia } from "./media";
+import { peersDir, runDir } from "./paths";
+import { freePort, freePorts } from "./ports";
+import { programPath, requirePeers } from "./require-peers";
+
+export type { BaresipEvent, BaresipResponse } from "./baresip-ctrl";
+
+/** Where baresip registers (absent: it only answers calls sent straight to its sipPort). */
+export interface BaresipRegistrar {
+  port: number;
+  user: string;
+  password: string;
+  /** Default "udp". */
+  transport?: "udp" | "tcp";
+}
+
+/** Options of {@link startBaresip}. */
+export interface BaresipOptions {
+  registrar?: BaresipRegistrar;
+  /** SIP port (UDP and TCP; baresip also opens TCP sipPort+1). Default: a free pair. */
+  sipPort?: number;
+  ctrlPort?: number;
+  /** Inclusive RTP/RTCP range; default 10 consecutive free UDP ports. */
+  rtpPorts?: [number, number];
+  /** Send H.264 video (default true); false answers video with port 0. */
+  video?: boolean;
+}
+
+/** A running baresip that auto-answers with H.264 video and a PCMU 440 Hz tone. */
+export interface Baresip {
+  sipPort: number;
+  ctrlPort: number;
+  rtpPorts: [number, number];
+  /** Where to call it: its AOR at the registrar, or `sip:uas@127.0.0.1:<sipPort>`. */
+  uri: string;
+  stop(): Promise<void>;
+  /** ctrl_tcp events in arrival order (those sent after the ctrl connection opened). */
+  events: BaresipEvent[];
+  /**
+   * The first event, already received or still to come, that `pred` accepts; rejects after
+   * `timeoutMs` or when baresip exits. Past events count: filter on `receivedAt` or `id`
+   * to skip those of an earlier call.
+   */
+  waitForEvent(pred: (e: BaresipEvent) => boolean, timeoutMs: number): Promise<BaresipEvent>;
+  /** Its stdout/stderr (verbose), e.g. `call: received DTMF: '5'`. */
+  logs(): string;
+  /** The DTMF digits it received (RFC 4733 or SIP INFO), from CALL_DTMF_START events. */
+  dtmfDigits(): string[];
+  /** Sends a ctrl_tcp command, e.g. `command("hangup")` for a BYE from the far end. */
+  command(command: string, params?: string, timeoutMs?: number): Promise<BaresipResponse>;
+}
+
+const START_TIMEOUT_MS = 15000;
+
+/** The config and accounts files from test/peers/baresip, with this instance's values. */
+export function baresipFiles(o: { sipPort: number; ctrlPort: number; rtpPorts: [number, number]; mediaDir: string; video: boolean; registrar?: BaresipRegistrar }): { config: string; accounts: string } {
+  const dir = path.join(peersDir(), "baresip");
+  let config = fs
+    .readFileSync(path.join(dir, "config"), "utf8")
+    .replace(/@@SIP_PORT@@/g, String(o.sipPort))
+    .replace(/@@CTRL_PORT@@/g, String(o.ctrlPort))
+    .replace(/@@RTP_MIN@@/g, String(o.rtpPorts[0]))
+    .replace(/@@RTP_MAX@@/g, String(o.rtpPorts[1]))
+    .replace(/@@MEDIA_DIR@@/g, o.mediaDir);
+  if (!o.video) {
+    // Without the video modules baresip has no video codec and answers m=video with port 0.
+    config = config
+      .split("\n")
+      .filter((line) => !/^(video_|videnc_|avcodec_)|(avcodec|avformat|fakevideo)\.so/.test(line))
+      .join("\n");
+  }
+  const r = o.registrar;
+  let accounts: string;
+  if (r === undefined) {
+    accounts = fs.readFileSync(path.join(dir, "accounts.direct"), "utf8").replace(/@@SIP_PORT@@/g, String(o.sipPort));
+  } else {
+    if (!/^[A-Za-z0-9._-]+$/.test(r.user) || !/^[A-Za-z0-9._~!*+-]+$/.test(r.password)) {
+      throw new Error("startBaresip: registrar user/password must be plain tokens ([A-Za-z0-9._-], [A-Za-z0-9._~!*+-])");
+    }
+    accounts = fs
+      .readFileSync(path.join(dir, "accounts.registrar"), "utf8")
+      .replace(/@@USER@@/g, r.user)
+      .replace(/@@PASSWORD@@/g, r.password)
+      .replace(/@@REGISTRAR_PORT@@/g, String(r.port))
+      .replace(/@@TRANSPORT@@/g, r.transport ?? "udp");
+  }
+  return { config, accounts };
+}
+
+/**
+ * Starts baresip on 127.0.0.1: auto-answer, H.264 640x360 25 fps from a video-only mp4
+ * plus PCMU 440 Hz from a WAV, ctrl_tcp events parsed. With a registrar it resolves after
+ * the registration succeeded (REGISTER_OK event or its "200 OK" log line). On failure
+ * baresip is stopped and the error carries its log.
+ */
+export async function startBaresip(o: BaresipOptions = {}): Promise<Baresip> {
+  requirePeers(["baresip", "ffmpeg", "sox"]);
+  const binary = programPath("baresip");
+  const media = await ensureMedia();
+  const sipPort = o.sipPort ?? (await freePorts(2, { consecutive: true }))[0];
+  const ctrlPort = o.ctrlPort ?? (await freePort());
+  const rtpPorts: [number, number] =
+    o.rtpPorts ??
+    (await (async (): Promise<[number, number]> => {
+      const range = await freePorts(10, { udp: true, tcp: false, consecutive: true });
+      return [range[0], range[range.length - 1]];
+    })());
+  const dir = runDir(`baresip-${sipPort}`);
+  const files = baresipFiles({ sipPort, ctrlPort, rtpPorts, mediaDir: media.dir, video: o.video ?? true, registrar: o.registrar });
+  fs.writeFileSync(path.join(dir, "config"), files.config);
+  fs.writeFileSync(path.join(dir, "accounts"), files.accounts, { mode: 0o600 });
+
+  const proc = spawnManaged(`baresip sip:${sipPort}`, binary, ["-f", dir, "-v"], { cwd: dir });
+  const events: BaresipEvent[] = [];
+  const eventListeners = new Set<(e: BaresipEvent) => void>();
+  let ctrl: BaresipCtrl | undefined;
+  const stop = async (): Promise<void> => {
+    ctrl?.close();
+    await proc.stop();
+  };
+
+  const waitForEvent = (pred: (e: BaresipEvent) => boolean, timeoutMs: number): Promise<BaresipEvent> =>
+    new Promise((resolve, reject) => {
+      const past = events.find(pred);
+      if (past !== undefined) return resolve(past);
+      let settled = false;
+      const finish = (err?: Error, e?: BaresipEvent): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        eventListeners.delete(listener);
+        if (e !== undefined) resolve(e);
+        else reject(err);
+      };
+      const listener = (e: BaresipEvent): void => {
+        if (pred(e)) finish(undefined, e);
+      };
+      const timer = setTimeout(() => finish(new Error(`baresip: no matching event within ${timeoutMs} ms (got ${events.map((e) => e.type).join(", ") || "none"})`)), timeoutMs);
+      eventListeners.add(listener);
+      void proc.exited.then(() => finish(new Error("baresip exited while waiting for an event")));
+    });
+
+  /** The REGISTER often completes before the ctrl connection is up, so its log line counts too. */
+  const registered = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const okLine = /\{\d+\/(UDP|TCP)\/v4\} 200 OK/;
+      let settled = false;
+      const done = (err?: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        offLine();
+        eventListeners.delete(listener);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const listener = (e: BaresipEvent): void => {
+        if (e.type === "REGISTER_OK") done();
+        if (e.type === "REGISTER_FAIL") done(new Error(`registration failed: ${e.param ?? ""}`));
+      };
+      const offLine = proc.onLine((line) => {
+        if (okLine.test(line)) done();
+      });
+      const timer = setTimeout(() => done(new Error(`not registered within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      eventListeners.add(listener);
+      for (const e of events) listener(e);
+      if (okLine.test(proc.logs())) done();
+      void proc.exited.then(() => done(new Error("baresip exited before it registered")));
+    });
+
+  try {
+    await proc.waitForLine(/baresip is ready/, START_TIMEOUT_MS);
+    ctrl = await BaresipCtrl.connect(
+      ctrlPort,
+      START_TIMEOUT_MS,
+      (e) => {
+        events.push(e);
+        for (const l of [...eventListeners]) l(e);
+      },
+      () => undefined, // a broken ctrl link shows as missing events; the log keeps the rest
+    );
+    if (o.registrar !== undefined) await registered();
+  } catch (err) {
+    await stop();
+    throw new Error(`startBaresip: ${(err as Error).message}\n--- baresip log (${dir}) ---\n${proc.logs().slice(-4000)}`);
+  }
+  const uri = o.registrar === undefined ? `sip:uas@127.0.0.1:${sipPort}` : `sip:${o.registrar.user}@127.0.0.1:${o.registrar.port}`;
+  const connected = ctrl;
+  return {
+    sipPort,
+    ctrlPort,
+    rtpPorts,
+    uri,
+    stop,
+    events,
+    waitForEvent,
+    logs: () => proc.logs(),
+    dtmfDigits: () => events.filter((e) => e.type === "CALL_DTMF_START" && e.param !== undefined).map((e) => e.param ?? ""),
+    command: (command, params = "", timeoutMs = 5000) => connected.command(command, params, timeoutMs),
+  };
+}

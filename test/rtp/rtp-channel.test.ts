@@ -1,0 +1,267 @@
+import assert from "node:assert/strict";
+import type * as dgram from "node:dgram";
+import { RtcpPacketConverter, RtcpRrPacket, RtcpSenderInfo, RtcpSourceDescriptionPacket, RtcpSrPacket } from "werift-rtp";
+import { InvalidStateError } from "../../src/errors";
+import { buildFir, buildPli } from "../../src/rtp/rtcp-feedback";
+import { RtpChannel, type RtpChannelOptions, type RtpRemote } from "../../src/rtp/rtp-channel";
+import { bindRtpSocketPair } from "../../src/rtp/rtp-socket-pair";
+import { FakeClock } from "./helpers/fake-clock";
+import { Inbox, bindUdp, closeQuietly, portOf, rtp, sendTo, waitFor } from "./helpers/udp";
+
+const HOST = "127.0.0.1";
+const RANGE = { min: 31000, max: 39999 };
+const LOCAL_SSRC = 0x51c0ca57;
+const PEER_SSRC = 0xcafebabe;
+const SR_NTP = 0x1122334455667788n;
+
+const senderReport = (): Buffer =>
+  Buffer.from(
+    new RtcpSrPacket({
+      ssrc: PEER_SSRC,
+      senderInfo: new RtcpSenderInfo({ ntpTimestamp: SR_NTP, rtpTimestamp: 0, packetCount: 3, octetCount: 12 }),
+    }).serialize(),
+  );
+
+interface Fixture {
+  clock: FakeClock;
+  channel: RtpChannel;
+  /** Where the peer really sends from. */
+  peerRtp: dgram.Socket;
+  peerRtcp: dgram.Socket;
+  /** The ports the peer's SDP names; the peer never sends from them. */
+  sdpRtp: dgram.Socket;
+  sdpRtcp: dgram.Socket;
+  remote: RtpRemote;
+  rtpEvents: number[];
+}
+
+describe("rtp/RtpChannel (loopback)", () => {
+  let fx: Fixture;
+  const extraSockets: dgram.Socket[] = [];
+
+  async function setup(options: Partial<RtpChannelOptions> = {}): Promise<Fixture> {
+    const clock = new FakeClock();
+    const sockets = await bindRtpSocketPair(HOST, RANGE);
+    const channel = new RtpChannel({
+      kind: "video",
+      sockets,
+      clockRate: 90000,
+      localSsrc: LOCAL_SSRC,
+      cname: "sipcast-test",
+      clock,
+      ...options,
+    });
+    const [peerRtp, peerRtcp, sdpRtp, sdpRtcp] = await Promise.all([bindUdp(), bindUdp(), bindUdp(), bindUdp()]);
+    const remote: RtpRemote = {
+      address: HOST,
+      rtpPort: portOf(sdpRtp),
+      rtcpPort: portOf(sdpRtcp),
+      rtcpMux: false,
+      payloadTypes: [96],
+    };
+    const rtpEvents: number[] = [];
+    channel.on("rtp", (packet) => rtpEvents.push(packet.header.sequenceNumber));
+    return { clock, channel, peerRtp, peerRtcp, sdpRtp, sdpRtcp, remote, rtpEvents };
+  }
+
+  afterEach(() => {
+    fx.channel.close();
+    closeQuietly(fx.peerRtp, fx.peerRtcp, fx.sdpRtp, fx.sdpRtcp, ...extraSockets.splice(0));
+  });
+
+  it("latches RTP and RTCP to the peer's real sources and sends PLI + FIR to its RTCP source", async () => {
+    fx = await setup();
+    const { channel, remote } = fx;
+    const sdpRtcpInbox = new Inbox(fx.sdpRtcp);
+    const peerRtcpInbox = new Inbox(fx.peerRtcp);
+    const peerRtpInbox = new Inbox(fx.peerRtp);
+    const latched: string[] = [];
+    channel.on("latched", (flow, e) => latched.push(`${flow}:${e.port}`));
+    channel.setRemote(remote);
+
+    // Before anything arrives, requests go to the SDP's RTCP port (no SSRC known yet: 0).
+    assert.equal(channel.requestKeyframe(), true);
+    assert.deepEqual((await sdpRtcpInbox.next()).data, buildPli(LOCAL_SSRC, 0));
+    assert.deepEqual((await sdpRtcpInbox.next()).data, buildFir(LOCAL_SSRC, 0, 0));
+
+    await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 1, ssrc: PEER_SSRC }), channel.rtpPort);
+    await sendTo(fx.peerRtcp, senderReport(), channel.rtcpPort);
+    await waitFor(() => channel.toJSON().rtcpReceived === 1 && fx.rtpEvents.length === 1);
+    assert.deepEqual(latched, [`rtp:${portOf(fx.peerRtp)}`, `rtcp:${portOf(fx.peerRtcp)}`]);
+    const json = channel.toJSON();
+    assert.equal(json.rtpDestination, `${HOST}:${portOf(fx.peerRtp)}`);
+    assert.equal(json.rtcpDestination, `${HOST}:${portOf(fx.peerRtcp)}`);
+    assert.equal(json.remoteSsrc, PEER_SSRC);
+
+    assert.equal(channel.requestKeyframe(), true);
+    const pli = await peerRtcpInbox.next();
+    const fir = await peerRtcpInbox.next();
+    assert.deepEqual(pli.data, buildPli(LOCAL_SSRC, PEER_SSRC));
+    assert.deepEqual(fir.data, buildFir(LOCAL_SSRC, PEER_SSRC, 1));
+    assert.equal(pli.port, channel.rtcpPort);
+    assert.equal(sdpRtcpInbox.size, 0);
+
+    const out = rtp({ payloadType: 0, sequenceNumber: 77, ssrc: LOCAL_SSRC });
+    assert.equal(channel.sendRtp(out), true);
+    const sent = await peerRtpInbox.next();
+    assert.deepEqual(sent.data, out);
+    assert.equal(sent.port, channel.rtpPort);
+    assert.deepEqual(
+      { pliSent: channel.toJSON().pliSent, firSent: channel.toJSON().firSent, rtpSent: channel.toJSON().rtpSent },
+      { pliSent: 2, firSent: 2, rtpSent: 1 },
+    );
+  });
+
+  it("drops packets from other sources after latching, and unaccepted payload types", async () => {
+    fx = await setup();
+    const { channel } = fx;
+    channel.setRemote(fx.remote);
+    const intruder = await bindUdp();
+    extraSockets.push(intruder);
+    await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 1 }), channel.rtpPort);
+    await waitFor(() => fx.rtpEvents.length === 1);
+    await sendTo(intruder, rtp({ payloadType: 96, sequenceNumber: 2 }), channel.rtpPort);
+    await sendTo(intruder, senderReport(), channel.rtcpPort); // latches RTCP: first RTCP source
+    await sendTo(fx.peerRtcp, senderReport(), channel.rtcpPort); // now foreign
+    await sendTo(fx.peerRtp, rtp({ payloadType: 50, sequenceNumber: 3 }), channel.rtpPort);
+    await sendTo(fx.peerRtp, Buffer.from([0x80, 0x60, 0x00]), channel.rtpPort);
+    await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 4 }), channel.rtpPort);
+    // The two sockets are read independently: wait for both to be drained.
+    await waitFor(() => fx.rtpEvents.length === 2 && channel.toJSON().dropped.foreignSource === 2);
+    assert.deepEqual(fx.rtpEvents, [1, 4]);
+    const json = channel.toJSON();
+    assert.deepEqual(json.dropped, { invalid: 1, payloadType: 1, foreignSource: 2, pendingOverflow: 0 });
+    assert.equal(json.rtcpDestination, `${HOST}:${portOf(intruder)}`);
+    assert.equal(json.packetsReceived, 2);
+  });
+
+  it("keeps packets that arrive before setRemote and processes them in order", async () => {
+    fx = await setup();
+    const { channel } = fx;
+    const rtcpEvents: Buffer[] = [];
+    channel.on("rtcp", (buf) => rtcpEvents.push(buf));
+    for (const seq of [1, 2, 3]) {
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: seq, ssrc: PEER_SSRC }), channel.rtpPort);
+    }
+    await sendTo(fx.peerRtcp, senderReport(), channel.rtcpPort);
+    await waitFor(() => channel.toJSON().pendingBeforeRemote === 4);
+    assert.deepEqual(fx.rtpEvents, []);
+
+    channel.setRemote(fx.remote);
+    assert.deepEqual(fx.rtpEvents, [1, 2, 3]);
+    assert.deepEqual(rtcpEvents, [senderReport()]);
+    const json = channel.toJSON();
+    assert.equal(json.pendingBeforeRemote, 0);
+    assert.equal(json.packetsReceived, 3);
+    assert.equal(json.rtpDestination, `${HOST}:${portOf(fx.peerRtp)}`);
+    assert.equal(json.rtcpDestination, `${HOST}:${portOf(fx.peerRtcp)}`);
+  });
+
+  it("sends RR + SDES every rrIntervalMs once RTP flows, with LSR/DLSR from the peer's SR", async () => {
+    fx = await setup({ rrIntervalMs: 2000 });
+    const { channel, clock } = fx;
+    const inbox = new Inbox(fx.peerRtcp);
+    channel.setRemote(fx.remote);
+    clock.advance(5000);
+    assert.equal(clock.pending, 0, "no report timer before RTP");
+
+    await sendTo(fx.peerRtcp, senderReport(), channel.rtcpPort);
+    for (const seq of [1, 2, 4]) {
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: seq, ssrc: PEER_SSRC }), channel.rtpPort);
+    }
+    await waitFor(() => fx.rtpEvents.length === 3 && channel.toJSON().rtcpReceived === 1);
+    clock.advance(2000);
+    const { data, port } = await inbox.next();
+    assert.equal(port, channel.rtcpPort);
+    const [rr, sdes] = RtcpPacketConverter.deSerialize(data);
+    assert.ok(rr instanceof RtcpRrPacket);
+    assert.ok(sdes instanceof RtcpSourceDescriptionPacket);
+    assert.equal(rr.ssrc, LOCAL_SSRC);
+    assert.equal(rr.reports.length, 1);
+    const block = rr.reports[0];
+    assert.equal(block.ssrc, PEER_SSRC);
+    assert.equal(block.highestSequence, 4);
+    assert.equal(block.packetsLost, 1);
+    assert.equal(block.fractionLost, 64); // 1 of 4
+    assert.equal(block.lsr, 0x33445566);
+    assert.equal(block.dlsr, 2 * 65536); // the SR arrived at fake time 5000, the report went at 7000
+    assert.equal(sdes.chunks[0].items[0].text, "sipcast-test");
+
+    clock.advance(2000);
+    const second = RtcpPacketConverter.deSerialize((await inbox.next()).data)[0] as RtcpRrPacket;
+    assert.equal(second.reports[0].fractionLost, 0);
+    assert.equal(channel.toJSON().rtcpSent, 2);
+  });
+
+  it("emits keyframe once per H.264 keyframe, not per packet", async () => {
+    fx = await setup();
+    const { channel } = fx;
+    let keyframes = 0;
+    channel.on("keyframe", () => keyframes++);
+    channel.setRemote(fx.remote);
+    const send = (sequenceNumber: number, timestamp: number, payload: number[]) =>
+      sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber, timestamp, payload: Buffer.from(payload) }), channel.rtpPort);
+    await send(1, 9000, [0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02, 0x68, 0xce]); // STAP-A SPS+PPS
+    await send(2, 9000, [0x7c, 0x85, 0x88]); // FU-A start, IDR
+    await send(3, 9000, [0x7c, 0x45, 0x88]); // FU-A end
+    await send(4, 12000, [0x41, 0x9a]); // P slice
+    await send(5, 15000, [0x65, 0x88]); // IDR
+    await waitFor(() => fx.rtpEvents.length === 5);
+    assert.equal(keyframes, 2);
+    assert.equal(channel.toJSON().keyframesReceived, 2);
+  });
+
+  it("audio channels detect no keyframes", async () => {
+    fx = await setup({ kind: "audio", clockRate: 8000 });
+    let keyframes = 0;
+    fx.channel.on("keyframe", () => keyframes++);
+    fx.channel.setRemote({ ...fx.remote, payloadTypes: [0, 101] });
+    await sendTo(fx.peerRtp, rtp({ payloadType: 0, sequenceNumber: 1, payload: Buffer.from([0x65]) }), fx.channel.rtpPort);
+    await waitFor(() => fx.rtpEvents.length === 1);
+    assert.equal(keyframes, 0);
+  });
+
+  it("with rtcp-mux takes RTCP on the RTP port and answers from it", async () => {
+    fx = await setup();
+    const { channel } = fx;
+    const inbox = new Inbox(fx.peerRtp);
+    channel.setRemote({ ...fx.remote, rtcpMux: true });
+    await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 1, ssrc: PEER_SSRC }), channel.rtpPort);
+    await sendTo(fx.peerRtp, senderReport(), channel.rtpPort);
+    await waitFor(() => channel.toJSON().rtcpReceived === 1);
+    channel.requestKeyframe();
+    const pli = await inbox.next();
+    assert.deepEqual(pli.data, buildPli(LOCAL_SSRC, PEER_SSRC));
+    assert.equal(pli.port, channel.rtpPort);
+  });
+
+  it("without rtcp-mux drops RTCP that comes to the RTP port", async () => {
+    fx = await setup();
+    fx.channel.setRemote(fx.remote);
+    await sendTo(fx.peerRtp, senderReport(), fx.channel.rtpPort);
+    await waitFor(() => fx.channel.toJSON().dropped.invalid === 1);
+    assert.equal(fx.channel.toJSON().rtcpReceived, 0);
+  });
+
+  it("close() releases the ports and the timer, once", async () => {
+    fx = await setup();
+    const { channel, clock } = fx;
+    let closes = 0;
+    channel.on("close", () => closes++);
+    channel.setRemote(fx.remote);
+    await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 1 }), channel.rtpPort);
+    await waitFor(() => fx.rtpEvents.length === 1);
+    assert.equal(clock.pending, 1);
+    channel.close();
+    channel.close();
+    assert.equal(closes, 1);
+    assert.equal(channel.closed, true);
+    assert.equal(clock.pending, 0);
+    assert.equal(channel.requestKeyframe(), false);
+    assert.equal(channel.sendRtp(rtp({ payloadType: 0, sequenceNumber: 1 })), false);
+    assert.throws(() => channel.setRemote(fx.remote), InvalidStateError);
+    const again = await bindRtpSocketPair(HOST, { min: channel.rtpPort, max: channel.rtcpPort });
+    assert.equal(again.rtpPort, channel.rtpPort);
+    again.close();
+  });
+});

@@ -1,0 +1,44 @@
+import { strict as assert } from "node:assert";
+import { calleeUri, parseHostPort, resolveAccount } from "../../src/sip/account-options";
+import { ConfigError } from "../../src/errors";
+
+describe("SIP account options", () => {
+  it("fills in defaults: auth name = login, port 5060 over udp, register required", () => {
+    const a = resolveAccount({ login: "alice", domain: "pbx.example", password: "s3cret" });
+    assert.equal(a.authenticationName, "alice");
+    assert.equal(a.port, 5060);
+    assert.equal(a.transport, "udp");
+    assert.equal(a.registerRequired, true);
+    assert.equal(a.registerExpires, 600);
+    assert.equal(a.outboundProxy, undefined);
+  });
+
+  it("uses 5061 for tls and parses an outbound proxy", () => {
+    const a = resolveAccount({ login: "1001", domain: "pbx.example", transport: "tls", outboundProxy: "edge.example:5071" });
+    assert.equal(a.port, 5061);
+    assert.deepEqual(a.outboundProxy, { host: "edge.example", port: 5071 });
+    assert.deepEqual(parseHostPort("sip:10.0.0.1", "x", 5060), { host: "10.0.0.1", port: 5060 });
+  });
+
+  it("rejects bad fields naming them and never echoing the password", () => {
+    assert.throws(() => resolveAccount({ login: "", domain: "d" }), (e: Error) => e instanceof ConfigError && /login/.test(e.message));
+    assert.throws(() => resolveAccount({ login: "a b", domain: "d" }), /login/);
+    assert.throws(() => resolveAccount({ login: "a", domain: "bad host" }), /domain/);
+    assert.throws(() => resolveAccount({ login: "a", domain: "d", port: 70000 }), /port/);
+    assert.throws(() => resolveAccount({ login: "a", domain: "d", transport: "ws" as never }), /transport/);
+    assert.throws(
+      () => resolveAccount({ login: "a", domain: "d", password: "hunter2", outboundProxy: "x:y:z" }),
+      (e: Error) => /outboundProxy/.test(e.message) && !e.message.includes("hunter2"),
+    );
+  });
+
+  it("builds callee URIs: bare user at domain:port, user@host, full URI kept", () => {
+    const a = resolveAccount({ login: "alice", domain: "127.0.0.1", port: 25060 });
+    assert.equal(calleeUri(a, "uas"), "sip:uas@127.0.0.1:25060");
+    assert.equal(calleeUri(a, "bob@other.example"), "sip:bob@other.example");
+    assert.equal(calleeUri(a, "sip:conf@meet.example;transport=udp"), "sip:conf@meet.example;transport=udp");
+    const viaProxy = resolveAccount({ login: "alice", domain: "pbx.example", outboundProxy: "127.0.0.1:5070" });
+    assert.equal(calleeUri(viaProxy, "1001"), "sip:1001@pbx.example");
+    assert.throws(() => calleeUri(a, "two words"), /callee/);
+  });
+});
