@@ -2,7 +2,7 @@
 # Exits non-zero, naming them, when Debian packages the end-to-end tests need are missing.
 set -euo pipefail
 
-PACKAGES=(kamailio baresip-core baresip-ffmpeg sip-tester ffmpeg sox)
+PACKAGES=(kamailio baresip-core baresip-ffmpeg sip-tester ffmpeg sox chromium)
 
 # Program (or file) that shows each package is there, for machines without dpkg.
 probe() {
@@ -13,6 +13,7 @@ probe() {
     sip-tester) command -v sipp ;;
     ffmpeg) command -v ffmpeg && command -v ffprobe ;;
     sox) command -v sox ;;
+    chromium) command -v chromium ;;
   esac
 }
 

@@ -1,5 +1,6 @@
 import { CallReason } from "./call-reason";
 import { CallStatus } from "./call-status";
+import type { ReceivedMediaStats } from "./media-stats";
 
 /** What every state change of a call reports (WCS field names). */
 export interface CallStateEvent {
@@ -20,17 +21,39 @@ export interface CallStateEvent {
   timestamp: number;
   /** Epoch milliseconds of the answer, once answered. */
   establishedAt?: number;
+  /** Once answered: what the peer sent per medium (packets, loss, jitter, average bitrate since the answer). */
+  media?: Partial<Record<"audio" | "video", ReceivedMediaStats>>;
 }
 
-/** Where a republish of the call's media stands. */
-export type PublishStatus = "STARTING" | "PUBLISHING" | "STOPPED" | "FAILED";
+/**
+ * Where one output of the call stands: STARTING → PUBLISHING; when its ffmpeg ends or stalls it is
+ * RECONNECTING (with the reason) until PUBLISHING again, or FAILED once its retries are used up;
+ * STOPPED when unpublished or the call ended.
+ */
+export type PublishStatus = "STARTING" | "PUBLISHING" | "RECONNECTING" | "STOPPED" | "FAILED";
 
-/** A change of the call's RTMP output. `target` has its stream key hidden. */
+/** A change of one of the call's outputs, or (status PUBLISHING with `stats`) its periodic progress. `target` has its stream key hidden. */
 export interface PublishEvent {
   callId: string;
+  /** Which output (see `call.publish()`); `rtmp` / `record` for those started from CallOptions. */
+  outputId: string;
+  /** "rtmp" for RTMP(S), "record" for a recording. */
+  kind: "rtmp" | "record";
   status: PublishStatus;
   target: string;
   reason: CallReason;
   detail?: string;
+  /** ffmpeg's progress, on the periodic events (every `publishStatsIntervalMs`). */
+  stats?: { bitrateKbps: number; fps: number; outTimeMs: number };
+  timestamp: number;
+}
+
+/** A DTMF key the call sent (WCS `/call/send_dtmf`). */
+export interface DtmfEvent {
+  callId: string;
+  digit: string;
+  type: "RFC2833" | "INFO";
+  direction: "sent";
+  /** Epoch milliseconds when the key was done (INFO accepted, or RFC 4733 end packets sent). */
   timestamp: number;
 }

@@ -3,7 +3,9 @@ import { answerOffer, buildOffer, negotiateAnswer, type LocalOffer, type MediaKi
 import { InvalidStateError } from "../errors";
 import type { Logger } from "../util/logger";
 import type { MediaNegotiator } from "../sip/media-negotiator";
-import { Publication } from "./publication";
+import { keyframeDetectorFor } from "../media/keyframe-gate";
+import { VideoSlateSender } from "../media/video-slate-sender";
+import { Publication, type PublicationOptions } from "./publication";
 
 export interface CallMediaOptions {
   /** The address offered in SDP (public address, or the local one that routes to the server). */
@@ -27,6 +29,8 @@ export class CallMedia implements MediaNegotiator {
   private readonly sessionId = Math.floor(Math.random() * 2 ** 31);
   private _negotiated: NegotiatedMedia | undefined;
   private readonly publications = new Set<Publication>();
+  private readonly draining = new Set<Promise<void>>();
+  private slate: VideoSlateSender | undefined;
   private closed = false;
 
   private constructor(
@@ -40,16 +44,24 @@ export class CallMedia implements MediaNegotiator {
     if (o.hasAudio) kinds.push("audio");
     if (o.hasVideo) kinds.push("video");
     const channels = new Map<MediaKind, RtpChannel>();
+    // The channel is made before the answer names the video codec: its keyframe test asks the call's media.
+    let self: CallMedia | undefined;
+    const keyframeDetector = (payload: Buffer): boolean => {
+      const detect = keyframeDetectorFor(self?.negotiated?.video?.codec ?? "H264");
+      return detect !== undefined && detect(payload);
+    };
     try {
       for (const kind of kinds) {
         const sockets = await bindRtpSocketPair(o.bindAddress, o.portRange);
-        channels.set(kind, new RtpChannel({ kind, sockets, clockRate: kind === "audio" ? 8000 : 90000, cname: o.cname, logger: o.logger }));
+        const detector = kind === "video" ? { keyframeDetector } : {};
+        channels.set(kind, new RtpChannel({ kind, sockets, clockRate: kind === "audio" ? 8000 : 90000, cname: o.cname, logger: o.logger, ...detector }));
       }
     } catch (error) {
       for (const channel of channels.values()) channel.close();
       throw error;
     }
-    return new CallMedia(o, channels);
+    self = new CallMedia(o, channels);
+    return self;
   }
 
   get negotiated(): NegotiatedMedia | undefined {
@@ -61,6 +73,8 @@ export class CallMedia implements MediaNegotiator {
   }
 
   createOffer(): string {
+    // A later offer (an RFC 4028 session refresh) is a new version of our SDP (RFC 3264 §8).
+    if (this.offer) this.sessionVersion++;
     this.offer = buildOffer({
       address: this.o.address,
       audioPort: this.port("audio"),
@@ -110,18 +124,38 @@ export class CallMedia implements MediaNegotiator {
     return streams.length > 0 && streams.every((s) => s.remoteDirection === "sendonly" || s.remoteDirection === "inactive");
   }
 
-  /** Starts publishing the negotiated media to `outputUrl` through a new ffmpeg. */
-  publish(outputUrl: string, ffmpegPath: string): Publication {
+  /**
+   * Sends a still image (black when absent) as our video to the peer until close() (WCS
+   * `generate_av_for_ua`). Does nothing without negotiated video, or when the peer does not receive it.
+   */
+  startVideoSlate(ffmpegPath: string, image: string | undefined): void {
+    const stream = this._negotiated?.video;
+    const channel = this.channels.get("video");
+    if (this.closed || this.slate || !stream || !channel || stream.remoteDirection === "sendonly" || stream.remoteDirection === "inactive") return;
+    const slate = new VideoSlateSender({ ffmpegPath, image, codec: stream.codec, payloadType: stream.payloadType, fmtp: stream.fmtp, sink: channel, logger: this.o.logger });
+    this.slate = slate;
+    slate.start().catch((error: unknown) => this.o.logger.log("warn", "media", `video slate: ${(error as Error).message}`));
+  }
+
+  /** Makes an output of the negotiated media (not started yet: call its start()). */
+  publish(options: Omit<PublicationOptions, "media" | "channels" | "logger">): Publication {
     if (this.closed) throw new InvalidStateError("call media is closed");
     if (!this._negotiated) throw new InvalidStateError("no media negotiated yet");
-    const publication = new Publication({ ffmpegPath, outputUrl, media: this._negotiated, channels: this.channels, logger: this.o.logger });
+    const publication = new Publication({ ...options, media: this._negotiated, channels: this.channels, logger: this.o.logger });
     this.publications.add(publication);
-    publication.on("@close", () => this.publications.delete(publication));
+    publication.on("@close", () => {
+      this.publications.delete(publication);
+      // An output stopped mid-call may still be finishing its file: the call's close waits for it too.
+      const released = publication.whenClosed();
+      this.draining.add(released);
+      void released.finally(() => this.draining.delete(released));
+    });
     return publication;
   }
 
   toJSON(): Record<string, unknown> {
-    return Object.fromEntries([...this.channels].map(([kind, c]) => [kind, c.toJSON()]));
+    const channels = Object.fromEntries([...this.channels].map(([kind, c]) => [kind, c.toJSON()]));
+    return this.slate ? { ...channels, videoSlate: this.slate.toJSON() } : channels;
   }
 
   /** Stops every publication and closes the sockets. Idempotent; whenClosed() waits for the ffmpeg processes. */
@@ -133,7 +167,8 @@ export class CallMedia implements MediaNegotiator {
         return p.whenClosed();
       });
       for (const channel of this.channels.values()) channel.close();
-      this.done = Promise.all(pending).then(() => undefined);
+      const slate = this.slate?.close();
+      this.done = Promise.all([...pending, ...this.draining, slate]).then(() => undefined);
     }
     return this.done;
   }

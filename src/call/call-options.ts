@@ -1,7 +1,12 @@
 import { ConfigError } from "../errors";
+import type { RecordFormat } from "../media/output-target";
+import type { OutputSettings } from "./output/output-types";
 
-/** What a caller asks for (WCS `/call/startup` field names). */
-export interface CallOptions {
+/**
+ * What a caller asks for (WCS `/call/startup` field names). The {@link OutputSettings} apply to every
+ * output of the call (`call.publish()` may override them per output).
+ */
+export interface CallOptions extends OutputSettings {
   /** Unique id for this call; generated when absent. */
   callId?: string;
   /** A user at the account's domain (`uas`, `1001`), `user@host`, or a full `sip:` URI. */
@@ -14,8 +19,27 @@ export interface CallOptions {
   rtmpUrl?: string;
   /** Stream name (the CDN's stream key): appended to `rtmpUrl`. */
   rtmpStream?: string;
-  /** End the call when its RTMP output fails (default true). */
+  /** Record the call from the answer on to this file (fragmented MP4, or Matroska for `.mkv`), output id `record`. */
+  recordPath?: string;
+  /** Container of `recordPath` (default: from its extension, else mp4). */
+  recordFormat?: RecordFormat;
+  /**
+   * Send video to the peer once answered: this still image (PNG, JPEG…), or black frames for `true`
+   * (WCS `generate_av_for_ua`). Encoded by ffmpeg to the negotiated H.264 or VP8.
+   */
+  sendVideoSlate?: string | true;
+  /**
+   * End the call (BYE, FAILED with the output's reason) when an output has failed for good — after
+   * its reconnect attempts — and no other output of the call is still running. Default false:
+   * outputs reconnect by themselves and may be added or removed mid-call, so a dead output is
+   * reported (`publish` FAILED) without hanging up the phone call.
+   */
   endOnPublishFailure?: boolean;
+  /**
+   * Hang up (BYE, FAILED with FAILED_BY_RTP_ACTIVITY) when no RTP of any medium came for this long while
+   * the call is up and not on hold. Default: the engine's `rtpTimeoutMs` (30000); 0 turns it off.
+   */
+  rtpTimeoutMs?: number;
 }
 
 /** An RTMP target: the application URL and the stream name (which is secret on every CDN). */

@@ -15,6 +15,8 @@ export const CallReason = {
   FAILED_BY_FFMPEG_ERROR: "FAILED_BY_FFMPEG_ERROR",
   FFMPEG_NOT_FOUND: "FFMPEG_NOT_FOUND",
   FAILED_BY_RTP_PORTS: "FAILED_BY_RTP_PORTS",
+  /** No RTP of any medium for `rtpTimeoutMs` while the call was up and not on hold. */
+  FAILED_BY_RTP_ACTIVITY: "FAILED_BY_RTP_ACTIVITY",
   USER_BUSY: "USER_BUSY",
   NOT_FOUND: "NOT_FOUND",
   DECLINED: "DECLINED",

@@ -9,9 +9,17 @@ import type { Logger } from "../util/logger";
 import { CallMedia } from "./call-media";
 import { CallReason, outcomeOfRejection } from "./call-reason";
 import { CALL_STATUS_NEW, CallStatus, canTransition, isAnswered, isFinalStatus, type CallStatusOrNew } from "./call-status";
-import type { CallStateEvent, PublishEvent } from "./call-event";
+import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
 import { checkCallId, rtmpOutputUrl, type CallOptions, type RtmpTarget } from "./call-options";
-import type { Publication } from "./publication";
+import { CallOutputs } from "./output/call-outputs";
+import { sendPictureFastUpdate } from "./output/picture-fast-update";
+import { checkCallOutputOptions } from "./output/resolve-target";
+import type { OutputSnapshot, OutputTarget, PublishOptions } from "./output/output-types";
+import { ConfigError, InvalidStateError } from "../errors";
+import { parseDtmfDigits, type DtmfOptions } from "../dtmf";
+import { SessionControl } from "./session-control";
+import { receivedMediaStats } from "./media-stats";
+import { parseSessionExpires, type SessionExpires } from "./session-timer";
 
 /** What a Call needs from the Engine that owns it. */
 export interface CallContext {
@@ -23,12 +31,16 @@ export interface CallContext {
   resolveFfmpeg(): string;
   portRange: PortRange;
   bindAddress: string;
+  /** Default of CallOptions.rtpTimeoutMs (default 30000; 0 = off). */
+  rtpTimeoutMs?: number;
   logger: Logger;
 }
 
 export interface CallEvents extends Record<string, unknown[]> {
   state: [CallStateEvent];
   publish: [PublishEvent];
+  /** A DTMF key was sent. */
+  dtmf: [DtmfEvent];
   "@close": [];
   close: [];
 }
@@ -55,10 +67,15 @@ export class Call extends TypedEmitter<CallEvents> {
   private establishedAt: number | undefined;
   private session: Inviter | undefined;
   private media: CallMedia | undefined;
-  private publication: Publication | undefined;
   private target: RtmpTarget | undefined;
+  /** The outputs (RTMP targets, recordings) of the call; they run while it is answered. */
+  private readonly outputSet: CallOutputs;
   private terminating = false;
   private remoteBye = false;
+  /** DTMF, audio to the peer, RTP watchdog and session refresh; exists while answered. */
+  private control: SessionControl | undefined;
+  private sessionExpires: SessionExpires | undefined;
+  private readonly rtpTimeoutMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
   private closing: Promise<void> = Promise.resolve();
@@ -73,10 +90,26 @@ export class Call extends TypedEmitter<CallEvents> {
     this.caller = `sip:${ctx.account.login}@${ctx.account.domain}`;
     // Validate everything a user typed before anything is sent.
     calleeUri(ctx.account, options.callee);
+    this.rtpTimeoutMs = options.rtpTimeoutMs ?? ctx.rtpTimeoutMs ?? 30000;
+    if (!Number.isFinite(this.rtpTimeoutMs) || this.rtpTimeoutMs < 0) throw new ConfigError(`rtpTimeoutMs: expected 0 (off) or a positive number of milliseconds`);
     if (options.rtmpUrl) {
       this.target = { rtmpUrl: options.rtmpUrl, rtmpStream: options.rtmpStream ?? "" };
       rtmpOutputUrl(this.target);
     }
+    checkCallOutputOptions(options);
+    this.outputSet = new CallOutputs({
+      callId: this.id,
+      settings: options,
+      resolveFfmpeg: () => ctx.resolveFfmpeg(),
+      requestPictureFastUpdate: () => {
+        if (this.session?.state === SessionState.Established) sendPictureFastUpdate(this.session);
+      },
+      emit: (event) => this.safeEmit("publish", event),
+      onLastOutputFailed: (reason, detail) => {
+        if (this.options.endOnPublishFailure === true) this.fail(reason, detail);
+      },
+      logger: ctx.logger,
+    });
   }
 
   get status(): CallStatusOrNew {
@@ -100,12 +133,18 @@ export class Call extends TypedEmitter<CallEvents> {
       callee: this.callee,
       timestamp: Date.now(),
       ...(this.establishedAt !== undefined ? { establishedAt: this.establishedAt } : {}),
+      ...this.mediaStats(),
     };
+  }
+
+  private mediaStats(): { media?: CallStateEvent["media"] } {
+    const media = this.media && receivedMediaStats(this.media.channels, this.establishedAt, Date.now());
+    return media ? { media } : {};
   }
 
   /** Per-call media statistics (RTP channels, publication). */
   stats(): Record<string, unknown> {
-    return { media: this.media?.toJSON(), publication: this.publication?.toJSON() };
+    return { media: this.media?.toJSON(), outputs: this.outputSet.toJSON(), control: this.control?.toJSON() };
   }
 
   /** Dials. Never rejects: every failure ends as a final state with a reason. */
@@ -119,7 +158,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   private async dial(): Promise<void> {
     let ffmpegPath: string | undefined;
-    if (this.target) {
+    if (this.target || this.options.recordPath !== undefined || this.options.sendVideoSlate) {
       try {
         ffmpegPath = this.ctx.resolveFfmpeg();
       } catch (error) {
@@ -148,7 +187,8 @@ export class Call extends TypedEmitter<CallEvents> {
       return this.end(CallStatus.FAILED, CallReason.FAILED_BY_RTP_PORTS, (error as Error).message, "local");
     }
     if (this.closed) return;
-    const inviter = this.ctx.endpoint.createInviter(calleeUri(this.ctx.account, this.callee), this.media);
+    // RFC 4028: say we can refresh, so that a peer with session timers lets us be the refresher.
+    const inviter = this.ctx.endpoint.createInviter(calleeUri(this.ctx.account, this.callee), this.media, ["Supported: timer"]);
     this.session = inviter;
     inviter.delegate = {
       onBye: (bye) => {
@@ -156,6 +196,8 @@ export class Call extends TypedEmitter<CallEvents> {
         void bye.accept().catch(() => undefined);
       },
       onInfo: (info) => void info.accept().catch(() => undefined),
+      // sip.js has already answered the re-INVITE (setDescription + getDescription on our SDH).
+      onInvite: (_request, response, statusCode) => this.onRenegotiated(statusCode, /^SIP\/2\.0 \d{3} ([^\r\n]*)/.exec(response)?.[1] ?? ""),
     };
     inviter.stateChange.addListener((state) => this.onSessionState(state, ffmpegPath));
     this.transition(CallStatus.TRYING);
@@ -171,7 +213,11 @@ export class Call extends TypedEmitter<CallEvents> {
           if (this.sipStatus === 183) this.transition(CallStatus.SESSION_PROGRESS);
           else if (this.sipStatus >= 180) this.transition(CallStatus.RING);
         },
-        onAccept: note,
+        onAccept: (r) => {
+          note(r);
+          this.sessionExpires = parseSessionExpires(r.message.getHeader("Session-Expires") ?? r.message.getHeader("x"));
+          this.control?.setSessionExpires(this.sessionExpires);
+        },
         onReject: note,
         onRedirect: note,
       },
@@ -181,9 +227,12 @@ export class Call extends TypedEmitter<CallEvents> {
   private onSessionState(state: SessionState, ffmpegPath: string | undefined): void {
     if (state === SessionState.Established) {
       this.establishedAt = Date.now();
+      // sip.js reports the 200 to our request delegate after this state change: don't keep a provisional phrase.
       this.sipStatus = 200;
+      this.sipMessage = "OK";
       this.transition(CallStatus.ESTABLISHED);
-      if (this.target && ffmpegPath && !this.terminating) this.startPublication(this.target, ffmpegPath);
+      this.startControl();
+      if (ffmpegPath && !this.terminating) this.startPublication(ffmpegPath);
     } else if (state === SessionState.Terminated) {
       // sip.js moves the session to Terminated before it hands the final response to our request delegate.
       setImmediate(() => this.onSessionTerminated());
@@ -209,15 +258,98 @@ export class Call extends TypedEmitter<CallEvents> {
     this.end(CallStatus.FAILED, CallReason.FAILED_BY_SIP_ERROR, "session ended without a final response", "remote");
   }
 
-  private startPublication(target: RtmpTarget, ffmpegPath: string): void {
+  /** Starts the outputs CallOptions asked for (`rtmp`, `record`; a bad one fails like a failed output), and the video slate. */
+  private startPublication(ffmpegPath: string): void {
     if (!this.media) return;
-    const publication = this.media.publish(rtmpOutputUrl(target), ffmpegPath);
-    this.publication = publication;
-    publication.on("status", (status, reason, detail) => {
-      this.safeEmit("publish", { callId: this.id, status, target: publication.target, reason, detail, timestamp: Date.now() });
-      if (status === "FAILED" && (this.options.endOnPublishFailure ?? true)) this.fail(reason, detail);
+    this.outputSet.attach(this.media);
+    const o = this.options;
+    if (o.sendVideoSlate) this.media.startVideoSlate(ffmpegPath, o.sendVideoSlate === true ? undefined : o.sendVideoSlate);
+    const wanted: Array<[string, OutputTarget]> = [];
+    if (this.target) wanted.push(["rtmp", this.target]);
+    if (o.recordPath !== undefined) wanted.push(["record", { recordPath: o.recordPath, format: o.recordFormat }]);
+    for (const [id, target] of wanted) {
+      try {
+        this.outputSet.publish(target, { id });
+      } catch (error) {
+        this.ctx.logger.log("error", "call", `${this.id}: output ${id} could not start: ${(error as Error).message}`);
+        this.safeEmit("publish", { callId: this.id, outputId: id, kind: id === "record" ? "record" : "rtmp", status: "FAILED", target: "", reason: CallReason.FAILED_BY_FFMPEG_ERROR, detail: (error as Error).message, timestamp: Date.now() });
+        if (o.endOnPublishFailure === true && this.outputSet.list().length === 0) this.fail(CallReason.FAILED_BY_FFMPEG_ERROR, (error as Error).message);
+      }
+    }
+  }
+
+  /**
+   * Starts a new output of the call's media (WCS `/push/startup`): an RTMP(S) target or a recording,
+   * with its own ffmpeg, reconnecting by itself; the others and the call are untouched. Returns the
+   * output's id. Follow it with the `publish` events (`outputId`).
+   * @throws InvalidStateError unless the call is ESTABLISHED (or HOLD); DuplicateOutputError for an id
+   * in use; ConfigError for a bad target; FfmpegNotFoundError.
+   */
+  publish(target: OutputTarget, options?: PublishOptions): string {
+    if (this.closed || !isAnswered(this._status) || isFinalStatus(this._status) || !this.media) {
+      throw new InvalidStateError(`cannot publish: the call is ${this._status}, not ESTABLISHED`);
+    }
+    this.outputSet.attach(this.media);
+    return this.outputSet.publish(target, options);
+  }
+
+  /** Stops one output (its stream or file is finished cleanly), or all of them when `outputId` is absent (WCS `/push/terminate`). */
+  unpublish(outputId?: string): void {
+    this.outputSet.unpublish(outputId);
+  }
+
+  /** The call's running outputs (STARTING, PUBLISHING or RECONNECTING). */
+  outputs(): OutputSnapshot[] {
+    return this.outputSet.list();
+  }
+
+  private startControl(): void {
+    const session = this.session;
+    const media = this.media;
+    if (!session || !media || this.control || this.closed) return;
+    this.control = new SessionControl({
+      id: this.id,
+      session,
+      media,
+      rtpTimeoutMs: this.rtpTimeoutMs,
+      logger: this.ctx.logger,
+      onRenegotiated: (status, message) => this.onRenegotiated(status, message),
+      onRtpTimeout: (ms) => this.fail(CallReason.FAILED_BY_RTP_ACTIVITY, `no RTP for ${(ms / 1000).toFixed(1)} s`),
+      onDtmf: (digit, type) => this.safeEmit("dtmf", { callId: this.id, digit, type, direction: "sent", timestamp: Date.now() }),
     });
-    void publication.start();
+    this.control.start(this.sessionExpires);
+    if (media.remoteOnHold) this.onRenegotiated(this.sipStatus, this.sipMessage);
+  }
+
+  /** The SDP changed (the peer's re-INVITE, or the answer to our refresh): follow hold and unhold. */
+  private onRenegotiated(sipStatus: number, sipMessage: string): void {
+    if (!isAnswered(this._status) || !this.media) return;
+    this.control?.renegotiated();
+    const onHold = this.media.remoteOnHold;
+    const next = onHold ? CallStatus.HOLD : CallStatus.ESTABLISHED;
+    if (next === this._status) return;
+    this.sipStatus = sipStatus;
+    this.sipMessage = sipMessage;
+    this.control?.setOnHold(onHold);
+    this.transition(next);
+  }
+
+  /**
+   * Sends DTMF keys (0-9 * # A-D; `,` pauses) to the peer, after any sequence sent before.
+   * Resolves when every key has gone out (INFO: each accepted before the next).
+   * @throws (rejects) ConfigError for invalid digits or options, InvalidStateError when the call is
+   * not ESTABLISHED (or ends before the keys went out), DtmfError when the peer refused an INFO.
+   */
+  sendDtmf(digits: string, options?: DtmfOptions): Promise<void> {
+    try {
+      parseDtmfDigits(digits);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this._status !== CallStatus.ESTABLISHED || !this.control) {
+      return Promise.reject(new InvalidStateError(`cannot send DTMF: the call is ${this._status}, not ESTABLISHED`));
+    }
+    return this.control.sendDtmf(digits, options);
   }
 
   /** Ends an answered call because of a local failure: BYE, then FAILED with `reason`. */
@@ -292,6 +424,7 @@ export class Call extends TypedEmitter<CallEvents> {
     // Closed from outside while live: report it as ended (end() comes back here once the state is final).
     if (!isFinalStatus(this._status)) return this.end(CallStatus.FINISH, CallReason.ENGINE_CLOSED, undefined, "local");
     this.closed = true;
+    this.control?.close();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     const session = this.session;

@@ -6,7 +6,7 @@ import { SipEndpoint, type RegistrationResult, type RegistrationStatus } from ".
 import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
 import { Call } from "./call";
-import type { CallStateEvent, PublishEvent } from "./call-event";
+import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
 import type { CallOptions } from "./call-options";
 
 export interface EngineOptions {
@@ -23,6 +23,8 @@ export interface EngineOptions {
   localPort?: number;
   /** The address peers must use to reach us (NAT); written into Via, Contact and SDP. */
   publicAddress?: string;
+  /** Default of each call's `rtpTimeoutMs`: hang up after this long without RTP (default 30000; 0 = off). */
+  rtpTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -31,6 +33,8 @@ export interface EngineEvents extends Record<string, unknown[]> {
   /** Every state change of every call. */
   state: [CallStateEvent];
   publish: [PublishEvent];
+  /** Every DTMF key a call sent. */
+  dtmf: [DtmfEvent];
   "@close": [];
 }
 
@@ -42,6 +46,7 @@ export class DuplicateCallError extends SipcastError {
 }
 
 const DEFAULT_PORT_RANGE: PortRange = { min: 10000, max: 20000 };
+const DEFAULT_RTP_TIMEOUT_MS = 30000;
 
 /**
  * One SIP account and its calls: owns the SIP endpoint (user agent, transport, registration) and a
@@ -112,6 +117,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
         resolveFfmpeg: () => locateFfmpeg({ configured: this.options.ffmpegPath }).path,
         portRange: this.options.rtpPortRange ?? DEFAULT_PORT_RANGE,
         bindAddress: this.options.localAddress ?? "0.0.0.0",
+        rtpTimeoutMs: this.options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
         logger: this.logger,
       },
       options,
@@ -120,6 +126,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     this.registry.set(call.id, call);
     call.on("state", (event) => this.safeEmit("state", event));
     call.on("publish", (event) => this.safeEmit("publish", event));
+    call.on("dtmf", (event) => this.safeEmit("dtmf", event));
     call.on("@close", () => this.registry.delete(call.id));
     void call.start();
     return call;

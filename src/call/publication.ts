@@ -1,146 +1,188 @@
-import { KeyframeRequester, RtpForwarder, type RtpChannel } from "../rtp";
-import { ffmpegInputSdp, type MediaKind, type NegotiatedMedia } from "../sdp";
-import { MediaError, Republisher } from "../media";
+import type { RtpChannel } from "../rtp";
+import type { MediaKind, NegotiatedMedia } from "../sdp";
+import { describeOutput, freeRecordPath, OutputSupervisor, type MediaError, type OutputStatus, type RepublishOutput, type RetryPolicy } from "../media";
 import { TypedEmitter } from "../util/typed-emitter";
-import { redactRtmpUrl, type Logger } from "../util/logger";
+import type { Logger } from "../util/logger";
 import { CallReason } from "./call-reason";
 import type { PublishStatus } from "./call-event";
+import { KeyframeScheduler, type KeyframePolicy } from "./output/keyframe-scheduler";
+import { RepublishAttempt } from "./output/output-attempt";
+import type { OutputKind, OutputSnapshot, OutputStats } from "./output/output-types";
 
+/** Options of {@link Publication}. */
 export interface PublicationOptions {
+  id: string;
+  /** Where to write: the full RTMP(S) URL (never logged as is) or a recording. */
+  output: RepublishOutput;
   ffmpegPath: string;
-  /** The full RTMP(S) URL including the stream name. Never logged as is. */
-  outputUrl: string;
   media: NegotiatedMedia;
   channels: ReadonlyMap<MediaKind, RtpChannel>;
   logger: Logger;
+  retry: RetryPolicy;
+  /** See OutputSupervisorOptions.stallTimeoutMs (default 15000 ms). */
+  stallTimeoutMs?: number;
+  /** Stats event period while PUBLISHING (default 5000 ms; 0 = none). */
+  statsIntervalMs?: number;
+  /** Still image for the video of a call that has none (default black). */
+  slateImage?: string;
+  keyframes?: Partial<KeyframePolicy>;
+  /** Sends a SIP INFO picture_fast_update in the call's dialog. */
+  requestPictureFastUpdate?: () => void;
 }
 
+/** Events of {@link Publication}. */
 export interface PublicationEvents extends Record<string, unknown[]> {
   status: [PublishStatus, CallReason, string | undefined];
+  /** Throttled progress while PUBLISHING. */
+  stats: [OutputStats];
   "@close": [];
 }
 
 /**
- * One live output of a call: the call's RTP, forwarded to an ffmpeg that publishes FLV to one RTMP target.
+ * One output of a call (an RTMP(S) target or a recording), kept alive across ffmpeg failures.
  *
- * @remarks Owns its forwarders, its keyframe requester and its Republisher (and through it the ffmpeg
- * process); close() releases all of them. The channels belong to the call: we only add and remove listeners.
+ * @remarks An {@link OutputSupervisor} runs one {@link RepublishAttempt} (forwarders + ffmpeg) at a
+ * time and restarts it with backoff; a {@link KeyframeScheduler} asks the peer for a keyframe at
+ * every (re)start and whenever keyframes stop coming. close() releases all of it; the channels
+ * belong to the call: only listeners are added and removed.
  */
 export class Publication extends TypedEmitter<PublicationEvents> {
-  private readonly forwarders = new Map<MediaKind, RtpForwarder>();
-  private readonly detach: Array<() => void> = [];
-  private readonly republisher: Republisher;
-  private readonly keyframes: KeyframeRequester | undefined;
-  private closed = false;
-  private released: Promise<void> | undefined;
-  private _status: PublishStatus = "STARTING";
+  readonly id: string;
+  readonly kind: OutputKind;
+  /** The target without secrets. */
   readonly target: string;
+  readonly #o: PublicationOptions;
+  readonly #supervisor: OutputSupervisor;
+  readonly #keyframes: KeyframeScheduler | undefined;
+  readonly #detach: Array<() => void> = [];
+  readonly #files: string[] = [];
+  #attempt: RepublishAttempt | undefined;
+  #status: PublishStatus = "STARTING";
+  #since = Date.now();
+  #stats: OutputStats | undefined;
+  #statsAt = 0;
+  #inputPackets = 0;
+  #closed = false;
+  #released: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: PublicationOptions) {
+  constructor(o: PublicationOptions) {
     super();
-    this.target = redactRtmpUrl(o.outputUrl);
-    for (const [kind, channel] of o.channels) {
-      const stream = o.media[kind];
-      if (!stream) continue;
-      const forwarder = new RtpForwarder({
-        payloadTypes: stream.receivePayloadTypes,
-        outputPayloadType: stream.payloadType,
-        logger: o.logger,
-      });
-      this.forwarders.set(kind, forwarder);
-      const onRtp = (_packet: unknown, raw: Buffer): void => forwarder.pushRtp(raw);
-      const onRtcp = (raw: Buffer): void => forwarder.pushRtcp(raw);
-      channel.on("rtp", onRtp);
-      channel.on("rtcp", onRtcp);
-      this.detach.push(() => {
-        channel.off("rtp", onRtp);
-        channel.off("rtcp", onRtcp);
-      });
+    this.#o = o;
+    this.id = o.id;
+    this.kind = o.output.kind;
+    this.target = describeOutput(o.output);
+    for (const channel of o.channels.values()) {
+      const count = (): void => void this.#inputPackets++;
+      channel.on("rtp", count);
+      this.#detach.push(() => channel.off("rtp", count));
     }
     const video = o.media.video ? o.channels.get("video") : undefined;
     if (video) {
-      // A published stream must start on a keyframe; peers send one only every few seconds unless asked.
-      const requester = new KeyframeRequester({ send: () => video.requestKeyframe() });
-      const onKeyframe = (): void => requester.notifyKeyframe();
+      const keyframes = new KeyframeScheduler({ requestRtcp: () => void video.requestKeyframe(), requestInfo: o.requestPictureFastUpdate, policy: o.keyframes });
+      const onKeyframe = (): void => keyframes.notifyKeyframe();
       video.on("keyframe", onKeyframe);
-      this.detach.push(() => video.off("keyframe", onKeyframe));
-      this.keyframes = requester;
+      this.#detach.push(() => video.off("keyframe", onKeyframe));
+      this.#keyframes = keyframes;
     }
-    this.republisher = new Republisher({
-      ffmpegPath: o.ffmpegPath,
-      outputUrl: o.outputUrl,
-      hasAudio: this.forwarders.has("audio"),
-      hasVideo: this.forwarders.has("video"),
-      describeInput: (ports) => ffmpegInputSdp(o.media, ports),
+    this.#supervisor = new OutputSupervisor({
+      createAttempt: (_n, hooks) => {
+        const output = this.#nextOutput();
+        this.#keyframes?.start();
+        this.#attempt = new RepublishAttempt({
+          hooks,
+          ffmpegPath: o.ffmpegPath,
+          output,
+          media: o.media,
+          channels: o.channels,
+          generateVideo: { image: o.slateImage },
+          generateAudio: true,
+          logger: o.logger,
+        });
+        return this.#attempt;
+      },
+      retry: o.retry,
+      stallTimeoutMs: o.stallTimeoutMs,
+      stallReason: this.kind === "rtmp" ? "FAILED_BY_RTMP_WRITER_ERROR" : "FAILED_BY_FFMPEG_ERROR",
+      inputPackets: () => this.#inputPackets,
       logger: o.logger,
+      name: `output ${o.id}`,
     });
-    this.republisher.on("started", () => this.setStatus("PUBLISHING", CallReason.NONE));
-    this.republisher.on("failure", (e: MediaError) => this.fail(e));
-    this.republisher.on("died", (e: MediaError) => this.fail(e));
+    this.#supervisor.on("status", (status, error) => this.#onStatus(status, error));
+    this.#supervisor.on("progress", (p) => {
+      this.#stats = { bitrateKbps: p.bitrateKbps ?? 0, fps: p.fps ?? 0, outTimeMs: p.outTimeMs ?? 0 };
+      const every = o.statsIntervalMs ?? 5000;
+      const now = Date.now();
+      if (every > 0 && this.#status === "PUBLISHING" && now - this.#statsAt >= every) {
+        this.#statsAt = now;
+        this.safeEmit("stats", { ...this.#stats });
+      }
+    });
   }
 
   get status(): PublishStatus {
-    return this._status;
+    return this.#status;
   }
 
-  /** Spawns ffmpeg and starts forwarding once its ports are bound. Failures are reported as a FAILED status. */
-  async start(): Promise<void> {
-    this.keyframes?.start();
-    try {
-      const ports = await this.republisher.start();
-      if (this.closed) return;
-      await Promise.all(
-        [...this.forwarders].map(([kind, forwarder]) => {
-          const port = ports[kind];
-          return port === undefined ? Promise.resolve() : forwarder.open(port);
-        }),
-      );
-    } catch (error) {
-      this.fail(error);
-    }
+  /** Starts the first ffmpeg; failures are reported as status changes (RECONNECTING, FAILED). */
+  start(): void {
+    this.#statsAt = Date.now();
+    this.#supervisor.start();
   }
 
-  private fail(error: unknown): void {
-    if (this.closed) return;
-    const reason = error instanceof MediaError ? (error.reason as CallReason) : CallReason.FAILED_BY_FFMPEG_ERROR;
-    const detail = error instanceof MediaError ? error.detail : error instanceof Error ? error.message : String(error);
-    this.setStatus("FAILED", reason, detail);
-    this.close();
+  /** A recording never overwrites: each (re)start takes the first free name. */
+  #nextOutput(): RepublishOutput {
+    const output = this.#o.output;
+    if (output.kind !== "record") return output;
+    const path = freeRecordPath(output.path);
+    this.#files.push(path);
+    return { ...output, path };
   }
 
-  private setStatus(status: PublishStatus, reason: CallReason, detail?: string): void {
-    if (this._status === status) return;
-    this._status = status;
-    this.safeEmit("status", status, reason, detail);
+  #onStatus(status: OutputStatus, error: MediaError | undefined): void {
+    this.#status = status;
+    this.#since = Date.now();
+    if (status === "PUBLISHING") this.#statsAt = this.#since;
+    const reason = error ? (error.reason as CallReason) : CallReason.NONE;
+    this.safeEmit("status", status, reason, error?.detail);
+    if (status === "FAILED") this.close();
   }
 
-  /** Ends the output: tells ffmpeg the streams ended (RTCP BYE) so it finishes the FLV, then stops it. Idempotent. */
+  /** Ends the output: ffmpeg is told the streams ended (RTCP BYE) so it finishes the FLV or file, then stopped. Idempotent. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.keyframes?.stop();
-    for (const d of this.detach) d();
-    for (const forwarder of this.forwarders.values()) forwarder.sendBye();
-    this.republisher.close();
-    // The forwarders' sockets stay open until ffmpeg is gone, so that the BYE is not cancelled in flight.
-    this.released = this.republisher.whenClosed().finally(() => {
-      for (const forwarder of this.forwarders.values()) forwarder.close();
-    });
-    if (this._status !== "FAILED") this.setStatus("STOPPED", CallReason.NONE);
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#keyframes?.stop();
+    for (const d of this.#detach) d();
+    this.#released = this.#supervisor.close();
     this.safeEmit("@close");
   }
 
   /** Resolves when ffmpeg has exited and the forwarders' sockets are closed. */
   whenClosed(): Promise<void> {
-    return this.released ?? this.republisher.whenClosed();
+    return this.#released;
+  }
+
+  snapshot(): OutputSnapshot {
+    const firstKeyframeMs = this.#attempt?.firstKeyframeMs;
+    return {
+      id: this.id,
+      kind: this.kind,
+      status: this.#status,
+      target: this.target,
+      since: this.#since,
+      reconnects: this.#supervisor.toJSON().reconnects,
+      ...(this.#stats ? { stats: { ...this.#stats } } : {}),
+      ...(this.kind === "record" ? { files: [...this.#files] } : {}),
+      ...(firstKeyframeMs !== undefined ? { firstKeyframeMs } : {}),
+    };
   }
 
   toJSON(): Record<string, unknown> {
     return {
-      status: this._status,
-      target: this.target,
-      republisher: this.republisher.toJSON(),
-      forwarders: Object.fromEntries([...this.forwarders].map(([k, f]) => [k, f.toJSON()])),
+      ...this.snapshot(),
+      supervisor: this.#supervisor.toJSON(),
+      keyframes: this.#keyframes?.toJSON(),
+      attempt: this.#attempt?.toJSON(),
     };
   }
 }

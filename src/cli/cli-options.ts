@@ -3,6 +3,18 @@ import { ConfigError } from "../errors";
 import type { SipAccountOptions, SipTransportName } from "../sip/account-options";
 import type { CallOptions } from "../call/call-options";
 import type { PortRange } from "../rtp";
+import { parseDtmfDigits, type DtmfType } from "../dtmf";
+
+/** DTMF the CLI sends once the call is answered. */
+export interface CliDtmf {
+  digits: string;
+  type: DtmfType;
+  /** Wait after ESTABLISHED before the first key. */
+  delayMs: number;
+}
+
+/** Restarts of a failed output before the CLI gives up on it (and, with no output left, on the call). */
+export const DEFAULT_CLI_RTMP_RETRIES = 2;
 
 /** Everything `sipcast call` was asked to do. */
 export interface CliCallOptions {
@@ -16,6 +28,7 @@ export interface CliCallOptions {
   rtpPortRange?: PortRange;
   publicAddress?: string;
   localAddress?: string;
+  dtmf?: CliDtmf;
 }
 
 export type CliCommand = { kind: "help" } | { kind: "version" } | { kind: "call"; options: CliCallOptions };
@@ -40,10 +53,19 @@ const SPEC = {
   "call-id": { type: "string" },
   "rtmp-url": { type: "string" },
   "rtmp-stream": { type: "string" },
+  "rtmp-retries": { type: "string" },
+  "rtmps-allow-self-signed": { type: "boolean" },
+  record: { type: "string" },
+  "slate-image": { type: "string" },
+  "send-video-slate": { type: "string" },
   "has-audio": { type: "string" },
   "has-video": { type: "string" },
   duration: { type: "string" },
   "rtp-port-range": { type: "string" },
+  dtmf: { type: "string" },
+  "dtmf-type": { type: "string" },
+  "dtmf-delay-ms": { type: "string" },
+  "rtp-timeout": { type: "string" },
   ffmpeg: { type: "string" },
   json: { type: "boolean" },
   verbose: { type: "boolean", short: "v" },
@@ -92,6 +114,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   const rtmpUrl = v["rtmp-url"];
   if (v["rtmp-stream"] !== undefined && !rtmpUrl) throw new ConfigError(`--rtmp-stream needs --rtmp-url`);
   const timeoutSec = num(v["sip-request-timeout"], "sip-request-timeout", 1, 300);
+  const rtmpRetries = num(v["rtmp-retries"], "rtmp-retries", 0, 1000) ?? DEFAULT_CLI_RTMP_RETRIES;
+  if (!Number.isInteger(rtmpRetries)) throw new ConfigError(`--rtmp-retries: expected a whole number`);
+  if (v.record !== undefined && v.record.trim() === "") throw new ConfigError(`--record: expected a file path`);
+  const rtpTimeoutSec = num(v["rtp-timeout"], "rtp-timeout", 0, 24 * 3600);
+  const dtmf = parseDtmfFlags(v.dtmf, v["dtmf-type"], v["dtmf-delay-ms"]);
   return {
     kind: "call",
     options: {
@@ -114,6 +141,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         hasVideo: bool(v["has-video"], "has-video", true),
         rtmpUrl,
         rtmpStream: v["rtmp-stream"],
+        ...(v.record !== undefined ? { recordPath: v.record } : {}),
+        publishRetry: { maxRetries: rtmpRetries },
+        ...(v["rtmps-allow-self-signed"] ? { rtmpsAllowSelfSigned: true } : {}),
+        ...(v["slate-image"] !== undefined ? { slateImage: v["slate-image"] } : {}),
+        ...(v["send-video-slate"] !== undefined ? { sendVideoSlate: v["send-video-slate"] === "black" ? (true as const) : v["send-video-slate"] } : {}),
+        // The CLI's outputs are the point of the run: when the last one fails for good, hang up and exit 1.
+        endOnPublishFailure: true,
+        ...(rtpTimeoutSec === undefined ? {} : { rtpTimeoutMs: Math.round(rtpTimeoutSec * 1000) }),
       },
       durationSec: num(v.duration, "duration", 0.1, 7 * 24 * 3600),
       json: v.json ?? false,
@@ -123,6 +158,23 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       rtpPortRange,
       publicAddress: v["sip-public-address"],
       localAddress: v["sip-local-address"],
+      ...(dtmf === undefined ? {} : { dtmf }),
     },
   };
+}
+
+function parseDtmfFlags(digits: string | undefined, type: string | undefined, delay: string | undefined): CliDtmf | undefined {
+  if (digits === undefined) {
+    if (type !== undefined) throw new ConfigError(`--dtmf-type needs --dtmf`);
+    if (delay !== undefined) throw new ConfigError(`--dtmf-delay-ms needs --dtmf`);
+    return undefined;
+  }
+  try {
+    parseDtmfDigits(digits);
+  } catch (error) {
+    throw new ConfigError(`--dtmf: ${(error as Error).message.replace(/^dtmf: /, "")}`);
+  }
+  const t = (type ?? "RFC2833").toUpperCase();
+  if (t !== "RFC2833" && t !== "INFO") throw new ConfigError(`--dtmf-type: expected RFC2833 or INFO, got "${type ?? ""}"`);
+  return { digits, type: t, delayMs: num(delay, "dtmf-delay-ms", 0, 3_600_000) ?? 0 };
 }

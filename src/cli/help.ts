@@ -34,10 +34,27 @@ Call:
 Republishing (starts when the call is answered):
   --rtmp-url URL                   rtmp://host[:port]/app or rtmps://…
   --rtmp-stream NAME               stream name / key, appended to the URL
+  --rtmp-retries N                 restarts of an output that fails (backoff 1 s doubling to 30 s)
+                                   before it is given up; with no output left the call ends
+                                   FAILED (default 2; 0 = none)
+  --rtmps-allow-self-signed        do not check the RTMPS server's certificate (default: checked)
+  --record PATH                    also record the call to PATH: fragmented MP4, or Matroska for
+                                   .mkv (never overwrites: an existing name gets -2, -3, …)
+  --slate-image PATH               picture published as the video of a call without video
+                                   (default: black)
+  --send-video-slate PATH|black    send this picture (or black) as video to the callee
   --ffmpeg PATH                    ffmpeg binary (default: FFMPEG_PATH, then ffmpeg-static, then PATH)
 
 Media:
   --rtp-port-range MIN-MAX         UDP ports for RTP/RTCP (default 10000-20000)
+  --rtp-timeout SECONDS            hang up (BYE, FAILED_BY_RTP_ACTIVITY) after this long without
+                                   RTP from the peer; not counted while on HOLD (default 30; 0 = off)
+
+DTMF (sent once the call is answered):
+  --dtmf DIGITS                    keys to send: 0-9 * # A-D, and , for a 500 ms pause (e.g. "1234#")
+  --dtmf-type RFC2833|INFO         RFC 4733 events in the audio stream, or SIP INFO
+                                   application/dtmf-relay (default RFC2833)
+  --dtmf-delay-ms N                wait this long after ESTABLISHED before the first key (default 0)
 
 Output:
   --json                           one JSON object per state change on stdout

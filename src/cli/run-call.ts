@@ -31,12 +31,17 @@ export async function runCall(o: CliCallOptions, out: NodeJS.WritableStream, err
   let established = false;
   let last: CallStateEvent | undefined;
   let hangupTimer: NodeJS.Timeout | undefined;
+  let dtmfTimer: NodeJS.Timeout | undefined;
+  const dtmf = o.dtmf;
   const onSignal = (): void => call.terminate();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   call.on("publish", (p) => {
-    err.write(`publish ${p.status} ${p.target}${p.reason ? ` reason=${p.reason}` : ""}${p.detail ? ` detail=${JSON.stringify(p.detail)}` : ""}\n`);
+    if (p.stats && !o.verbose) return;
+    const stats = p.stats ? ` outTimeMs=${String(p.stats.outTimeMs)} bitrateKbps=${String(p.stats.bitrateKbps)} fps=${String(p.stats.fps)}` : "";
+    err.write(`publish ${p.outputId} ${p.status} ${p.target}${p.reason ? ` reason=${p.reason}` : ""}${p.detail ? ` detail=${JSON.stringify(p.detail)}` : ""}${stats}\n`);
   });
+  call.on("dtmf", (d) => err.write(`dtmf ${d.direction} ${d.digit} ${d.type}\n`));
   const ended = new Promise<void>((resolve) => {
     call.on("state", (e) => {
       last = e;
@@ -44,12 +49,21 @@ export async function runCall(o: CliCallOptions, out: NodeJS.WritableStream, err
       if (e.status === CallStatus.ESTABLISHED) {
         established = true;
         if (o.durationSec !== undefined && !hangupTimer) hangupTimer = setTimeout(() => call.terminate(), o.durationSec * 1000);
+        if (dtmf && !dtmfTimer) {
+          dtmfTimer = setTimeout(() => {
+            call.sendDtmf(dtmf.digits, { type: dtmf.type }).then(
+              () => err.write(`dtmf done ${dtmf.digits}\n`),
+              (e: unknown) => err.write(`sipcast: DTMF not sent: ${e instanceof Error ? e.message : String(e)}\n`),
+            );
+          }, dtmf.delayMs);
+        }
       }
     });
     call.once("@close", () => resolve());
   });
   await ended;
   if (hangupTimer) clearTimeout(hangupTimer);
+  if (dtmfTimer) clearTimeout(dtmfTimer);
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   await call.whenClosed();

@@ -24,6 +24,8 @@ const NETWORK_PATTERNS: readonly RegExp[] = [
   /tls connection was non-properly terminated/i,
 ];
 
+/** gnutls/openssl through ffmpeg: "[tls @ …] Peer certificate failed verification", "…certificate verify failed". */
+const TLS_CERTIFICATE = /\[tls @[^\]]*\].*(certificate|verif)/i;
 /** Lines that name the RTMP/TLS/TCP output, so that any error on them is the writer's. */
 const OUTPUT_CONTEXT = /\[(?:rtmps?|rtmpt|tcp|tls) @|rtmps?:\/\//i;
 const ERRORISH = /error|failed|unable|cannot|could not|timed out|invalid|not /i;
@@ -60,6 +62,9 @@ export function isHarmlessFfmpegLine(line: string): boolean {
  */
 export function classifyFfmpegStderr(tail: readonly string[]): FfmpegFailureClass {
   const lines = tail.map((l) => l.trim()).filter((l) => l.length > 0);
+  // A refused TLS certificate is followed by a bare "Input/output error": the certificate line says why.
+  const certificate = lines.find((l) => TLS_CERTIFICATE.test(l));
+  if (certificate) return { reason: "FAILED_BY_RTMP_WRITER_ERROR", line: shortenLine(certificate) };
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!;
     if (INPUT_CONTEXT.test(line) || NOT_A_CAUSE.some((re) => re.test(line))) continue;

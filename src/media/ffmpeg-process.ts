@@ -55,6 +55,7 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
   readonly #exited: Promise<void>;
   #resolveExited!: () => void;
   #closed = false;
+  #expected = false;
   #started = false;
   #finished = false;
   #killTimer: NodeJS.Timeout | undefined;
@@ -117,6 +118,14 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
   /** The last redacted stderr lines (at most 30). */
   get stderrTail(): readonly string[] {
     return [...this.#tail];
+  }
+
+  /**
+   * Says that ffmpeg is about to end by itself (its input got an RTCP BYE): that exit is then
+   * reported like one caused by close() (no `failure`/`died`, logged at debug level).
+   */
+  expectExit(): void {
+    this.#expected = true;
   }
 
   /** Stops ffmpeg: SIGTERM now, SIGKILL after `killGraceMs`. Idempotent; the exit emits neither `failure` nor `died`. */
@@ -183,7 +192,7 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
     const signal = this.#exit?.signal ?? null;
     if (spawnError) {
       if (!this.#closed) this.safeEmit("failure", spawnError);
-    } else if (!this.#closed) {
+    } else if (!this.#closed && !this.#expected) {
       const error = this.#exitError(code, signal);
       this.#logger.log(this.#started ? "warn" : "error", "ffmpeg", `pid ${String(this.#child.pid)} ${error.message}`);
       this.safeEmit(this.#started ? "died" : "failure", error);

@@ -1,6 +1,7 @@
 /**
  * The ffmpeg side: find the binary, build its arguments, run it as a supervised child, and
- * republish a call's forwarded RTP (described by an SDP file) as FLV to RTMP(S).
+ * republish a call's forwarded RTP (described by an SDP file) as FLV to RTMP(S) or to a
+ * recording; keep each output alive (OutputSupervisor), and send a slate picture into the call.
  */
 export { classifyFfmpegStderr, isHarmlessFfmpegLine, type FfmpegFailureClass } from "./classify-ffmpeg-failure";
 export { ffmpegSupportsSdpLocalAddr } from "./ffmpeg-capabilities";
@@ -9,7 +10,7 @@ export { FfmpegProgressParser, progressShowsOutput, type FfmpegProgress } from "
 export { DEFAULT_FFMPEG_PORT_RANGE, findFreeUdpPortPairs, type PortRange } from "./free-udp-ports";
 export { locateFfmpeg, type FfmpegSource, type LocateFfmpegOptions, type LocatedFfmpeg } from "./locate-ffmpeg";
 export { MediaError, type MediaErrorExit, type MediaErrorReason } from "./media-error";
-export { buildRepublishArgs, type RepublishArgsOptions } from "./republish-args";
+export { buildRepublishArgs, type GeneratedVideo, type RepublishArgsOptions } from "./republish-args";
 export {
   Republisher,
   type RepublisherEvents,
@@ -20,3 +21,26 @@ export {
 } from "./republisher";
 export { parseUdpTable, readBoundUdpPorts, waitForUdpPortsBound, type PollTimers, type WaitForUdpPortsOptions } from "./udp-port-table";
 export { makeUrlRedactor } from "./url-redactor";
+export { KeyframeGate, keyframeDetectorFor } from "./keyframe-gate";
+export { isVp8KeyframeStart } from "./vp8-keyframe";
+export {
+  checkRecordPath,
+  describeOutput,
+  freeRecordPath,
+  recordFormatOf,
+  type RecordFormat,
+  type RecordOutput,
+  type RepublishOutput,
+  type RtmpOutput,
+} from "./output-target";
+export {
+  OutputSupervisor,
+  type AttemptHooks,
+  type OutputAttempt,
+  type OutputStatus,
+  type OutputSupervisorEvents,
+  type OutputSupervisorJson,
+  type OutputSupervisorOptions,
+} from "./output-supervisor";
+export { DEFAULT_RETRY_POLICY, backoffDelayMs, resolveRetryPolicy, type RetryPolicy } from "./retry-policy";
+export { VideoSlateSender, buildSlateArgs, type RtpSink, type VideoSlateSenderJson, type VideoSlateSenderOptions } from "./video-slate-sender";

@@ -1,12 +1,23 @@
 import { ConfigError } from "../errors";
+import type { RepublishOutput } from "./output-target";
+
+/** A picture made up for a call that has no video: black frames, or a still image. */
+export interface GeneratedVideo {
+  /** Still image (PNG, JPEG…) shown for the whole call; black frames when absent. */
+  image?: string;
+}
 
 /** What one republish reads and writes. */
 export interface RepublishArgsOptions {
   /** SDP file describing the RTP ffmpeg receives (on 127.0.0.1). */
   sdpPath: string;
-  /** `rtmp://…` or `rtmps://…` target, stream key included. */
-  outputUrl: string;
+  /** Where to write; see {@link RepublishOutput}. Give this or `outputUrl`. */
+  output?: RepublishOutput;
+  /** Shorthand for `output: { kind: "rtmp", url }`. */
+  outputUrl?: string;
+  /** The SDP has an audio stream. */
   hasAudio: boolean;
+  /** The SDP has a video stream. */
   hasVideo: boolean;
   /** Encoding name of the incoming video (SDP rtpmap), default H264: anything else is re-encoded. */
   videoCodec?: string;
@@ -17,11 +28,26 @@ export interface RepublishArgsOptions {
    * interface. Only for ffmpeg builds that have the option (see ffmpegSupportsSdpLocalAddr).
    */
   inputLocalAddress?: string;
+  /** Add a video track made by ffmpeg (only when `hasVideo` is false): CDNs reject audio-only streams. */
+  generateVideo?: GeneratedVideo;
+  /** Add a silent audio track (only when `hasAudio` is false): players and CDNs expect one. */
+  generateAudio?: boolean;
 }
+
+/** Size and rate of generated video: small, because it only carries black or a slate. */
+const GENERATED_SIZE = "640x360";
+const GENERATED_FPS = 25;
+/**
+ * Re-encoding: a keyframe every 2 s at a constant 25 fps, what YouTube and Facebook ask for.
+ * `-r 25`: RTP input has no frame rate (`-fpsprobesize 0`), so without it x264 was told 90000 fps
+ * (the RTP clock) and warned "MB rate > level limit".
+ */
+const ENCODE_H264 = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-r", String(GENERATED_FPS), "-g", "50", "-pix_fmt", "yuv420p"];
 
 /**
  * Builds ffmpeg's argument array (run without a shell) for one republish: RTP in via SDP, H.264
- * copied, audio encoded to AAC, FLV out to RTMP(S). Valid for Debian's ffmpeg 5.1 and for 4.x.
+ * copied (other video re-encoded), audio encoded to AAC; FLV to RTMP(S), or a fragmented MP4 or
+ * Matroska file. Valid for Debian's ffmpeg 5.1 and for 4.x.
  *
  * @remarks
  * Why these input options (see FACTS.md):
@@ -31,10 +57,22 @@ export interface RepublishArgsOptions {
  *   instead of ~1.3 s. Never `-probesize 32`: it silently drops the video.
  * - `-reorder_queue_size 64`: room to put reordered RTP back in order.
  * - `-flvflags no_duration_filesize`: a live RTMP output cannot be rewritten at the end.
+ *
+ * Generated tracks are extra lavfi (or image) inputs read with `-re`: without it ffmpeg reads
+ * them as fast as it can and their timestamps run ahead of the live RTP. ffmpeg starts its
+ * loop only once the RTP input is probed, so both start together (seen: first black frame
+ * 23 ms after the first audio packet, equal durations after 5 s).
+ *
+ * Recordings: MP4 is fragmented (`frag_keyframe+empty_moov+default_base_moof`), so a file cut
+ * short by a kill or a power loss still plays up to its last fragment (`+faststart` would need
+ * the whole file rewritten at the end); Matroska is written cluster by cluster and survives too.
+ * `-n`: never overwrite an existing file.
  */
 export function buildRepublishArgs(o: RepublishArgsOptions): string[] {
+  const output = resolveOutput(o);
+  const video = o.hasVideo || o.generateVideo !== undefined;
+  const audio = o.hasAudio || o.generateAudio === true;
   if (!o.hasAudio && !o.hasVideo) throw new ConfigError("buildRepublishArgs: neither audio nor video to republish");
-  if (!/^rtmp[st]?:\/\//i.test(o.outputUrl)) throw new ConfigError("buildRepublishArgs: outputUrl must be rtmp:// or rtmps://");
   const args = [
     "-hide_banner", "-nostdin", "-loglevel", "warning",
     "-progress", "pipe:1", "-nostats",
@@ -46,12 +84,61 @@ export function buildRepublishArgs(o: RepublishArgsOptions): string[] {
   ];
   if (o.inputLocalAddress) args.push("-localaddr", o.inputLocalAddress);
   args.push("-i", o.sdpPath);
-  if (!o.hasVideo) args.push("-vn");
-  else if ((o.videoCodec ?? "H264").toUpperCase() === "H264") args.push("-c:v", "copy");
+
+  const maps: string[] = [];
+  let input = 1;
+  const generatedVideo = !o.hasVideo && o.generateVideo !== undefined;
+  const generatedAudio = !o.hasAudio && o.generateAudio === true;
+  if (generatedVideo) {
+    const image = o.generateVideo?.image;
+    if (image) args.push("-re", "-loop", "1", "-framerate", String(GENERATED_FPS), "-i", image);
+    else args.push("-re", "-f", "lavfi", "-i", `color=c=black:s=${GENERATED_SIZE}:r=${GENERATED_FPS}`);
+    maps.push("-map", `${input++}:v:0`);
+  }
+  if (generatedAudio) {
+    args.push("-re", "-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo");
+    maps.push("-map", `${input++}:a:0`);
+  }
+  if (maps.length > 0) {
+    // With several inputs every stream is mapped by hand, the call's own first.
+    const own: string[] = [];
+    if (o.hasVideo) own.push("-map", "0:v:0");
+    if (o.hasAudio) own.push("-map", "0:a:0");
+    args.push(...own, ...maps);
+  }
+
+  if (!video) args.push("-vn");
+  else if (generatedVideo) {
+    args.push(...ENCODE_H264);
+    // A slate of any size: fit it into the frame, even dimensions for yuv420p.
+    if (o.generateVideo?.image) {
+      const [w, h] = GENERATED_SIZE.split("x");
+      args.push("-vf", `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1`);
+    }
+  } else if ((o.videoCodec ?? "H264").toUpperCase() === "H264") args.push("-c:v", "copy");
   // FLV carries H.264 only (for our purpose): VP8 or H.263 from a SIP phone must be re-encoded.
-  else args.push("-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "50", "-pix_fmt", "yuv420p");
-  if (!o.hasAudio) args.push("-an");
+  else args.push(...ENCODE_H264);
+  if (!audio) args.push("-an");
   else args.push("-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", o.audioBitrate ?? "96k");
-  args.push("-f", "flv", "-flvflags", "no_duration_filesize", o.outputUrl);
+
+  if (output.kind === "rtmp") {
+    if (/^rtmps:/i.test(output.url)) {
+      args.push("-tls_verify", output.tlsVerify === false ? "0" : "1");
+      if (output.caFile) args.push("-ca_file", output.caFile);
+    }
+    args.push("-f", "flv", "-flvflags", "no_duration_filesize", output.url);
+  } else if (output.format === "mkv") {
+    args.push("-f", "matroska", "-n", output.path);
+  } else {
+    args.push("-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-n", output.path);
+  }
   return args;
+}
+
+function resolveOutput(o: RepublishArgsOptions): RepublishOutput {
+  if ((o.output === undefined) === (o.outputUrl === undefined)) throw new ConfigError("buildRepublishArgs: give exactly one of output and outputUrl");
+  const output: RepublishOutput = o.output ?? { kind: "rtmp", url: o.outputUrl ?? "" };
+  if (output.kind === "rtmp" && !/^rtmp[st]?:\/\//i.test(output.url)) throw new ConfigError("buildRepublishArgs: outputUrl must be rtmp:// or rtmps://");
+  if (output.kind === "record" && output.path.trim() === "") throw new ConfigError("buildRepublishArgs: empty record path");
+  return output;
 }

@@ -1,5 +1,5 @@
 import { InvalidStateError } from "../errors";
-import { redactRtmpUrl, silentLogger, type Logger } from "../util/logger";
+import { silentLogger, type Logger } from "../util/logger";
 import { TypedEmitter } from "../util/typed-emitter";
 import { ffmpegSupportsSdpLocalAddr } from "./ffmpeg-capabilities";
 import { FfmpegProcess } from "./ffmpeg-process";
@@ -7,7 +7,8 @@ import type { FfmpegProgress } from "./ffmpeg-progress";
 import { findFreeUdpPortPairs, type PortRange } from "./free-udp-ports";
 import { MediaError } from "./media-error";
 import { writePrivateTempFile, type PrivateTempFile } from "./private-temp-file";
-import { buildRepublishArgs } from "./republish-args";
+import { describeOutput, type RepublishOutput } from "./output-target";
+import { buildRepublishArgs, type GeneratedVideo } from "./republish-args";
 import { readBoundUdpPorts, waitForUdpPortsBound } from "./udp-port-table";
 import { makeUrlRedactor } from "./url-redactor";
 
@@ -46,10 +47,18 @@ export type RepublisherEvents = {
 /** Options of {@link Republisher}. */
 export interface RepublisherOptions {
   ffmpegPath: string;
-  /** RTMP(S) target with its stream key; never logged unredacted. */
-  outputUrl: string;
+  /** Where to write (RTMP(S) or a recording). Give this or `outputUrl`. */
+  output?: RepublishOutput;
+  /** RTMP(S) target with its stream key (shorthand for `output: { kind: "rtmp", url }`); never logged unredacted. */
+  outputUrl?: string;
+  /** Audio arrives as RTP. */
   hasAudio: boolean;
+  /** Video arrives as RTP. */
   hasVideo: boolean;
+  /** Make a video track (black or a still image) when `hasVideo` is false. */
+  generateVideo?: GeneratedVideo;
+  /** Make a silent audio track when `hasAudio` is false. */
+  generateAudio?: boolean;
   /** Incoming video encoding name (default H264, copied; others are re-encoded). */
   videoCodec?: string;
   audioBitrate?: string;
@@ -101,6 +110,7 @@ export interface RepublisherJSON {
  */
 export class Republisher extends TypedEmitter<RepublisherEvents> {
   readonly #o: RepublisherOptions;
+  readonly #output: RepublishOutput;
   readonly #logger: Logger;
   readonly #abort = new AbortController();
   readonly #closedPromise: Promise<void>;
@@ -120,6 +130,7 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
   constructor(o: RepublisherOptions) {
     super();
     this.#o = o;
+    this.#output = o.output ?? { kind: "rtmp", url: o.outputUrl ?? "" };
     this.#logger = o.logger ?? silentLogger;
     this.#closedPromise = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
@@ -159,11 +170,13 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
       const args = buildRepublishArgs({
         inputLocalAddress: loopback ? "127.0.0.1" : undefined,
         sdpPath: this.#file.path,
-        outputUrl: o.outputUrl,
+        output: this.#output,
         hasAudio: o.hasAudio,
         hasVideo: o.hasVideo,
         videoCodec: o.videoCodec,
         audioBitrate: o.audioBitrate,
+        generateVideo: o.generateVideo,
+        generateAudio: o.generateAudio,
       });
       this.#spawn(args);
 
@@ -196,6 +209,7 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
     const proc = this.#proc;
     if (!proc || proc.exited) return this.#finish();
     const grace = this.#o.closeGraceMs ?? 500;
+    proc.expectExit();
     if (grace <= 0) proc.close();
     else this.#graceTimer = setTimeout(() => proc.close(), grace);
   }
@@ -210,7 +224,7 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
       t !== undefined && this.#spawnAt !== undefined ? t - this.#spawnAt : undefined;
     return {
       state: this.#state,
-      output: redactRtmpUrl(this.#o.outputUrl),
+      output: describeOutput(this.#output),
       ports: this.#ports ? { ...this.#ports } : undefined,
       pid: this.#proc?.pid,
       sdpPath: this.#file?.path,
@@ -228,7 +242,7 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
       path: o.ffmpegPath,
       args,
       logger: this.#logger,
-      redact: makeUrlRedactor(o.outputUrl),
+      redact: makeUrlRedactor(this.#output.kind === "rtmp" ? this.#output.url : undefined),
       killGraceMs: o.killGraceMs,
     });
     this.#proc = proc;

@@ -1,3 +1,4 @@
+export * from "./audio-sender";
 export * from "./clock";
 export * from "./endpoint";
 export * from "./h264-keyframe";
@@ -10,4 +11,5 @@ export * from "./rtp-channel";
 export * from "./rtp-classify";
 export * from "./rtp-forwarder";
 export * from "./rtp-socket-pair";
+export * from "./silence-frame";
 export * from "./symmetric-latch";

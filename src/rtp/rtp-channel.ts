@@ -415,6 +415,8 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   }
 
   #sendTo(socket: dgram.Socket, buf: Buffer, destination: Endpoint): void {
+    // An unspecified address is the old way to say "hold" (RFC 3264 §8.4): never send there.
+    if (destination.address === "0.0.0.0" || destination.address === "::") return;
     try {
       socket.send(buf, destination.port, destination.address, (error) => {
         if (!error) return;

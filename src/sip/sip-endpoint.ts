@@ -181,12 +181,15 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     return attempt;
   }
 
-  /** A new outgoing session to `target` whose SDP is handled by `negotiator`. Call `invite()` on it. */
-  createInviter(target: string, negotiator: MediaNegotiator): Inviter {
+  /**
+   * A new outgoing session to `target` whose SDP is handled by `negotiator`. Call `invite()` on it.
+   * `extraHeaders` (full lines, e.g. `Supported: timer`) go into the INVITE.
+   */
+  createInviter(target: string, negotiator: MediaNegotiator, extraHeaders: string[] = []): Inviter {
     if (!this.ua || this.closed) throw new InvalidStateError("SIP endpoint not started");
     const uri = UserAgent.makeURI(target);
     if (!uri) throw new InvalidStateError(`not a SIP URI: ${target}`);
-    const inviter = new Inviter(this.ua, uri, { earlyMedia: false });
+    const inviter = new Inviter(this.ua, uri, { earlyMedia: false, extraHeaders });
     this.negotiators.set(inviter, negotiator);
     return inviter;
   }
@@ -206,7 +209,8 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
         timeoutMs,
       );
     }
-    if (registerer) await registerer.dispose().catch(() => undefined);
+    // dispose() waits for an outstanding REGISTER to finish: bounded, so a dead registrar cannot stall shutdown.
+    if (registerer) await withTimeout(registerer.dispose().catch(() => undefined), timeoutMs);
     if (ua) await withTimeout(ua.stop().catch(() => undefined), timeoutMs);
     this.removeAllListeners();
   }

@@ -41,9 +41,29 @@ describe("CLI options", () => {
     assert.throws(() => parseCli([...BASE, "--bogus"], {}), /bogus/);
   });
 
+  it("maps --dtmf, --dtmf-type, --dtmf-delay-ms and --rtp-timeout", () => {
+    const c = parseCli([...BASE, "--dtmf", "1,23#", "--dtmf-type", "info", "--dtmf-delay-ms", "1500", "--rtp-timeout", "2.5"], {});
+    assert.equal(c.kind, "call");
+    if (c.kind !== "call") return;
+    assert.deepEqual(c.options.dtmf, { digits: "1,23#", type: "INFO", delayMs: 1500 });
+    assert.equal(c.options.call.rtpTimeoutMs, 2500);
+    const d = parseCli([...BASE, "--dtmf", "*9"], {});
+    assert.deepEqual(d.kind === "call" && d.options.dtmf, { digits: "*9", type: "RFC2833", delayMs: 0 });
+    assert.equal(d.kind === "call" && d.options.call.rtpTimeoutMs, undefined);
+    const off = parseCli([...BASE, "--rtp-timeout", "0"], {});
+    assert.equal(off.kind === "call" && off.options.call.rtpTimeoutMs, 0);
+    assert.throws(() => parseCli([...BASE, "--dtmf", "12x"], {}), /--dtmf: invalid character "x" at position 3/);
+    assert.throws(() => parseCli([...BASE, "--dtmf", ""], {}), /--dtmf: no digits/);
+    assert.throws(() => parseCli([...BASE, "--dtmf", "1", "--dtmf-type", "SIP"], {}), /--dtmf-type/);
+    assert.throws(() => parseCli([...BASE, "--dtmf-type", "INFO"], {}), /--dtmf-type needs --dtmf/);
+    assert.throws(() => parseCli([...BASE, "--dtmf-delay-ms", "5"], {}), /--dtmf-delay-ms needs --dtmf/);
+    assert.throws(() => parseCli([...BASE, "--dtmf", "1", "--dtmf-delay-ms", "-1"], {}), /--dtmf-delay-ms/);
+    assert.throws(() => parseCli([...BASE, "--rtp-timeout", "x"], {}), /--rtp-timeout/);
+  });
+
   it("documents every flag it accepts in --help", () => {
     assert.equal(parseCli(["--help"], {}).kind, "help");
-    const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "json", "verbose"];
+    const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "json", "verbose", "dtmf", "dtmf-type", "dtmf-delay-ms", "rtp-timeout"];
     for (const f of flags) assert.ok(HELP.includes(`--${f}`), `--${f} missing from help`);
   });
 });

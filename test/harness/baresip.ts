@@ -28,6 +28,13 @@ export interface BaresipOptions {
   rtpPorts?: [number, number];
   /** Send H.264 video (default true); false answers video with port 0. */
   video?: boolean;
+  /**
+   * Audio codecs it accepts, in order (the account's `audio_codecs`), e.g. ["PCMA"], ["G722"],
+   * ["opus"]; default PCMU, PCMA. The g722/opus modules are loaded when named.
+   */
+  audioCodecs?: string[];
+  /** Video codec it offers and sends (default H264): VP8 swaps the avcodec module for vp8. */
+  videoCodec?: "H264" | "VP8";
 }
 
 /** A running baresip that auto-answers with H.264 video and a PCMU 440 Hz tone. */
@@ -57,7 +64,16 @@ export interface Baresip {
 const START_TIMEOUT_MS = 15000;
 
 /** The config and accounts files from test/peers/baresip, with this instance's values. */
-export function baresipFiles(o: { sipPort: number; ctrlPort: number; rtpPorts: [number, number]; mediaDir: string; video: boolean; registrar?: BaresipRegistrar }): { config: string; accounts: string } {
+export function baresipFiles(o: {
+  sipPort: number;
+  ctrlPort: number;
+  rtpPorts: [number, number];
+  mediaDir: string;
+  video: boolean;
+  registrar?: BaresipRegistrar;
+  audioCodecs?: string[];
+  videoCodec?: "H264" | "VP8";
+}): { config: string; accounts: string } {
   const dir = path.join(peersDir(), "baresip");
   let config = fs
     .readFileSync(path.join(dir, "config"), "utf8")
@@ -66,6 +82,15 @@ export function baresipFiles(o: { sipPort: number; ctrlPort: number; rtpPorts: [
     .replace(/@@RTP_MIN@@/g, String(o.rtpPorts[0]))
     .replace(/@@RTP_MAX@@/g, String(o.rtpPorts[1]))
     .replace(/@@MEDIA_DIR@@/g, o.mediaDir);
+  const extraModules: string[] = (o.audioCodecs ?? []).map((c) => c.split("/")[0].toLowerCase()).filter((c) => c === "g722" || c === "opus");
+  if (o.video && o.videoCodec === "VP8") {
+    // avformat (the source) decodes by itself; only the H.264 encoder module goes.
+    config = config.split("\n").filter((line) => !/^avcodec_|avcodec\.so/.test(line)).join("\n");
+    extraModules.push("vp8");
+  }
+  // The tone is 8 kHz mono: let baresip resample it for a wideband codec (aufile refuses another rate).
+  if (extraModules.some((m) => m === "g722" || m === "opus")) config += "\nausrc_srate\t\t8000\nausrc_channels\t\t1\n";
+  if (extraModules.length > 0) config = config.replace(/^(module\s+g711\.so)$/m, (line) => [line, ...extraModules.map((m) => `module\t\t\t${m}.so`)].join("\n"));
   if (!o.video) {
     // Without the video modules baresip has no video codec and answers m=video with port 0.
     config = config
@@ -87,6 +112,10 @@ export function baresipFiles(o: { sipPort: number; ctrlPort: number; rtpPorts: [
       .replace(/@@PASSWORD@@/g, r.password)
       .replace(/@@REGISTRAR_PORT@@/g, String(r.port))
       .replace(/@@TRANSPORT@@/g, r.transport ?? "udp");
+  }
+  if (o.audioCodecs !== undefined) {
+    if (!o.audioCodecs.every((c) => /^[A-Za-z0-9/-]+$/.test(c))) throw new Error("startBaresip: audioCodecs must be plain codec names");
+    accounts = accounts.replace(/audio_codecs=[^;\s]*/, `audio_codecs=${o.audioCodecs.join(",")}`);
   }
   return { config, accounts };
 }
@@ -110,7 +139,7 @@ export async function startBaresip(o: BaresipOptions = {}): Promise<Baresip> {
       return [range[0], range[range.length - 1]];
     })());
   const dir = runDir(`baresip-${sipPort}`);
-  const files = baresipFiles({ sipPort, ctrlPort, rtpPorts, mediaDir: media.dir, video: o.video ?? true, registrar: o.registrar });
+  const files = baresipFiles({ sipPort, ctrlPort, rtpPorts, mediaDir: media.dir, video: o.video ?? true, registrar: o.registrar, audioCodecs: o.audioCodecs, videoCodec: o.videoCodec });
   fs.writeFileSync(path.join(dir, "config"), files.config);
   fs.writeFileSync(path.join(dir, "accounts"), files.accounts, { mode: 0o600 });
 

@@ -28,6 +28,13 @@ Error closing file rtmp://127.0.0.1:19998/live/${KEY}: Broken pipe`));
     assert.equal(r.line, "Error closing file rtmp://127.0.0.1:19998/live/***: Broken pipe");
   });
 
+  it("a refused RTMPS certificate (captured from ffmpeg 5.1, -tls_verify 1) names the certificate, not the I/O error", () => {
+    const r = classifyFfmpegStderr(tail(`[tls @ 0x55db7f010880] Peer certificate failed verification
+[rtmps @ 0x55db7f011900] Cannot open connection tls://127.0.0.1:22808
+rtmps://127.0.0.1:22808/live/${KEY}: Input/output error`));
+    assert.deepEqual(r, { reason: "FAILED_BY_RTMP_WRITER_ERROR", line: "[tls] Peer certificate failed verification" });
+  });
+
   it("an RTMP line wins over a later generic line (ffmpeg 4.x prints 'Conversion failed!')", () => {
     const r = classifyFfmpegStderr(["rtmp://h/app/***: Connection refused", "Conversion failed!"]);
     assert.equal(r.line, "rtmp://h/app/***: Connection refused");

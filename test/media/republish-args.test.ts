@@ -14,6 +14,8 @@ const INPUT = [
 ];
 const OUT = ["-f", "flv", "-flvflags", "no_duration_filesize", "rtmp://h/live/key"];
 const base = { sdpPath: "/tmp/x/input.sdp", outputUrl: "rtmp://h/live/key" };
+const X264 = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-r", "25", "-g", "50", "-pix_fmt", "yuv420p"];
+const AAC = ["-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "96k"];
 
 describe("media/buildRepublishArgs", () => {
   it("copies H.264 and encodes AAC when both media are present", () => {
@@ -30,7 +32,7 @@ describe("media/buildRepublishArgs", () => {
 
   it("re-encodes non-H.264 video with libx264", () => {
     assert.deepEqual(buildRepublishArgs({ ...base, hasAudio: false, hasVideo: true, videoCodec: "VP8" }), [
-      ...INPUT, "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "50", "-pix_fmt", "yuv420p", "-an", ...OUT,
+      ...INPUT, ...X264, "-an", ...OUT,
     ]);
   });
 
@@ -50,6 +52,51 @@ describe("media/buildRepublishArgs", () => {
     const args = buildRepublishArgs({ ...base, hasAudio: true, hasVideo: false, inputLocalAddress: "127.0.0.1" });
     assert.deepEqual(args.slice(INPUT.length - 2, INPUT.length + 2), ["-localaddr", "127.0.0.1", "-i", "/tmp/x/input.sdp"]);
     assert.deepEqual(args.slice(0, INPUT.length - 2), INPUT.slice(0, -2));
+  });
+
+  it("makes black video for a call without video (paced with -re, mapped after the call's audio)", () => {
+    assert.deepEqual(buildRepublishArgs({ ...base, hasAudio: true, hasVideo: false, generateVideo: {} }), [
+      ...INPUT, "-re", "-f", "lavfi", "-i", "color=c=black:s=640x360:r=25", "-map", "0:a:0", "-map", "1:v:0", ...X264, ...AAC, ...OUT,
+    ]);
+  });
+
+  it("shows a still image instead, fitted into 640x360", () => {
+    const args = buildRepublishArgs({ ...base, hasAudio: true, hasVideo: false, generateVideo: { image: "/img/slate.png" } });
+    assert.deepEqual(args.slice(INPUT.length, INPUT.length + 7), ["-re", "-loop", "1", "-framerate", "25", "-i", "/img/slate.png"]);
+    const vf = args[args.indexOf("-vf") + 1];
+    assert.match(vf, /^scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:/);
+  });
+
+  it("makes silent AAC for a call without audio; generated tracks only replace missing ones", () => {
+    assert.deepEqual(buildRepublishArgs({ ...base, hasAudio: false, hasVideo: true, generateAudio: true, generateVideo: {} }), [
+      ...INPUT, "-re", "-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", ...AAC, ...OUT,
+    ]);
+  });
+
+  it("checks RTMPS certificates unless told not to, with an optional CA file", () => {
+    const out = (tlsVerify?: boolean, caFile?: string): string[] => {
+      const args = buildRepublishArgs({ sdpPath: "/s", output: { kind: "rtmp", url: "rtmps://h/app/k", tlsVerify, caFile }, hasAudio: true, hasVideo: false });
+      return args.slice(args.indexOf("-b:a") + 2);
+    };
+    assert.deepEqual(out(), ["-tls_verify", "1", "-f", "flv", "-flvflags", "no_duration_filesize", "rtmps://h/app/k"]);
+    assert.deepEqual(out(false).slice(0, 2), ["-tls_verify", "0"]);
+    assert.deepEqual(out(true, "/ca.pem").slice(0, 4), ["-tls_verify", "1", "-ca_file", "/ca.pem"]);
+    const plain = buildRepublishArgs({ sdpPath: "/s", output: { kind: "rtmp", url: "rtmp://h/app/k", tlsVerify: false }, hasAudio: true, hasVideo: false });
+    assert.ok(!plain.includes("-tls_verify"), "no TLS option for plain rtmp (ffmpeg would reject it)");
+  });
+
+  it("records to fragmented MP4 or Matroska, never overwriting", () => {
+    const rec = (format: "mp4" | "mkv"): string[] => {
+      const args = buildRepublishArgs({ sdpPath: "/s", output: { kind: "record", path: "/r/call", format }, hasAudio: true, hasVideo: true });
+      return args.slice(args.indexOf("-b:a") + 2);
+    };
+    assert.deepEqual(rec("mp4"), ["-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-n", "/r/call"]);
+    assert.deepEqual(rec("mkv"), ["-f", "matroska", "-n", "/r/call"]);
+  });
+
+  it("wants exactly one of output and outputUrl", () => {
+    assert.throws(() => buildRepublishArgs({ sdpPath: "/s", hasAudio: true, hasVideo: false }), ConfigError);
+    assert.throws(() => buildRepublishArgs({ ...base, output: { kind: "record", path: "/r", format: "mp4" }, hasAudio: true, hasVideo: false }), ConfigError);
   });
 
   it("rejects nothing-to-publish and non-RTMP URLs", () => {

@@ -125,11 +125,13 @@ describe("media/udp ports", () => {
   });
 
   it("skips a pair whose odd port is taken, and does not hand out the same pair twice soon", async () => {
-    const range = { min: 46100, max: 46103 }; // two pairs: 46100/1 and 46102/3
-    const blocker = await bindUdp(46101);
+    // Below the kernel's ephemeral ports and outside the RTP and ffmpeg default ranges, which other
+    // processes (a running call's ffmpeg) may hold.
+    const range = { min: 29100, max: 29103 }; // two pairs: 29100/1 and 29102/3
+    const blocker = await bindUdp(29101);
     try {
-      assert.deepEqual(await findFreeUdpPortPairs(1, range), [46102]);
-      await assert.rejects(findFreeUdpPortPairs(1, range), ConfigError); // 46102 is held for ffmpeg
+      assert.deepEqual(await findFreeUdpPortPairs(1, range), [29102]);
+      await assert.rejects(findFreeUdpPortPairs(1, range), ConfigError); // 29102 is held for ffmpeg
     } finally {
       await closeUdp(blocker);
     }

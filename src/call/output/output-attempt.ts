@@ -1,0 +1,205 @@
+import type { RtpPacket } from "werift-rtp";
+import { RtpForwarder, type RtpChannel } from "../../rtp";
+import { ffmpegInputSdp, type MediaKind, type NegotiatedMedia } from "../../sdp";
+import { KeyframeGate, MediaError, Republisher, type AttemptHooks, type FfmpegProgress, type GeneratedVideo, type OutputAttempt, type RepublishOutput } from "../../media";
+import type { Logger } from "../../util/logger";
+
+/** Options of {@link RepublishAttempt}. */
+export interface RepublishAttemptOptions {
+  hooks: AttemptHooks;
+  ffmpegPath: string;
+  output: RepublishOutput;
+  media: NegotiatedMedia;
+  channels: ReadonlyMap<MediaKind, RtpChannel>;
+  /** Video to make up when the call has none (or the peer sends none). */
+  generateVideo?: GeneratedVideo;
+  /** Make a silent track when the call has no audio. */
+  generateAudio: boolean;
+  /** How long to wait for the peer's first video keyframe before publishing without its video (default 5000 ms). */
+  keyframeWaitMs?: number;
+  logger: Logger;
+}
+
+/** Snapshot of a {@link RepublishAttempt}. */
+export interface RepublishAttemptJson {
+  republisher: ReturnType<Republisher["toJSON"]> | undefined;
+  forwarders: Record<string, ReturnType<RtpForwarder["toJSON"]>>;
+  /** Video packets held back until the first keyframe. */
+  heldBeforeKeyframe: number;
+  firstKeyframeMs: number | undefined;
+}
+
+/** An output whose ffmpeg wrote this much media without a single video frame has lost its video. */
+const NO_VIDEO_AFTER_MS = 4000;
+
+/**
+ * One run of an output: the call's RTP, forwarded to one ffmpeg.
+ *
+ * @remarks
+ * Owns its forwarders and its Republisher (and through it the ffmpeg process); stop() releases all
+ * of them. The channels belong to the call: only listeners are added and removed.
+ *
+ * Video goes through a {@link KeyframeGate}, and ffmpeg is started only once the first keyframe
+ * passed it (everything meanwhile is queued in the forwarders): ffmpeg decides which streams exist
+ * from its first second of input (`-analyzeduration`), and when audio came alone it silently left
+ * the video out of the output (seen once in about ten runs). So the first video ffmpeg reads, and the
+ * first frame the server gets, is a keyframe. A peer that sends no keyframe within `keyframeWaitMs`
+ * (video negotiated, camera off) is published with generated video instead. The peer usually
+ * answers the keyframe request within 50 ms, so starting ffmpeg after it costs little.
+ */
+export class RepublishAttempt implements OutputAttempt {
+  readonly #o: RepublishAttemptOptions;
+  readonly #forwarders = new Map<MediaKind, RtpForwarder>();
+  readonly #detach: Array<() => void> = [];
+  readonly #startedAt = Date.now();
+  #republisher: Republisher | undefined;
+  #gate: KeyframeGate | undefined;
+  #firstKeyframeMs: number | undefined;
+  #keyframeSeen: (() => void) | undefined;
+  #keyframeTimer: NodeJS.Timeout | undefined;
+  #ended = false;
+  #stopped: Promise<void> | undefined;
+
+  constructor(o: RepublishAttemptOptions) {
+    this.#o = o;
+    for (const [kind, channel] of o.channels) {
+      const stream = o.media[kind];
+      if (!stream) continue;
+      const forwarder = new RtpForwarder({ payloadTypes: stream.receivePayloadTypes, outputPayloadType: stream.payloadType, logger: o.logger });
+      this.#forwarders.set(kind, forwarder);
+      const gate = kind === "video" ? new KeyframeGate(stream.codec) : undefined;
+      if (gate) this.#gate = gate;
+      const onRtp = (packet: RtpPacket, raw: Buffer): void => {
+        if (gate && !gate.open) {
+          if (!stream.receivePayloadTypes.includes(packet.header.payloadType) || !gate.admit(packet.payload)) return;
+          this.#firstKeyframeMs = Date.now() - this.#startedAt;
+          this.#keyframeSeen?.();
+        }
+        forwarder.pushRtp(raw);
+      };
+      const onRtcp = (raw: Buffer): void => forwarder.pushRtcp(raw);
+      channel.on("rtp", onRtp);
+      channel.on("rtcp", onRtcp);
+      this.#detach.push(() => {
+        channel.off("rtp", onRtp);
+        channel.off("rtcp", onRtcp);
+      });
+    }
+  }
+
+  /** ms from this attempt's start until the first video keyframe passed the gate. */
+  get firstKeyframeMs(): number | undefined {
+    return this.#firstKeyframeMs;
+  }
+
+  /** Waits for the first keyframe, spawns ffmpeg and forwards once its ports are bound; failures come as `ended`. */
+  start(): void {
+    void this.#run();
+  }
+
+  async #run(): Promise<void> {
+    try {
+      await this.#untilKeyframe();
+      if (this.#stopped) return;
+      const republisher = this.#makeRepublisher();
+      const ports = await republisher.start();
+      if (this.#stopped) return;
+      await Promise.all(
+        [...this.#forwarders].map(([kind, forwarder]) => {
+          const port = ports[kind];
+          return port === undefined ? Promise.resolve() : forwarder.open(port);
+        }),
+      );
+    } catch (error) {
+      this.#end(error instanceof MediaError ? error : new MediaError("FAILED_BY_FFMPEG_ERROR", error instanceof Error ? error.message : String(error)));
+    }
+  }
+
+  #makeRepublisher(): Republisher {
+    const o = this.#o;
+    const video = this.#forwarders.get("video");
+    if (video && this.#gate && !this.#gate.open) {
+      // The peer sent no keyframe: publish its audio with generated video rather than nothing.
+      o.logger.log("warn", "media", `no video keyframe from the peer within ${o.keyframeWaitMs ?? 5000} ms: publishing generated video instead`);
+      video.close();
+      this.#forwarders.delete("video");
+    }
+    const hasVideo = this.#forwarders.has("video");
+    const hasAudio = this.#forwarders.has("audio");
+    const republisher = new Republisher({
+      ffmpegPath: o.ffmpegPath,
+      output: o.output,
+      hasAudio,
+      hasVideo,
+      videoCodec: o.media.video?.codec,
+      generateVideo: hasVideo ? undefined : o.generateVideo,
+      generateAudio: !hasAudio && o.generateAudio,
+      describeInput: (ports) => ffmpegInputSdp(o.media, ports),
+      logger: o.logger,
+    });
+    this.#republisher = republisher;
+    republisher.on("started", () => o.hooks.started());
+    republisher.on("progress", (p) => this.#onProgress(p, hasVideo));
+    republisher.on("failure", (e: MediaError) => this.#end(e));
+    republisher.on("died", (e: MediaError) => this.#end(e));
+    return republisher;
+  }
+
+  #onProgress(p: FfmpegProgress, hasVideo: boolean): void {
+    this.#o.hooks.progress(p);
+    // The safety net behind the keyframe wait: an output without its video is restarted, not kept.
+    if (hasVideo && p.frame === 0 && (p.outTimeMs ?? 0) >= NO_VIDEO_AFTER_MS) {
+      this.#end(new MediaError("FAILED_BY_FFMPEG_ERROR", `ffmpeg wrote ${Math.round((p.outTimeMs ?? 0) / 1000)} s of output without the call's video`));
+    }
+  }
+
+  /** Resolves when the first video keyframe passed the gate, at once without video, or after keyframeWaitMs. */
+  #untilKeyframe(): Promise<void> {
+    const gate = this.#gate;
+    if (!gate || gate.open) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.#keyframeSeen = undefined;
+        if (this.#keyframeTimer) clearTimeout(this.#keyframeTimer);
+        this.#keyframeTimer = undefined;
+        resolve();
+      };
+      this.#keyframeSeen = done;
+      this.#keyframeTimer = setTimeout(done, this.#o.keyframeWaitMs ?? 5000);
+    });
+  }
+
+  #end(error: MediaError): void {
+    if (this.#ended || this.#stopped) return;
+    this.#ended = true;
+    this.#o.hooks.ended(error);
+  }
+
+  /**
+   * Ends the run. `clean`: forward an RTCP BYE on every stream first, so that ffmpeg ends by itself
+   * and finishes the FLV or the file. Idempotent; resolves when ffmpeg is gone and the sockets closed.
+   */
+  stop(clean: boolean): Promise<void> {
+    if (!this.#stopped) {
+      this.#keyframeSeen?.();
+      for (const d of this.#detach) d();
+      const republisher = this.#republisher;
+      if (clean && republisher) for (const forwarder of this.#forwarders.values()) forwarder.sendBye();
+      republisher?.close();
+      // The forwarders' sockets stay open until ffmpeg is gone, so that the BYE is not cancelled in flight.
+      this.#stopped = (republisher ? republisher.whenClosed() : Promise.resolve()).finally(() => {
+        for (const forwarder of this.#forwarders.values()) forwarder.close();
+      });
+    }
+    return this.#stopped;
+  }
+
+  toJSON(): RepublishAttemptJson {
+    return {
+      republisher: this.#republisher?.toJSON(),
+      forwarders: Object.fromEntries([...this.#forwarders].map(([k, f]) => [k, f.toJSON()])),
+      heldBeforeKeyframe: this.#gate?.held ?? 0,
+      firstKeyframeMs: this.#firstKeyframeMs,
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import type { Inviter } from "sip.js";
+import { InvalidStateError } from "../errors";
+import { DtmfError, DtmfSender, DTMF_RELAY_CONTENT_TYPE, dtmfRelayBody, type DtmfDigit, type DtmfOptions, type DtmfType } from "../dtmf";
+import type { Clock } from "../rtp/clock";
+import type { RtpChannel } from "../rtp/rtp-channel";
+import type { Logger } from "../util/logger";
+import type { CallMedia } from "./call-media";
+import { OutgoingAudio } from "./outgoing-audio";
+import { RtpInactivityWatch } from "./rtp-inactivity";
+import { SessionRefresher, parseSessionExpires, sessionExpiresHeader, type SessionExpires } from "./session-timer";
+
+/** What {@link SessionControl} needs from its Call. */
+export interface SessionControlHost {
+  readonly id: string;
+  readonly session: Inviter;
+  readonly media: CallMedia;
+  /** 0 turns the RTP watchdog off. */
+  readonly rtpTimeoutMs: number;
+  readonly logger: Logger;
+  /** The SDP changed (peer's re-INVITE or our refresh): the Call re-reads `media.remoteOnHold`. */
+  onRenegotiated(sipStatus: number, sipMessage: string): void;
+  /** No RTP for `rtpTimeoutMs` while watching: the Call hangs up. */
+  onRtpTimeout(silentMs: number): void;
+  onDtmf(digit: DtmfDigit, type: DtmfType): void;
+  clock?: Clock;
+}
+
+/**
+ * What an answered call does besides publishing: the continuous audio to the peer, DTMF (RFC 4733
+ * and SIP INFO), the RTP inactivity watchdog (paused on hold), and RFC 4028 session refresh.
+ * Created when the call is established; close() releases every timer.
+ */
+export class SessionControl {
+  private readonly audio: OutgoingAudio | undefined;
+  private readonly dtmf: DtmfSender;
+  private readonly watch: RtpInactivityWatch | undefined;
+  private readonly refresher: SessionRefresher;
+  private readonly detach: Array<() => void> = [];
+  private closed = false;
+
+  constructor(private readonly host: SessionControlHost) {
+    const audioChannel = host.media.channels.get("audio");
+    this.audio = audioChannel ? new OutgoingAudio(audioChannel, host.clock) : undefined;
+    this.dtmf = new DtmfSender({
+      transport: {
+        sendEvent: (code, durationMs) => this.audio?.playKey(code, durationMs) ?? Promise.reject(new InvalidStateError("the call has no audio stream for RFC 4733 DTMF")),
+        sendInfo: (digit, durationMs) => this.sendInfo(digit, durationMs),
+      },
+      onDigit: (digit, type) => host.onDtmf(digit, type),
+      clock: host.clock,
+    });
+    if (host.rtpTimeoutMs > 0) {
+      const watch = new RtpInactivityWatch({ timeoutMs: host.rtpTimeoutMs, onTimeout: (ms) => host.onRtpTimeout(ms), clock: host.clock });
+      for (const channel of host.media.channels.values()) this.listen(channel, () => watch.packet());
+      this.watch = watch;
+    }
+    this.refresher = new SessionRefresher({
+      refresh: (se) => this.refresh(se),
+      onError: (error) => host.logger.log("warn", "call", `${host.id}: session refresh failed: ${error instanceof Error ? error.message : String(error)}`),
+      clock: host.clock,
+    });
+  }
+
+  private listen(channel: RtpChannel, onPacket: () => void): void {
+    channel.on("rtp", onPacket);
+    this.detach.push(() => channel.off("rtp", onPacket));
+  }
+
+  /** Starts audio and the watchdog; `sessionExpires` is the `Session-Expires` of the INVITE's 2xx. */
+  start(sessionExpires: SessionExpires | undefined): void {
+    this.audio?.update(this.host.media.negotiated?.audio);
+    this.watch?.watch();
+    this.refresher.apply(sessionExpires);
+  }
+
+  /** The `Session-Expires` of the INVITE's 2xx (sip.js reports the 2xx after the session is established). */
+  setSessionExpires(sessionExpires: SessionExpires | undefined): void {
+    this.refresher.apply(sessionExpires);
+  }
+
+  /** After a renegotiation: follows the new codec and direction. */
+  renegotiated(): void {
+    this.audio?.update(this.host.media.negotiated?.audio);
+  }
+
+  /** On hold nobody owes us RTP: the watchdog pauses, and restarts with a full timeout on resume. */
+  setOnHold(onHold: boolean): void {
+    if (onHold) this.watch?.pause();
+    else this.watch?.watch();
+  }
+
+  /** Queues a DTMF sequence (see {@link DtmfSender.send}). */
+  sendDtmf(digits: string, options?: DtmfOptions): Promise<void> {
+    return this.dtmf.send(digits, options);
+  }
+
+  /** SIP INFO `application/dtmf-relay`; resolves on the peer's 2xx (FACTS.md: sip.js resolves `info()` when sent). */
+  private sendInfo(digit: DtmfDigit, durationMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.host.session
+        .info({
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (r) => reject(new DtmfError(`INFO for DTMF "${digit}" refused: ${r.message.statusCode ?? 0} ${r.message.reasonPhrase ?? ""}`.trim())),
+          },
+          requestOptions: { body: { contentDisposition: "render", contentType: DTMF_RELAY_CONTENT_TYPE, content: dtmfRelayBody(digit, durationMs) } },
+        })
+        .catch((error: unknown) => reject(error instanceof Error ? error : new DtmfError(String(error))));
+    });
+  }
+
+  /** An RFC 4028 refresh: a re-INVITE with our SDP (version + 1), staying the refresher. */
+  private refresh(current: SessionExpires): Promise<SessionExpires | undefined> {
+    return new Promise((resolve, reject) => {
+      this.host.session
+        .invite({
+          requestDelegate: {
+            onAccept: (r) => {
+              const header = r.message.getHeader("Session-Expires") ?? r.message.getHeader("x");
+              this.host.onRenegotiated(r.message.statusCode ?? 200, r.message.reasonPhrase ?? "");
+              resolve(parseSessionExpires(header));
+            },
+            onReject: (r) => reject(new Error(`re-INVITE refused: ${r.message.statusCode ?? 0} ${r.message.reasonPhrase ?? ""}`.trim())),
+          },
+          requestOptions: { extraHeaders: [sessionExpiresHeader(current), "Supported: timer"] },
+        })
+        .catch((error: unknown) => reject(error));
+    });
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { audioOut: this.audio?.toJSON(), sessionRefreshes: this.refresher.refreshes, sessionExpires: this.refresher.interval?.seconds };
+  }
+
+  /** Stops audio, DTMF (queued sequences reject with InvalidStateError), the watchdog and the refresh timer. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const d of this.detach) d();
+    this.dtmf.close();
+    this.audio?.close();
+    this.watch?.close();
+    this.refresher.close();
+  }
+}

@@ -1,0 +1,191 @@
+// The sipcast demo page: a client of the demo flow's HTTP endpoints (start, stop, DTMF, state) and of
+// the launcher's /sipcast/digits; plays the call's stream from the embedded server's HTTP-FLV with
+// mpegts.js. Plain browser JavaScript, served as it is (no build step).
+"use strict";
+
+(function () {
+    var POLL_MS = 500;
+    var SETUP = ["TRYING", "RING", "SESSION_PROGRESS"];
+    var LIVE = ["ESTABLISHED", "HOLD"];
+    var FAILED = ["FAILED", "BUSY"];
+
+    var $ = function (id) { return document.getElementById(id); };
+    var video = $("video");
+    var config = null;
+    var player = null;
+    var lastStatus = "IDLE";
+    var establishedAt = null;
+    var dtmfQueue = Promise.resolve();
+
+    function say(text, isError) {
+        var el = $("message");
+        el.textContent = text || "";
+        el.classList.toggle("error", Boolean(isError));
+    }
+
+    function request(method, url, body) {
+        return fetch(url, {
+            method: method,
+            headers: body === undefined ? {} : { "Content-Type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            cache: "no-store"
+        }).then(function (res) {
+            return res.text().then(function (text) {
+                var data = null;
+                try { data = text ? JSON.parse(text) : null; } catch (e) { data = { error: text }; }
+                if (!res.ok) throw new Error((data && data.error) || ("HTTP " + res.status));
+                return data;
+            });
+        });
+    }
+
+    // --- the player -------------------------------------------------------------------------------
+
+    function startPlayer() {
+        if (player || !window.mpegts || !mpegts.getFeatureList().mseLivePlayback) return;
+        player = mpegts.createPlayer(
+            { type: "flv", isLive: true, url: config.flvUrl },
+            { enableStashBuffer: false, liveBufferLatencyChasing: true, autoCleanupSourceBuffer: true }
+        );
+        player.attachMediaElement(video);
+        player.on(mpegts.Events.ERROR, function () {
+            // The publish starts a moment after the answer; try again while the call lasts.
+            stopPlayer();
+            setTimeout(function () { if (LIVE.indexOf(lastStatus) >= 0) startPlayer(); }, 1000);
+        });
+        player.load();
+        var playing = video.play();
+        if (playing && playing.catch) playing.catch(function () { /* autoplay needs muted: it is */ });
+        $("video-idle").hidden = true;
+    }
+
+    function stopPlayer() {
+        if (!player) return;
+        var p = player;
+        player = null;
+        try { p.pause(); p.unload(); p.detachMediaElement(); p.destroy(); } catch (e) { /* already gone */ }
+    }
+
+    function showPlayback() {
+        var el = $("playback");
+        if (!player) {
+            el.textContent = "no stream";
+            el.classList.remove("live");
+            $("video-idle").hidden = false;
+            return;
+        }
+        var quality = video.getVideoPlaybackQuality ? video.getVideoPlaybackQuality() : { totalVideoFrames: 0 };
+        var live = video.currentTime > 0 && !video.paused;
+        el.textContent = live
+            ? "playing · " + video.currentTime.toFixed(1) + " s · " + quality.totalVideoFrames + " frames" + (video.videoWidth ? " · " + video.videoWidth + "×" + video.videoHeight : "")
+            : "connecting…";
+        el.classList.toggle("live", live);
+    }
+
+    // --- the call ---------------------------------------------------------------------------------
+
+    function badgeClass(status) {
+        if (LIVE.indexOf(status) >= 0) return "badge badge-live";
+        if (SETUP.indexOf(status) >= 0) return "badge badge-setup";
+        if (FAILED.indexOf(status) >= 0) return "badge badge-failed";
+        return "badge";
+    }
+
+    function clock(ms) {
+        var s = Math.max(0, Math.floor(ms / 1000));
+        var two = function (n) { return (n < 10 ? "0" : "") + n; };
+        return two(Math.floor(s / 3600)) + ":" + two(Math.floor(s / 60) % 60) + ":" + two(s % 60);
+    }
+
+    function showCall(call) {
+        var status = (call && call.status) || "IDLE";
+        var badge = $("state");
+        badge.textContent = status;
+        badge.className = badgeClass(status);
+        badge.setAttribute("data-status", status);
+        establishedAt = call && call.establishedAt !== undefined ? call.establishedAt : null;
+        var live = LIVE.indexOf(status) >= 0;
+        if (live && establishedAt !== null) {
+            $("duration").textContent = clock(Date.now() - establishedAt);
+        } else if (call && call.duration !== undefined) {
+            $("duration").textContent = clock(call.duration);
+        } else {
+            $("duration").textContent = "";
+        }
+        $("sip").textContent = call && call.sipStatus ? call.sipStatus + " " + (call.sipMessage || "") + (call.reason ? " · " + call.reason : "") : "—";
+        $("start").disabled = live || SETUP.indexOf(status) >= 0;
+        $("stop").disabled = !(live || SETUP.indexOf(status) >= 0);
+        if (live) startPlayer(); else stopPlayer();
+        lastStatus = status;
+    }
+
+    function pollState() {
+        request("GET", config.api.state).then(showCall, function (e) { say("state: " + e.message, true); })
+            .then(function () { setTimeout(pollState, POLL_MS); });
+    }
+
+    function pollDigits() {
+        request("GET", "digits").then(function (data) {
+            var digits = (data && data.digits) || [];
+            $("digits").textContent = digits.length ? digits.slice(-40).join(" ") : "—";
+        }, function () { /* the launcher is stopping */ }).then(function () { setTimeout(pollDigits, POLL_MS); });
+    }
+
+    // --- DTMF -------------------------------------------------------------------------------------
+
+    function sendDigits(digits) {
+        digits = String(digits).replace(/\s+/g, "");
+        if (!digits) return;
+        // One request at a time: the flow sends each batch as a whole, in order.
+        dtmfQueue = dtmfQueue.then(function () {
+            say("sending " + digits + "…");
+            return request("POST", config.api.dtmf, { digits: digits }).then(
+                function (data) { say("sent " + ((data && data.sent) || digits)); },
+                function (e) { say("DTMF: " + e.message, true); }
+            );
+        });
+    }
+
+    // --- wiring -----------------------------------------------------------------------------------
+
+    function wire() {
+        $("start").addEventListener("click", function () {
+            say("calling " + config.callee + "…");
+            request("POST", config.api.start, {}).then(
+                function () { say("call placed"); },
+                function (e) { say("start: " + e.message, true); }
+            );
+        });
+        $("stop").addEventListener("click", function () {
+            request("POST", config.api.stop, {}).then(
+                function () { say("hung up"); },
+                function (e) { say("stop: " + e.message, true); }
+            );
+        });
+        Array.prototype.forEach.call(document.querySelectorAll("#keypad button"), function (button) {
+            button.addEventListener("click", function () { sendDigits(button.getAttribute("data-key")); });
+        });
+        $("dtmf-form").addEventListener("submit", function (event) {
+            event.preventDefault();
+            sendDigits($("dtmf-input").value);
+            $("dtmf-input").value = "";
+        });
+        setInterval(function () {
+            showPlayback();
+            if (LIVE.indexOf(lastStatus) >= 0 && establishedAt !== null) $("duration").textContent = clock(Date.now() - establishedAt);
+        }, 250);
+    }
+
+    fetch("config.json", { cache: "no-store" }).then(function (res) { return res.json(); }).then(function (c) {
+        config = c;
+        $("flv-url").textContent = c.flvUrl;
+        $("callee").textContent = c.callee;
+        $("rtmp-url").textContent = c.rtmpUrl;
+        $("copy-url").textContent = c.republishTarget;
+        $("rest-api").textContent = c.restApi;
+        if (!c.embeddedPeer) $("heard-title").textContent = "Digits heard (embedded test meeting only)";
+        wire();
+        pollState();
+        pollDigits();
+    }, function (e) { say("cannot load the demo settings: " + e.message, true); });
+})();

@@ -1,0 +1,10 @@
+/**
+ * The embedded loopback "test meeting" SIP peer: what `npm start` calls instead of a real SIP
+ * account, and what the end-to-end tests use when no Debian SIP peer is installed.
+ */
+export { startTestMeetingPeer, TestMeetingPeer, type TestMeetingPeerEvents, type TestMeetingPeerOptions } from "./test-meeting-peer";
+export type { MeetingCallInfo, MeetingDtmf, MeetingHangup } from "./meeting-call";
+export type { DigestCredentials } from "./digest-guard";
+export { TelephoneEventDecoder, type DecodedDtmf, type TelephoneEventPacket } from "./telephone-event-decoder";
+export { dtmfFromInfo } from "./dtmf-info-body";
+export { buildTestPatternArgs, type TestPatternArgsOptions } from "./test-pattern-args";

@@ -1,0 +1,240 @@
+import { UserAgent, type Invitation, type LogConnector, type Session, type SessionDescriptionHandler } from "sip.js";
+import { ConfigError, InvalidStateError } from "../errors";
+import { locateFfmpeg } from "../media";
+import type { PortRange } from "../rtp";
+import { SdpSessionHandler } from "../sip/sdp-session-handler";
+import { SipTransport, type SipTransportOptions } from "../sip/transport";
+import { TypedEmitter } from "../util/typed-emitter";
+import { silentLogger, type Logger } from "../util/logger";
+import { DigestGuard, type DigestCredentials } from "./digest-guard";
+import { MeetingCall, type MeetingCallInfo, type MeetingDtmf, type MeetingHangup } from "./meeting-call";
+import type { MeetingNegotiator } from "./meeting-negotiator";
+
+/** Options of {@link startTestMeetingPeer}. */
+export interface TestMeetingPeerOptions {
+  /** UDP port for SIP on 127.0.0.1 (default 0: any free port; read `sipPort` afterwards). */
+  sipPort?: number;
+  /** The user part the peer answers to: `sip:<user>@127.0.0.1:<port>` (default "meeting"). */
+  user?: string;
+  /** UDP ports for the calls' RTP/RTCP (default 40000–40999). */
+  rtpPortRange?: PortRange;
+  /** ffmpeg binary; when absent: FFMPEG_PATH, then ffmpeg-static, then PATH. */
+  ffmpegPath?: string;
+  /** Tone frequency in Hz (default 440). */
+  toneHz?: number;
+  /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
+  auth?: DigestCredentials;
+  logger?: Logger;
+}
+
+/** Events of the test meeting peer. */
+export interface TestMeetingPeerEvents extends Record<string, unknown[]> {
+  /** A call was answered; media starts now. */
+  call: [MeetingCallInfo];
+  /** A key was heard (RFC 4733 on the audio stream, or SIP INFO). */
+  dtmf: [MeetingDtmf];
+  /** An answered call ended. */
+  hangup: [MeetingHangup];
+}
+
+const DEFAULT_RTP_RANGE: PortRange = { min: 40000, max: 40999 };
+const ADDRESS = "127.0.0.1";
+
+/**
+ * A loopback SIP "test meeting" that auto-answers, sends a moving test pattern with a tone, and
+ * reports the DTMF keys it hears, so that the engine can be tried (`npm start`) and tested with no
+ * SIP account and no Debian SIP peer.
+ *
+ * @remarks
+ * Built on sip.js: a UserAgent over the engine's own {@link SipTransport} (UDP, bound to
+ * 127.0.0.1:`sipPort`), `delegate.onInvite` → `invitation.accept()`, and a session description
+ * handler over the engine's SDP module. sip.js only answers INVITEs whose Request-URI user is
+ * `user` (404 otherwise). INVITEs without SDP are declined with 488 (the peer only answers offers).
+ * Each call runs one ffmpeg (see {@link MeetingCall}).
+ */
+export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
+  readonly user: string;
+  readonly #calls = new Map<string, MeetingCall>();
+  /** Calls that ended but whose ffmpeg may still be exiting. */
+  readonly #exiting = new Set<Promise<void>>();
+  readonly #negotiators = new WeakMap<Session, MeetingNegotiator>();
+  readonly #digits: string[] = [];
+  readonly #logger: Logger;
+  readonly #guard: DigestGuard | undefined;
+  readonly #ffmpegPath: string;
+  #ua: UserAgent | undefined;
+  #transport: SipTransport | undefined;
+  #stopped = false;
+
+  constructor(private readonly options: TestMeetingPeerOptions = {}) {
+    super();
+    this.user = options.user ?? "meeting";
+    if (!/^[A-Za-z0-9\-_.!~*'()]+$/.test(this.user)) throw new ConfigError(`user: not a SIP user name: "${this.user}"`);
+    const port = options.sipPort ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`sipPort: not a port number: ${port}`);
+    this.#logger = options.logger ?? silentLogger;
+    this.#guard = options.auth ? new DigestGuard(options.auth) : undefined;
+    // Fail at start rather than at the first call.
+    this.#ffmpegPath = locateFfmpeg({ configured: options.ffmpegPath }).path;
+  }
+
+  /** The bound SIP port (after start()). */
+  get sipPort(): number {
+    return this.#transport?.localPort ?? 0;
+  }
+
+  /** The address to call: `sip:meeting@127.0.0.1:<sipPort>`. */
+  get uri(): string {
+    return `sip:${this.user}@${ADDRESS}:${this.sipPort}`;
+  }
+
+  /** Every key heard so far, in order, over all calls. */
+  digits(): string[] {
+    return [...this.#digits];
+  }
+
+  /** The calls answered and not yet ended. */
+  calls(): MeetingCallInfo[] {
+    return [...this.#calls.values()].flatMap((c) => (c.info ? [c.info] : []));
+  }
+
+  /** Binds the SIP socket and starts the user agent. */
+  async start(): Promise<void> {
+    if (this.#stopped) throw new InvalidStateError("test meeting peer is stopped");
+    if (this.#ua) return;
+    const transportOptions: SipTransportOptions = {
+      protocol: "udp",
+      // The UDP transport routes every request by its Request-URI or Route; `server` is only the
+      // fallback it never needs here (a UAS sends in-dialog requests to the caller's Contact).
+      server: { host: ADDRESS, port: 5060 },
+      forceServer: false,
+      localAddress: ADDRESS,
+      localPort: this.options.sipPort ?? 0,
+      publicAddress: ADDRESS,
+      logger: this.#logger,
+    };
+    const logConnector: LogConnector = (level, category, _label, content) => {
+      this.#logger.log(level === "log" ? "debug" : level, category, content);
+    };
+    const ua = new UserAgent({
+      uri: UserAgent.makeURI(`sip:${this.user}@${ADDRESS}`),
+      transportConstructor: SipTransport,
+      transportOptions,
+      viaHost: ADDRESS,
+      contactName: this.user,
+      contactParams: { transport: "udp" },
+      userAgentString: "sipcast-test-meeting",
+      logBuiltinEnabled: false,
+      logConnector,
+      logLevel: "log",
+      sessionDescriptionHandlerFactory: (session: Session): SessionDescriptionHandler => {
+        const negotiator = this.#negotiators.get(session);
+        if (!negotiator) throw new InvalidStateError("session has no media negotiator");
+        return new SdpSessionHandler(negotiator);
+      },
+      delegate: { onInvite: (invitation) => void this.#onInvite(invitation) },
+    });
+    this.#ua = ua;
+    await ua.start();
+    this.#transport = ua.transport as SipTransport;
+    // sip.js writes no port into Contact (FACTS.md); the caller sends its ACK and BYE there.
+    ua.contact.uri.port = this.#transport.localPort;
+    this.#logger.log("info", "test-meeting", `answering ${this.uri}`);
+  }
+
+  async #onInvite(invitation: Invitation): Promise<void> {
+    const request = invitation.request;
+    if (this.#stopped) return void invitation.reject({ statusCode: 503 }).catch(() => undefined);
+    if (this.#guard && !this.#guard.verify("INVITE", request.getHeader("authorization"))) {
+      const challenge = this.#guard.challenge();
+      return void invitation.reject({ statusCode: 401, extraHeaders: [`WWW-Authenticate: ${challenge}`] }).catch(() => undefined);
+    }
+    if (!request.body || !/application\/sdp/i.test(request.getHeader("content-type") ?? "")) {
+      return void invitation.reject({ statusCode: 488, reasonPhrase: "Offer Required" }).catch(() => undefined);
+    }
+    let call: MeetingCall;
+    try {
+      call = await MeetingCall.prepare(invitation, {
+        address: ADDRESS,
+        portRange: this.options.rtpPortRange ?? DEFAULT_RTP_RANGE,
+        ffmpegPath: this.#ffmpegPath,
+        toneHz: this.options.toneHz ?? 440,
+        logger: this.#logger,
+      });
+    } catch (error) {
+      this.#logger.log("error", "test-meeting", `no RTP ports for a call: ${(error as Error).message}`);
+      return void invitation.reject({ statusCode: 503 }).catch(() => undefined);
+    }
+    if (this.#stopped) {
+      call.close();
+      return void invitation.reject({ statusCode: 503 }).catch(() => undefined);
+    }
+    this.#calls.set(call.callId, call);
+    this.#negotiators.set(invitation, call.negotiator);
+    call.on("established", (info) => this.safeEmit("call", info));
+    call.on("dtmf", (dtmf) => {
+      this.#digits.push(dtmf.digit);
+      this.safeEmit("dtmf", dtmf);
+    });
+    call.on("hangup", (hangup) => this.safeEmit("hangup", hangup));
+    call.on("@close", () => {
+      this.#calls.delete(call.callId);
+      const exiting = call.whenClosed().finally(() => this.#exiting.delete(exiting));
+      this.#exiting.add(exiting);
+    });
+    call.attach();
+    // A bad offer makes sip.js answer 488 and end the session, which closes the call.
+    await invitation.accept().catch((error: unknown) => {
+      this.#logger.log("warn", "test-meeting", `could not answer ${call.callId}: ${(error as Error).message}`);
+      call.close();
+    });
+  }
+
+  /** Hangs up every call (BYE); resolves when every ffmpeg of the peer has exited (also those of calls that just ended). */
+  async hangupAll(): Promise<void> {
+    const calls = [...this.#calls.values()];
+    for (const call of calls) call.hangup();
+    // A caller that never answers our BYE: sip.js still ends the session when the transaction times out;
+    // do not wait for that.
+    await waitAll(calls, 3000);
+    await Promise.all([...this.#exiting]);
+  }
+
+  /** Hangs up, stops the user agent and closes every socket. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.hangupAll();
+    const ua = this.#ua;
+    this.#ua = undefined;
+    if (ua) await ua.stop().catch(() => undefined);
+    this.#transport = undefined;
+    this.removeAllListeners();
+  }
+}
+
+async function waitAll(calls: MeetingCall[], graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(calls.map((c) => new Promise<void>((resolve) => (c.isClosed ? resolve() : c.once("@close", () => resolve()))))),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+  ]);
+  clearTimeout(timer);
+  for (const call of calls) call.close();
+  await Promise.all(calls.map((c) => c.whenClosed()));
+}
+
+/**
+ * Starts a {@link TestMeetingPeer} on 127.0.0.1 and resolves once it listens.
+ * @throws FfmpegNotFoundError when no ffmpeg can be found; ConfigError for bad options.
+ */
+export async function startTestMeetingPeer(options: TestMeetingPeerOptions = {}): Promise<TestMeetingPeer> {
+  const peer = new TestMeetingPeer(options);
+  try {
+    await peer.start();
+  } catch (error) {
+    await peer.stop();
+    throw error;
+  }
+  return peer;
+}

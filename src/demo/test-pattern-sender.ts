@@ -1,0 +1,105 @@
+import { FfmpegProcess } from "../media";
+import type { RtpSocketPair } from "../rtp";
+import type { AudioCodecName, CodecName, MediaKind, NegotiatedStream, VideoCodecName } from "../sdp";
+import type { Logger } from "../util/logger";
+import { MediaRelay } from "./media-relay";
+import { buildTestPatternArgs } from "./test-pattern-args";
+
+/** What {@link TestPatternSender.start} needs. */
+export interface TestPatternSenderOptions {
+  /** The call's advertised socket pairs, by kind (owned by the call, not closed here). */
+  pairs: ReadonlyMap<MediaKind, RtpSocketPair>;
+  audio?: NegotiatedStream;
+  video?: NegotiatedStream;
+  ffmpegPath: string;
+  toneHz: number;
+  logger: Logger;
+  /** ffmpeg could not start or stopped by itself (not after close()). */
+  onStopped: (error: Error) => void;
+}
+
+/**
+ * The sending half of a test meeting call: a {@link MediaRelay} per medium the caller wants to
+ * receive, and the one ffmpeg that feeds them the test pattern and the tone.
+ */
+export class TestPatternSender {
+  #closed = false;
+
+  private constructor(
+    private readonly relays: MediaRelay[],
+    private readonly ffmpeg: FfmpegProcess | undefined,
+  ) {}
+
+  /**
+   * Binds the relays and spawns ffmpeg with the negotiated codecs and payload types. Media the
+   * caller does not want (sendonly, inactive) is not sent; with nothing to send no ffmpeg runs.
+   */
+  static async start(o: TestPatternSenderOptions): Promise<TestPatternSender> {
+    const relays: MediaRelay[] = [];
+    const outputs: Partial<Record<MediaKind, { stream: NegotiatedStream; relay: MediaRelay }>> = {};
+    try {
+      for (const stream of [o.audio, o.video].filter(wantsMedia)) {
+        const pair = o.pairs.get(stream.kind);
+        if (!pair) continue;
+        const relay = await MediaRelay.open(pair, { address: stream.remoteAddress, rtpPort: stream.remoteRtpPort, rtcpPort: stream.remoteRtcpPort });
+        relays.push(relay);
+        outputs[stream.kind] = { stream, relay };
+      }
+      const a = outputs.audio;
+      const v = outputs.video;
+      if (!a && !v) return new TestPatternSender(relays, undefined);
+      const args = buildTestPatternArgs({
+        toneHz: o.toneHz,
+        ...(a ? { audio: { codec: audioCodec(a.stream.codec), payloadType: a.stream.payloadType, rtpPort: a.relay.rtpPort, rtcpPort: a.relay.rtcpPort } } : {}),
+        ...(v ? { video: { codec: videoCodec(v.stream.codec), payloadType: v.stream.payloadType, fmtp: v.stream.fmtp, rtpPort: v.relay.rtpPort, rtcpPort: v.relay.rtcpPort } } : {}),
+      });
+      const ffmpeg = new FfmpegProcess({ path: o.ffmpegPath, args, logger: o.logger, killGraceMs: 2000 });
+      const sender = new TestPatternSender(relays, ffmpeg);
+      ffmpeg.on("failure", o.onStopped);
+      ffmpeg.on("died", o.onStopped);
+      return sender;
+    } catch (error) {
+      for (const relay of relays) relay.close();
+      throw error;
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.ffmpeg?.pid;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { relays: this.relays.map((r) => r.toJSON()), ffmpegPid: this.ffmpeg?.pid };
+  }
+
+  /**
+   * Stops relaying first (ffmpeg's closing RTCP BYE must not reach the caller), then stops ffmpeg.
+   * Idempotent; see whenClosed().
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const relay of this.relays) relay.close();
+    this.ffmpeg?.close();
+  }
+
+  /** Resolves once ffmpeg has exited (at once when none ran). */
+  whenClosed(): Promise<void> {
+    return this.ffmpeg ? this.ffmpeg.whenExited() : Promise.resolve();
+  }
+}
+
+/** RFC 3264: we send what the caller's offer lets it receive (its sendrecv or recvonly). */
+function wantsMedia(s: NegotiatedStream | undefined): s is NegotiatedStream {
+  return s !== undefined && (s.remoteDirection === "sendrecv" || s.remoteDirection === "recvonly");
+}
+
+function audioCodec(c: CodecName): AudioCodecName {
+  if (c === "H264" || c === "VP8") throw new RangeError(`${c} is not an audio codec`);
+  return c;
+}
+
+function videoCodec(c: CodecName): VideoCodecName {
+  if (c !== "H264" && c !== "VP8") throw new RangeError(`${c} is not a video codec`);
+  return c;
+}

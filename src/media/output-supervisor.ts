@@ -1,0 +1,280 @@
+import { type Clock, type TimerHandle, systemClock } from "../rtp/clock";
+import { silentLogger, type Logger } from "../util/logger";
+import { TypedEmitter } from "../util/typed-emitter";
+import type { FfmpegProgress } from "./ffmpeg-progress";
+import { MediaError, type MediaErrorReason } from "./media-error";
+import { backoffDelayMs, type RetryPolicy } from "./retry-policy";
+
+/**
+ * Where a supervised output stands.
+ *
+ * ```
+ *  STARTING ──started──▶ PUBLISHING ──ended/stalled──▶ RECONNECTING ──started──▶ PUBLISHING
+ *     │                                                   │  (retries left: wait, restart)
+ *     └──ended, no retries left──▶ FAILED ◀──────────────┘
+ *  any ──close()──▶ STOPPED
+ * ```
+ */
+export type OutputStatus = "STARTING" | "PUBLISHING" | "RECONNECTING" | "STOPPED" | "FAILED";
+
+/** What an attempt reports to its supervisor. */
+export interface AttemptHooks {
+  /** The output is live (ffmpeg's first progress with output). */
+  started(): void;
+  progress(p: FfmpegProgress): void;
+  /** The attempt ended by itself (ffmpeg failed or died). Called at most once, never after stop(). */
+  ended(error: MediaError): void;
+}
+
+/** One run of an output (one ffmpeg), as the supervisor drives it. */
+export interface OutputAttempt {
+  start(): void;
+  /** Ends the attempt and releases everything it holds; `clean` lets it finish its file/stream first. */
+  stop(clean: boolean): Promise<void>;
+}
+
+/** Options of {@link OutputSupervisor}. */
+export interface OutputSupervisorOptions {
+  /** Makes attempt number `n` (1 = first start). */
+  createAttempt: (n: number, hooks: AttemptHooks) => OutputAttempt;
+  retry: RetryPolicy;
+  /**
+   * Restart when ffmpeg's output time has not advanced for this long while media still comes in
+   * (a hung TCP connection, a server that stopped reading). 0 disables. Default 15000 ms.
+   */
+  stallTimeoutMs?: number;
+  /** Why a stall is reported (default FAILED_BY_FFMPEG_ERROR; an RTMP output says RTMP writer). */
+  stallReason?: MediaErrorReason;
+  /**
+   * Media packets received by the call so far (all kinds). An output that ends while no media
+   * flows (call on hold: ffmpeg gives up after 10 s without input) waits for media to return
+   * without using up a retry.
+   */
+  inputPackets: () => number;
+  /** Input counts as idle when no packet came for this long (default 3000 ms). */
+  idleAfterMs?: number;
+  /** How often the watchdog looks (default 1000 ms). */
+  checkEveryMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+  /** For log lines, e.g. the output id. */
+  name?: string;
+}
+
+/** Events of {@link OutputSupervisor}. */
+export type OutputSupervisorEvents = {
+  /** A status change; `error` says why for RECONNECTING and FAILED. */
+  status: [OutputStatus, MediaError | undefined];
+  progress: [FfmpegProgress];
+};
+
+/** Snapshot of an {@link OutputSupervisor}. */
+export interface OutputSupervisorJson {
+  status: OutputStatus;
+  /** Attempts started after the first one. */
+  reconnects: number;
+  /** Failed restarts in a row (reset by a stable attempt). */
+  retries: number;
+  attempt: number;
+  lastError: string | undefined;
+}
+
+/**
+ * Keeps one output alive: runs attempts (one ffmpeg each), watches their progress, and restarts
+ * them with exponential backoff when they end or stall, up to the retry policy's cap.
+ *
+ * @remarks Pure timer logic over injected attempts and clock, so that it is tested without ffmpeg.
+ * Only one attempt runs at a time; the next starts after the previous one has fully stopped
+ * (its ports and process released).
+ */
+export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
+  readonly #o: OutputSupervisorOptions;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #stallMs: number;
+  readonly #idleMs: number;
+  #status: OutputStatus = "STARTING";
+  #attempt: OutputAttempt | undefined;
+  #attemptNo = 0;
+  #retries = 0;
+  #startedAt: number | undefined;
+  #lastAdvanceAt = 0;
+  #lastOutTime = -1;
+  #lastInput = 0;
+  #inputSeenAt = 0;
+  #watchdog: TimerHandle | undefined;
+  #wait: TimerHandle | undefined;
+  #waitIsInterval = false;
+  #lastError: MediaError | undefined;
+  #closed = false;
+  #stopping: Promise<void> = Promise.resolve();
+
+  constructor(o: OutputSupervisorOptions) {
+    super();
+    this.#o = o;
+    this.#clock = o.clock ?? systemClock;
+    this.#logger = o.logger ?? silentLogger;
+    this.#stallMs = o.stallTimeoutMs ?? 15_000;
+    this.#idleMs = o.idleAfterMs ?? 3000;
+  }
+
+  get status(): OutputStatus {
+    return this.#status;
+  }
+
+  /** Starts the first attempt. */
+  start(): void {
+    if (this.#closed || this.#attemptNo > 0) return;
+    this.#launch();
+  }
+
+  /**
+   * Stops for good: cancels any wait, stops the running attempt (cleanly: the file or stream is
+   * finished) and reports STOPPED unless it had FAILED. Idempotent; resolves when released.
+   */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#cancelWait();
+      this.#stopWatchdog();
+      const attempt = this.#attempt;
+      this.#attempt = undefined;
+      const stopped = attempt ? attempt.stop(true) : Promise.resolve();
+      this.#stopping = Promise.all([this.#stopping, stopped]).then(() => undefined);
+      if (this.#status !== "FAILED") this.#setStatus("STOPPED", undefined);
+    }
+    return this.#stopping;
+  }
+
+  toJSON(): OutputSupervisorJson {
+    return {
+      status: this.#status,
+      reconnects: Math.max(0, this.#attemptNo - 1),
+      retries: this.#retries,
+      attempt: this.#attemptNo,
+      lastError: this.#lastError?.message,
+    };
+  }
+
+  #launch(): void {
+    const n = ++this.#attemptNo;
+    const now = this.#clock.now();
+    this.#startedAt = undefined;
+    this.#lastAdvanceAt = now;
+    this.#lastOutTime = -1;
+    this.#lastInput = this.#o.inputPackets();
+    this.#inputSeenAt = now;
+    let live = true;
+    const attempt = this.#o.createAttempt(n, {
+      started: () => {
+        if (!live || this.#closed) return;
+        this.#startedAt = this.#clock.now();
+        this.#setStatus("PUBLISHING", undefined);
+      },
+      progress: (p) => {
+        if (!live || this.#closed) return;
+        if (p.outTimeMs !== null && p.outTimeMs > this.#lastOutTime) {
+          this.#lastOutTime = p.outTimeMs;
+          this.#lastAdvanceAt = this.#clock.now();
+        }
+        this.safeEmit("progress", p);
+      },
+      ended: (error) => {
+        if (!live || this.#closed) return;
+        live = false;
+        this.#onEnded(attempt, error);
+      },
+    });
+    this.#attempt = attempt;
+    this.#startWatchdog(() => {
+      if (!live) return;
+      live = false;
+      const seconds = Math.round(this.#stallMs / 100) / 10;
+      this.#onEnded(attempt, new MediaError(this.#o.stallReason ?? "FAILED_BY_FFMPEG_ERROR", `output stalled: no progress for ${seconds} s while media kept coming`));
+    });
+    attempt.start();
+  }
+
+  #onEnded(attempt: OutputAttempt, error: MediaError): void {
+    this.#stopWatchdog();
+    this.#lastError = error;
+    const now = this.#clock.now();
+    const publishedMs = this.#startedAt === undefined ? 0 : now - this.#startedAt;
+    if (publishedMs >= this.#o.retry.stableAfterMs) this.#retries = 0;
+    this.#attempt = undefined;
+    const stopped = attempt.stop(false);
+    this.#stopping = Promise.all([this.#stopping, stopped]).then(() => undefined);
+    this.#logger.log("warn", "media", `${this.#o.name ?? "output"}: attempt ${this.#attemptNo} ended: ${error.message}`);
+
+    this.#sampleInput(now);
+    if (now - this.#inputSeenAt >= this.#idleMs) {
+      // No media at all (hold, a silent peer): not the output's fault. Restart when media returns.
+      this.#setStatus("RECONNECTING", error);
+      this.#waitIsInterval = true;
+      this.#wait = this.#clock.setInterval(() => {
+        if (!this.#sampleInput(this.#clock.now())) return;
+        this.#cancelWait();
+        void stopped.then(() => this.#relaunch());
+      }, this.#o.checkEveryMs ?? 1000);
+      return;
+    }
+    this.#retries++;
+    if (this.#retries > this.#o.retry.maxRetries) {
+      this.#setStatus("FAILED", error);
+      void this.close();
+      return;
+    }
+    this.#setStatus("RECONNECTING", error);
+    const delay = backoffDelayMs(this.#o.retry, this.#retries);
+    this.#logger.log("info", "media", `${this.#o.name ?? "output"}: restart ${this.#retries}/${this.#o.retry.maxRetries} in ${delay} ms`);
+    this.#waitIsInterval = false;
+    this.#wait = this.#clock.setTimeout(() => {
+      this.#wait = undefined;
+      void stopped.then(() => this.#relaunch());
+    }, delay);
+  }
+
+  #relaunch(): void {
+    if (this.#closed || this.#attempt) return;
+    this.#launch();
+  }
+
+  /** Reads the input counter; true when packets came since the last look. */
+  #sampleInput(now: number): boolean {
+    const input = this.#o.inputPackets();
+    if (input === this.#lastInput) return false;
+    this.#lastInput = input;
+    this.#inputSeenAt = now;
+    return true;
+  }
+
+  #startWatchdog(onStall: () => void): void {
+    this.#stopWatchdog();
+    if (this.#stallMs <= 0) return;
+    this.#watchdog = this.#clock.setInterval(() => {
+      const now = this.#clock.now();
+      this.#sampleInput(now);
+      // While no media comes, a still output is expected: the stall clock only runs with input.
+      if (now - this.#inputSeenAt >= this.#idleMs) this.#lastAdvanceAt = now;
+      else if (now - this.#lastAdvanceAt >= this.#stallMs) onStall();
+    }, this.#o.checkEveryMs ?? 1000);
+  }
+
+  #stopWatchdog(): void {
+    if (this.#watchdog !== undefined) this.#clock.clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
+  }
+
+  #cancelWait(): void {
+    if (this.#wait === undefined) return;
+    if (this.#waitIsInterval) this.#clock.clearInterval(this.#wait);
+    else this.#clock.clearTimeout(this.#wait);
+    this.#wait = undefined;
+  }
+
+  #setStatus(status: OutputStatus, error: MediaError | undefined): void {
+    if (this.#status === status && status !== "RECONNECTING") return;
+    this.#status = status;
+    this.safeEmit("status", status, error);
+  }
+}

@@ -1,0 +1,18 @@
+import { CallStatusController, type CallStatusConfig } from "./call-status/status-controller";
+import type { Node, NodeAPI } from "./shared/node-red-types";
+
+/**
+ * call-status: emits every state change of every call (or of one account's calls) and answers queries:
+ * a message with `msg.callId` gets that call's state, one without gets the list of live calls.
+ */
+export = function (RED: NodeAPI): void {
+  function CallStatusNode(this: Node, config: CallStatusConfig): void {
+    RED.nodes.createNode(this, config);
+    const controller = new CallStatusController(this, config);
+    this.on("close", (_removed, done) => {
+      controller.close();
+      done();
+    });
+  }
+  RED.nodes.registerType("call-status", CallStatusNode);
+};

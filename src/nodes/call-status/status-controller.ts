@@ -1,0 +1,67 @@
+import type { CallStateEvent } from "node-red-contrib-sipcast";
+import { callPayload } from "../sip-call/call-view";
+import { callDirectory } from "../shared/call-directory";
+import { handleInput } from "../shared/input-handler";
+import { msgString, settingString } from "../shared/msg-fields";
+import type { Node, NodeDef, NodeMessage, NodeSend } from "../shared/node-red-types";
+
+/** The call-status node's settings. */
+export interface CallStatusConfig extends NodeDef {
+  /** A sip-account id, or "" for every account. */
+  account?: string;
+}
+
+/**
+ * The runtime side of a call-status node: a message per state change of every call (or of one
+ * account's calls), and answers to queries (WCS `/call/find`, `/call/find_all`).
+ */
+export class CallStatusController {
+  private readonly accountId: string | undefined;
+  private recount: NodeJS.Immediate | undefined;
+
+  constructor(
+    private readonly node: Node,
+    config: CallStatusConfig,
+  ) {
+    this.accountId = settingString(config.account) || undefined;
+    callDirectory.on("state", this.onState);
+    handleInput(node, (msg, send) => this.onQuery(msg, send));
+    this.showCount();
+  }
+
+  private readonly onState = (event: CallStateEvent, accountId: string): void => {
+    if (this.accountId && accountId !== this.accountId) return;
+    this.node.send({ callId: event.callId, topic: event.status, payload: callPayload(event) });
+    // The final event comes before the call leaves the directory: count after it has.
+    this.recount ??= setImmediate(() => {
+      this.recount = undefined;
+      this.showCount();
+    });
+  };
+
+  /** With `msg.callId`: that call's state; without: the list of every live call's state. */
+  private onQuery(msg: NodeMessage, send: NodeSend): void {
+    const callId = msgString(msg, "callId");
+    if (callId !== undefined) {
+      const entry = callDirectory.get(callId);
+      if (!entry || (this.accountId && entry.accountId !== this.accountId)) throw new Error(`no call ${callId}`);
+      msg.payload = callPayload(entry.call.snapshot());
+    } else {
+      msg.payload = callDirectory.list(this.accountId).map((e) => callPayload(e.call.snapshot()));
+    }
+    send(msg);
+    this.showCount();
+  }
+
+  private showCount(): void {
+    const n = callDirectory.list(this.accountId).length;
+    this.node.status(n > 0 ? { fill: "green", shape: "dot", text: `${n} call${n === 1 ? "" : "s"}` } : { fill: "grey", shape: "ring", text: "no calls" });
+  }
+
+  /** The node's close: stops listening. */
+  close(): void {
+    callDirectory.off("state", this.onState);
+    if (this.recount) clearImmediate(this.recount);
+    this.recount = undefined;
+  }
+}

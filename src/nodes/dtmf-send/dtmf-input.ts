@@ -1,0 +1,63 @@
+import type { DtmfType } from "../shared/call-directory";
+import { msgChoice, msgString, settingNumber, settingString } from "../shared/msg-fields";
+import type { NodeDef, NodeMessage } from "../shared/node-red-types";
+
+/** The dtmf-send node's settings as the editor stores them. */
+export interface DtmfSendConfig extends NodeDef {
+  callId?: string;
+  digits?: string;
+  /** "" = the account's default. */
+  dtmfType?: string;
+  pauseMs?: number | string;
+  initialDelayMs?: number | string;
+  durationMs?: number | string;
+  /** Seconds. */
+  waitEstablished?: number | string;
+}
+
+/** One DTMF request read from a message and the node's settings. */
+export interface DtmfRequest {
+  callId: string;
+  digits: string;
+  /** Undefined: the account's default. */
+  type: DtmfType | undefined;
+  durationMs: number;
+  pauseMs: number;
+  initialDelayMs: number;
+  waitMs: number;
+}
+
+/** 0-9 * # A-D are DTMF events; "," is a pause. */
+const DIGITS = /^[0-9*#A-D,]+$/;
+const TYPES: readonly DtmfType[] = ["RFC2833", "INFO"];
+
+function nonNegative(value: unknown, fallback: number, name: string): number {
+  const n = settingNumber(value, fallback);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: expected a number ≥ 0, got "${String(value)}"`);
+  return n;
+}
+
+/**
+ * Reads a dtmf-send input message. `msg.digits`, else a non-empty string `msg.payload`, overrides the
+ * digits setting; `msg.callId` and `msg.dtmfType` override theirs. Throws naming the bad field.
+ */
+export function parseDtmfRequest(msg: NodeMessage, config: DtmfSendConfig): DtmfRequest {
+  const callId = msgString(msg, "callId") ?? settingString(config.callId);
+  if (!callId) throw new Error("msg.callId: no call: set msg.callId or the node's call id");
+  const fromMsg = msgString(msg, "digits");
+  const fromPayload = typeof msg.payload === "string" && msg.payload.trim() !== "" ? msg.payload : undefined;
+  const field = fromMsg !== undefined ? "msg.digits" : fromPayload !== undefined ? "msg.payload" : "digits";
+  const digits = (fromMsg ?? fromPayload ?? settingString(config.digits)).replace(/\s+/g, "").toUpperCase();
+  if (!DIGITS.test(digits)) throw new Error(`${field}: expected DTMF digits 0-9 * # A-D and "," for a pause, got "${digits.slice(0, 40)}"`);
+  const setting = settingString(config.dtmfType);
+  const type = msgChoice(msg, "dtmfType", TYPES) ?? TYPES.find((t) => t === setting.toUpperCase());
+  return {
+    callId,
+    digits,
+    type,
+    durationMs: nonNegative(config.durationMs, 160, "durationMs"),
+    pauseMs: nonNegative(config.pauseMs, 500, "pauseMs"),
+    initialDelayMs: nonNegative(config.initialDelayMs, 0, "initialDelayMs"),
+    waitMs: nonNegative(config.waitEstablished, 10, "waitEstablished") * 1000,
+  };
+}

@@ -1,0 +1,31 @@
+import type { PublishEvent } from "node-red-contrib-sipcast";
+import { statusText } from "../shared/input-handler";
+import type { NodeStatus } from "../shared/node-red-types";
+import { formatDuration } from "../shared/ticker";
+
+/** "1.2 Mbit/s" or "850 kbit/s". */
+export function formatBitrate(kbps: number): string {
+  return kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mbit/s` : `${Math.round(kbps)} kbit/s`;
+}
+
+/**
+ * The node status for an output: "publishing 00:01:23 · 1.2 Mbit/s" (green) counted from
+ * `publishingSince`, reconnecting (yellow), failed (red), stopped (grey).
+ */
+export function republishView(event: PublishEvent, publishingSince: number | undefined, now: number): NodeStatus {
+  switch (event.status) {
+    case "PUBLISHING": {
+      const time = formatDuration(now - (publishingSince ?? now));
+      const kbps = event.stats?.bitrateKbps;
+      return { fill: "green", shape: "dot", text: `publishing ${time}${kbps !== undefined ? ` · ${formatBitrate(kbps)}` : ""}` };
+    }
+    case "STARTING":
+      return { fill: "yellow", shape: "ring", text: "starting" };
+    case "RECONNECTING":
+      return { fill: "yellow", shape: "ring", text: "reconnecting" };
+    case "FAILED":
+      return { fill: "red", shape: "dot", text: statusText(`failed ${event.reason}`.trim()) };
+    default:
+      return { fill: "grey", shape: "dot", text: "stopped" };
+  }
+}

@@ -1,0 +1,85 @@
+import { EventEmitter } from "node:events";
+import type { Call, CallStateEvent, DtmfType, PublishEvent } from "node-red-contrib-sipcast";
+
+export type { DtmfType };
+
+/** A live call and the account node that placed it. */
+export interface DirectoryEntry {
+  call: Call;
+  /** The id of the sip-account config node. */
+  accountId: string;
+  /** The account's default DTMF type, used when a dtmf-send node does not choose one. */
+  dtmfType: DtmfType;
+}
+
+interface DirectoryEvents {
+  state: [CallStateEvent, string];
+  publish: [PublishEvent, string];
+}
+
+/**
+ * Every live call of every sip-account in this Node-RED process, by callId, so that dtmf-send,
+ * rtmp-republish and call-status find a call whichever account placed it. Entries are pruned on the
+ * call's `@close`. It also re-emits every call's `state` and `publish` events with the account id.
+ *
+ * @remarks Process-wide on purpose: the five node modules share this one module instance; messages
+ * carry only the callId, never the Call object (STYLE "Messages carry msg.callId").
+ */
+export class CallDirectory {
+  private readonly entries = new Map<string, DirectoryEntry>();
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // One listener per call-status / rtmp-republish node: more than EventEmitter's default 10 is normal.
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Adds a call that was just placed; throws when the callId is already live (under any account). */
+  add(entry: DirectoryEntry): void {
+    const { call, accountId } = entry;
+    if (this.entries.has(call.id)) throw new Error(`a call with callId "${call.id}" already exists`);
+    this.entries.set(call.id, entry);
+    call.on("state", (event) => this.emit("state", event, accountId));
+    call.on("publish", (event) => this.emit("publish", event, accountId));
+    call.once("@close", () => {
+      if (this.entries.get(call.id)?.call === call) this.entries.delete(call.id);
+    });
+  }
+
+  /** Whether a live call uses this callId. */
+  has(callId: string): boolean {
+    return this.entries.has(callId);
+  }
+
+  get(callId: string): DirectoryEntry | undefined {
+    return this.entries.get(callId);
+  }
+
+  /** Every live call, optionally only one account's. */
+  list(accountId?: string): DirectoryEntry[] {
+    const all = [...this.entries.values()];
+    return accountId ? all.filter((e) => e.accountId === accountId) : all;
+  }
+
+  on<K extends keyof DirectoryEvents>(event: K, listener: (...args: DirectoryEvents[K]) => void): void {
+    this.emitter.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  off<K extends keyof DirectoryEvents>(event: K, listener: (...args: DirectoryEvents[K]) => void): void {
+    this.emitter.off(event, listener as (...args: unknown[]) => void);
+  }
+
+  private emit<K extends keyof DirectoryEvents>(event: K, ...args: DirectoryEvents[K]): void {
+    // A throwing node listener must not break the call's own event delivery.
+    for (const listener of this.emitter.listeners(event)) {
+      try {
+        (listener as (...a: DirectoryEvents[K]) => void)(...args);
+      } catch {
+        // listeners are our own adapters; they report their own errors
+      }
+    }
+  }
+}
+
+/** The one directory of this process. */
+export const callDirectory = new CallDirectory();

@@ -1,0 +1,20 @@
+import { AccountController } from "./sip-account/account-controller";
+import { attachAccount } from "./sip-account/account-registry";
+import { accountSettings, type SipAccountConfig, type SipAccountCredentials } from "./sip-account/account-settings";
+import type { Node, NodeAPI } from "./shared/node-red-types";
+
+/**
+ * sip-account: the config node that owns one SIP user agent (an Engine) for the nodes that use it.
+ * The password is a credential: it is never part of the flow JSON.
+ */
+export = function (RED: NodeAPI): void {
+  function SipAccountNode(this: Node, config: SipAccountConfig): void {
+    RED.nodes.createNode(this, config);
+    const controller = new AccountController(this, accountSettings(config, this.credentials as SipAccountCredentials | undefined));
+    attachAccount(this, controller);
+    this.on("close", (_removed, done) => {
+      void controller.close().then(() => done());
+    });
+  }
+  RED.nodes.registerType("sip-account", SipAccountNode, { credentials: { password: { type: "password" } } });
+};

@@ -1,0 +1,70 @@
+import type { EngineOptions, SipTransportName } from "node-red-contrib-sipcast";
+import type { DtmfType } from "../shared/call-directory";
+import { settingBoolean, settingNumber, settingString } from "../shared/msg-fields";
+import type { NodeDef } from "../shared/node-red-types";
+
+/** The sip-account node's settings as the editor stores them (numbers may arrive as text). */
+export interface SipAccountConfig extends NodeDef {
+  login?: string;
+  authName?: string;
+  domain?: string;
+  port?: number | string;
+  outboundProxy?: string;
+  transport?: string;
+  registerRequired?: boolean | string;
+  registerExpires?: number | string;
+  rtpPortMin?: number | string;
+  rtpPortMax?: number | string;
+  publicAddress?: string;
+  localAddress?: string;
+  dtmfType?: string;
+  ffmpegPath?: string;
+  tlsAllowSelfSigned?: boolean | string;
+  /** Seconds. */
+  requestTimeout?: number | string;
+}
+
+/** The credentials of a sip-account node. */
+export interface SipAccountCredentials {
+  password?: string;
+}
+
+/** What the account node hands to the engine, plus the node-level DTMF default. */
+export interface AccountSettings {
+  engine: Omit<EngineOptions, "logger">;
+  dtmfType: DtmfType;
+  registerRequired: boolean;
+}
+
+/**
+ * Maps the editor's fields to EngineOptions. It only converts types and fills the editor's defaults:
+ * the engine validates (resolveAccount and Engine throw a ConfigError naming the bad field).
+ */
+export function accountSettings(config: SipAccountConfig, credentials: SipAccountCredentials | undefined): AccountSettings {
+  const registerRequired = settingBoolean(config.registerRequired, true);
+  const transport = (settingString(config.transport) || "udp").toLowerCase() as SipTransportName;
+  const optional = (value: unknown): string | undefined => settingString(value) || undefined;
+  return {
+    engine: {
+      account: {
+        login: settingString(config.login),
+        authenticationName: optional(config.authName),
+        password: credentials?.password ?? "",
+        domain: settingString(config.domain),
+        port: settingNumber(config.port, transport === "tls" ? 5061 : 5060),
+        outboundProxy: optional(config.outboundProxy),
+        transport,
+        registerRequired,
+        registerExpires: settingNumber(config.registerExpires, 600),
+        tlsRejectUnauthorized: !settingBoolean(config.tlsAllowSelfSigned, false),
+      },
+      rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
+      publicAddress: optional(config.publicAddress),
+      localAddress: optional(config.localAddress),
+      ffmpegPath: optional(config.ffmpegPath),
+      requestTimeoutMs: settingNumber(config.requestTimeout, 32) * 1000,
+    },
+    dtmfType: settingString(config.dtmfType).toUpperCase() === "INFO" ? "INFO" : "RFC2833",
+    registerRequired,
+  };
+}

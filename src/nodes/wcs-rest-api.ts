@@ -1,0 +1,38 @@
+import { statusText } from "./shared/input-handler";
+import type { Node } from "./shared/node-red-types";
+import type { HttpNodeAPI } from "./wcs-rest-api/http-types";
+import { WcsRestApiController } from "./wcs-rest-api/wcs-controller";
+import { wcsNodeSettings, type WcsRestApiConfig } from "./wcs-rest-api/wcs-node-settings";
+
+/**
+ * wcs-rest-api: serves Flashphoner WCS's REST API for SIP calls republished to RTMP (`/call/startup`,
+ * `/call/terminate`, `/call/find`, `/push/startup`, …) below `/rest-api` on Node-RED's HTTP server, so
+ * an existing WCS client works against Node-RED unchanged. No inputs or outputs: call-status nodes see
+ * the calls it places.
+ */
+export = function (RED: HttpNodeAPI): void {
+  function WcsRestApiNode(this: Node, config: WcsRestApiConfig): void {
+    RED.nodes.createNode(this, config);
+    let controller: WcsRestApiController | undefined;
+    if (RED.settings.httpNodeRoot === false) {
+      this.warn("HTTP endpoints are off (httpNodeRoot: false): the WCS REST API is not served");
+      this.status({ fill: "red", shape: "ring", text: "httpNodeRoot is false" });
+    } else {
+      try {
+        controller = new WcsRestApiController(this, RED, wcsNodeSettings(config));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.error(message);
+        this.status({ fill: "red", shape: "ring", text: statusText(message) });
+      }
+    }
+    this.on("close", (_removed, done) => {
+      if (!controller) return done();
+      controller.close().then(done, (error: unknown) => {
+        this.warn(`closing the WCS REST API: ${String(error)}`);
+        done();
+      });
+    });
+  }
+  RED.nodes.registerType("wcs-rest-api", WcsRestApiNode);
+};

@@ -1,0 +1,46 @@
+import type { HttpRequest } from "./http-types";
+
+/** The largest request body read (WCS bodies are a few hundred bytes). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The body was larger than {@link MAX_BODY_BYTES}. */
+export class BodyTooLargeError extends Error {
+  constructor() {
+    super(`request body larger than ${MAX_BODY_BYTES} bytes`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+/**
+ * The request body for the REST API: what a body parser already made of it (an httpNodeMiddleware may
+ * parse JSON), else the raw text, which the API parses as JSON whatever the Content-Type says (WCS
+ * clients and `curl -d` do not always send `application/json`).
+ *
+ * @remarks Read by hand rather than with body-parser: that package is Node-RED's dependency, not this
+ * package's, and is not resolvable from here in a normal install.
+ */
+export function readBody(req: HttpRequest): Promise<unknown> {
+  if (req._body === true || (req.body !== undefined && req.readableEnded)) return Promise.resolve(req.body);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        failed = true;
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (!failed) resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+    req.on("error", (error) => {
+      if (!failed) reject(error);
+      failed = true;
+    });
+  });
+}

@@ -1,0 +1,67 @@
+import type { DtmfType, EngineOptions, WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { settingNumber, settingString } from "../shared/msg-fields";
+import type { NodeDef } from "../shared/node-red-types";
+
+/** The wcs-rest-api node's settings as the editor stores them (numbers may arrive as text). */
+export interface WcsRestApiConfig extends NodeDef {
+  /** Where the API is served below httpNodeRoot (default "/rest-api"). */
+  basePath?: string;
+  /** This server's RTMP application for `toStream` (e.g. rtmp://127.0.0.1:1935/live); "" = none. */
+  localRtmpUrl?: string;
+  /** Put before `/push/startup` stream names (WCS `rtmp_transponder_stream_name_prefix`). */
+  streamNamePrefix?: string;
+  /** "RFC2833" or "INFO": the DTMF type when a body names none. */
+  defaultDtmfType?: string;
+  localAddress?: string;
+  publicAddress?: string;
+  rtpPortMin?: number | string;
+  rtpPortMax?: number | string;
+}
+
+/** What the node builds from its settings. */
+export interface WcsNodeSettings {
+  /** Normalised: a leading "/", no trailing "/", never the root. */
+  basePath: string;
+  api: Omit<WcsRestApiOptions, "engineFactory" | "logger">;
+  dtmfType: DtmfType;
+}
+
+export const DEFAULT_BASE_PATH = "/rest-api";
+
+/** A base path made of URL path characters, at least one segment, no empty or dot segments. */
+const BASE_PATH = /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
+
+/**
+ * Checks and converts the editor's fields. Throws an Error naming the field; the engine checks the
+ * addresses and the port range itself when the first call is placed.
+ */
+export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
+  const typed = settingString(config.basePath).trim() || DEFAULT_BASE_PATH;
+  const basePath = `/${typed.replace(/^\/+|\/+$/g, "")}`;
+  if (!BASE_PATH.test(basePath)) throw new Error(`basePath: expected a path like ${DEFAULT_BASE_PATH}, got "${typed}"`);
+  const localRtmpUrl = settingString(config.localRtmpUrl).trim();
+  if (localRtmpUrl && !/^rtmps?:\/\/[^/\s]+/i.test(localRtmpUrl)) throw new Error(`localRtmpUrl: expected rtmp://host[:port]/app, got "${localRtmpUrl}"`);
+  const dtmfType: DtmfType = settingString(config.defaultDtmfType).toUpperCase() === "INFO" ? "INFO" : "RFC2833";
+  const optional = (value: unknown): string | undefined => settingString(value).trim() || undefined;
+  const engineOptions: Omit<EngineOptions, "account"> = {
+    rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
+    localAddress: optional(config.localAddress),
+    publicAddress: optional(config.publicAddress),
+  };
+  return {
+    basePath,
+    dtmfType,
+    api: {
+      ...(localRtmpUrl ? { localRtmpUrl } : {}),
+      streamNamePrefix: settingString(config.streamNamePrefix),
+      defaultDtmfType: dtmfType,
+      engineOptions,
+    },
+  };
+}
+
+/** The Express route pattern for everything below `basePath` (case-insensitive, as Express routes are). */
+export function basePathPattern(basePath: string): RegExp {
+  const escaped = basePath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${escaped}(?:/.*)?$`, "i");
+}

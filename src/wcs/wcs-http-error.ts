@@ -1,0 +1,19 @@
+/**
+ * A REST call that fails with an HTTP status: 400 (bad body, `field` names the culprit), 404
+ * (unknown callId, stream or transponder), 409 (duplicate, or the call is in the wrong state).
+ */
+export class WcsHttpError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 405 | 409 | 500,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "WcsHttpError";
+  }
+}
+
+/** 400 naming the field. */
+export function badField(field: string, problem: string): WcsHttpError {
+  return new WcsHttpError(400, `${field}: ${problem}`, field);
+}
