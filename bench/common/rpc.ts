@@ -76,6 +76,7 @@ export class RpcChild<A extends RpcApi, E extends RpcEvents> {
   call<M extends keyof A & string>(method: M, params: A[M][0], timeoutMs = 30000): Promise<A[M][1]> {
     const id = this.#next++;
     return new Promise<A[M][1]>((resolve, reject) => {
+      if (!this.proc.child.connected) return reject(new Error(`${this.name} is not running`));
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new Error(`${this.name}: ${method} got no answer within ${timeoutMs} ms`));
@@ -90,7 +91,6 @@ export class RpcChild<A extends RpcApi, E extends RpcEvents> {
           reject(e);
         },
       });
-      if (!this.proc.child.connected) return reject(new Error(`${this.name} is not running`));
       this.proc.child.send({ kind: "req", id, method, params } satisfies Request);
     });
   }

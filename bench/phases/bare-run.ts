@@ -1,12 +1,13 @@
 import * as path from "node:path";
 import { BareFfmpegGroup, type BareLayout } from "../bare/bare-ffmpeg";
+import { CpuWindow, type RoleSpec } from "../common/cpu-window";
 import { monoMs, sleep } from "../common/mono-clock";
 import { say } from "../common/progress-log";
 import { percentile } from "../common/stats";
 import type { BareKind, RunResult } from "../report/result-types";
 import type { BenchEnvironment } from "./environment";
 import { measureHold, type HoldResult } from "./hold";
-import { finishRun, waitUntilUp, type RunShape } from "./run-common";
+import { finishRun, machineLoad, waitUntilUp, type RunShape } from "./run-common";
 
 let runSeq = 0;
 
@@ -36,10 +37,19 @@ export async function runBare(env: BenchEnvironment, shape: RunShape, kind: Bare
   let setupSeconds = 0;
   const firstKeyframeMs: number[] = [];
   const layout = BARE_LAYOUTS[kind];
+  let setupCpu: Record<string, number> | undefined;
+  const roles = (ffmpegPids: number[]): RoleSpec[] => [
+    { name: "bareFfmpeg", roots: ffmpegPids, tree: false },
+    { name: "peer", roots: [env.peer.pid], tree: false },
+    { name: "sink", roots: [env.sink.pid], tree: false },
+    { name: "bench", roots: [process.pid], tree: false },
+  ];
   try {
     await env.peer.call("configure", { media: true, stamp: true });
     await env.peer.call("resetStats", {});
     say(`${kind} N=${shape.n}: starting ffmpeg (${layout.perProcess} stream(s) per process)`);
+    const setupWindow = new CpuWindow(roles([]));
+    setupWindow.start();
     const t0 = monoMs();
     let k = 0;
     group = await BareFfmpegGroup.start({
@@ -68,6 +78,7 @@ export async function runBare(env: BenchEnvironment, shape: RunShape, kind: Bare
     const starts = await waitUntilUp(env, layout.hasVideo ? names : [], 20000, () => Promise.resolve(g.exited > 0));
     if (!layout.hasVideo) await sleep(3000);
     setupSeconds = (monoMs() - t0) / 1000;
+    setupCpu = machineLoad(setupWindow.end());
     const published = await env.sink.call("starts", { names });
     up = names.filter((n) => (layout.hasVideo ? starts[n]?.firstKeyframeAt !== undefined : published[n] !== undefined)).length;
     for (const n of names) {
@@ -83,12 +94,7 @@ export async function runBare(env: BenchEnvironment, shape: RunShape, kind: Bare
         windows: shape.windows,
         windowMs: shape.windowMs,
         memory: { ffmpegPids: g.pids },
-        roles: [
-          { name: "bareFfmpeg", roots: g.pids, tree: false },
-          { name: "peer", roots: [env.peer.pid], tree: false },
-          { name: "sink", roots: [env.sink.pid], tree: false },
-          { name: "bench", roots: [process.pid], tree: false },
-        ],
+        roles: roles(g.pids),
         derive: (c) => c,
         dropGroups: () => ({ ffmpeg: g.pids }),
       });
@@ -102,7 +108,7 @@ export async function runBare(env: BenchEnvironment, shape: RunShape, kind: Bare
     await env.sink.call("forget", {});
   }
   return finishRun(
-    { kind, n: shape.n, label: shape.label, attempt: shape.attempt, startedAt, up, setupSeconds, failures: failures.slice(0, 12), firstKeyframeMs: { p50: percentile(firstKeyframeMs, 50), p95: percentile(firstKeyframeMs, 95), n: firstKeyframeMs.length }, leftoverProcesses: 0 },
+    { kind, n: shape.n, label: shape.label, attempt: shape.attempt, startedAt, up, setupSeconds, failures: failures.slice(0, 12), firstKeyframeMs: { p50: percentile(firstKeyframeMs, 50), p95: percentile(firstKeyframeMs, 95), n: firstKeyframeMs.length }, leftoverProcesses: 0, setupCpu },
     hold,
     "bareFfmpeg",
   );

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { CpuWindow, type RoleSpec } from "../common/cpu-window";
 import { monoMs } from "../common/mono-clock";
 import { say } from "../common/progress-log";
 import { processTree } from "../common/proc-stat";
@@ -9,7 +10,7 @@ import type { EngineKind, RunResult } from "../report/result-types";
 import { reniceTree } from "../common/renice";
 import { BUILD_DIR, type BenchEnvironment } from "./environment";
 import { measureHold, type HoldResult } from "./hold";
-import { finishRun, waitUntilUp, type RunShape } from "./run-common";
+import { finishRun, machineLoad, waitUntilUp, type RunShape } from "./run-common";
 
 let runSeq = 0;
 
@@ -32,12 +33,22 @@ export async function runEngine(env: BenchEnvironment, shape: RunShape, variant:
   let answerMs: number[] = [];
   let firstKeyframeMs: number[] = [];
   let leftover = 0;
+  let setupCpu: Record<string, number> | undefined;
   try {
     const account = { login: "bench", domain: "127.0.0.1", port: env.peerSipPort, registerRequired: false };
     const started = await engine.call("start", variant.recvBufferBytes === undefined ? { account } : { account, recvBufferBytes: variant.recvBufferBytes });
     if (!started.ok) throw new Error(`engine start: ${started.detail}`);
     await env.peer.call("configure", { media: true, stamp: true });
     await env.peer.call("resetStats", {});
+    const roles: RoleSpec[] = [
+      { name: "engineTotal", roots: [engine.pid], tree: true },
+      { name: "engineNode", roots: [engine.pid], tree: false },
+      { name: "peer", roots: [env.peer.pid], tree: false },
+      { name: "sink", roots: [env.sink.pid], tree: false },
+      { name: "bench", roots: [process.pid], tree: false },
+    ];
+    const setupWindow = new CpuWindow(roles);
+    setupWindow.start();
     say(`${variant.kind} N=${shape.n}: dialling at ${shape.startRatePerSec}/s`);
     const t0 = monoMs();
     await engine.call("dial", { calls: names.map((name) => ({ name, callee: name })), ratePerSec: shape.startRatePerSec, rtmpUrl: env.rtmpUrl }, 30000 + (shape.n * 1000) / shape.startRatePerSec);
@@ -46,6 +57,7 @@ export async function runEngine(env: BenchEnvironment, shape: RunShape, variant:
       return (p.byStatus.FAILED ?? 0) + (p.byStatus.FINISH ?? 0) + (p.byStatus.BUSY ?? 0) > 0;
     });
     setupSeconds = (monoMs() - t0) / 1000;
+    setupCpu = machineLoad(setupWindow.end());
     up = names.filter((n) => starts[n]?.firstKeyframeAt !== undefined).length;
     const records = await engine.call("records", { names });
     for (const r of records) {
@@ -65,13 +77,7 @@ export async function runEngine(env: BenchEnvironment, shape: RunShape, variant:
         windows: shape.windows,
         windowMs: shape.windowMs,
         memory: { engineHostPid: engine.pid },
-        roles: [
-          { name: "engineTotal", roots: [engine.pid], tree: true },
-          { name: "engineNode", roots: [engine.pid], tree: false },
-          { name: "peer", roots: [env.peer.pid], tree: false },
-          { name: "sink", roots: [env.sink.pid], tree: false },
-          { name: "bench", roots: [process.pid], tree: false },
-        ],
+        roles,
         derive: (c) => ({ ...c, engineFfmpeg: (c.engineTotal ?? 0) - (c.engineNode ?? 0) }),
         dropGroups: () => ({ engineNode: [engine.pid], ffmpeg: processTree(engine.pid).map((p) => p.pid).filter((pid) => pid !== engine.pid) }),
       });
@@ -97,7 +103,7 @@ export async function runEngine(env: BenchEnvironment, shape: RunShape, variant:
   answerMs = answerMs.filter(Number.isFinite);
   firstKeyframeMs = firstKeyframeMs.filter(Number.isFinite);
   return finishRun(
-    { kind: variant.kind, n: shape.n, label: shape.label, attempt: shape.attempt, startedAt, up, setupSeconds, failures: failures.slice(0, 12), firstKeyframeMs: pct(firstKeyframeMs), answerMs: pct(answerMs), leftoverProcesses: leftover },
+    { kind: variant.kind, n: shape.n, label: shape.label, attempt: shape.attempt, startedAt, up, setupSeconds, failures: failures.slice(0, 12), firstKeyframeMs: pct(firstKeyframeMs), answerMs: pct(answerMs), leftoverProcesses: leftover, setupCpu },
     hold,
     "engineTotal",
   );

@@ -1,3 +1,4 @@
+import type { CpuWindowResult } from "../common/cpu-window";
 import { sleep } from "../common/mono-clock";
 import { percentile } from "../common/stats";
 import type { RunResult } from "../report/result-types";
@@ -22,6 +23,11 @@ export const LOSS_LIMIT_PCT = 0.1;
 export const BACKLOG_LATENCY_MS = 1000;
 /** The whole machine busier than this (percent of its capacity) counts as saturated. */
 export const SATURATION_PCT = 95;
+
+/** The machine's and other processes' CPU over a window (percent of one core). */
+export function machineLoad(w: CpuWindowResult): Record<string, number> {
+  return { machine: w.machinePct, other: w.otherPct };
+}
 
 /** Polls the sink until every name has had its first keyframe, or `timeoutMs` passed, or `givenUp()` says so. */
 export async function waitUntilUp(env: BenchEnvironment, names: readonly string[], timeoutMs: number, givenUp: () => Promise<boolean>): Promise<Record<string, { publishAt: number; firstKeyframeAt?: number }>> {

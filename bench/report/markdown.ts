@@ -20,22 +20,23 @@ const METHOD = [
 function runRow(x: RunResult, cpus: number): string[] {
   const busy = ((x.cpu.machine ?? 0) / (100 * cpus)) * 100;
   const engine = x.kind.startsWith("engine");
+  const held = x.windows.length > 0;
   const carrier = engine ? x.cpu.engineTotal : x.cpu.bareFfmpeg;
   return [
     String(x.n) + (x.attempt > 1 ? ` (#${x.attempt})` : ""),
     x.pass ? "pass" : `FAIL: ${x.failReasons.join("; ")}`,
     `${x.up}/${x.n} in ${num(x.setupSeconds, 1)} s`,
-    engine ? `${num(x.cpu.engineNode)} + ${num(x.cpu.engineFfmpeg)}` : "–",
+    engine && x.windows.length > 0 ? `${num(x.cpu.engineNode)} + ${num(x.cpu.engineFfmpeg)}` : "–",
     num(carrier),
     num(x.perCallCpuPct, 2),
     `${mb(x.memory?.perCallRssKb)} (${mb(x.memory?.perCallPssKb)})`,
-    `${num(x.video.lossPct, 3)} %${x.video.damaged ? ` (${x.video.damaged} damaged)` : ""}`,
-    `${x.audio.gaps} (max ${num(x.audio.maxGapMs, 0)} ms)`,
+    held ? `${num(x.video.lossPct, 3)} %${x.video.damaged ? ` (${x.video.damaged} damaged)` : ""}` : "–",
+    held ? `${x.audio.gaps} (max ${num(x.audio.maxGapMs, 0)} ms)` : "–",
     Object.entries(x.udpDrops).map(([k, v]) => `${k} ${v}`).join(", ") || "–",
     pp(x.latencyMs),
     pp(x.firstKeyframeMs),
-    `${num(x.cpu.peer)} / ${num(x.cpu.sink)}`,
-    `${num(x.cpu.other)} / ${num(busy, 0)} %`,
+    x.windows.length > 0 ? `${num(x.cpu.peer)} / ${num(x.cpu.sink)}` : "–",
+    x.windows.length > 0 ? `${num(x.cpu.other)} / ${num(busy, 0)} %` : x.setupCpu ? `set-up: ${num(x.setupCpu.other)} / ${num(((x.setupCpu.machine ?? 0) / (100 * cpus)) * 100, 0)} %` : "–",
   ];
 }
 

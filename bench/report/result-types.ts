@@ -68,6 +68,8 @@ export interface RunResult {
   answerMs?: Percentiles;
   /** The peer's own health: how late its timer ran, streams it had to skip ahead, failed sends. */
   peer: { maxLagMs: number; skips: number; sendErrors: number };
+  /** Machine and other processes' CPU while the calls were being set up (percent of one core). */
+  setupCpu?: Record<string, number>;
   /** Processes of the run still alive after its teardown. */
   leftoverProcesses: number;
   pass: boolean;

@@ -19,9 +19,3 @@ export function mountRoute(app: HttpApp, pattern: RegExp, handlers: Array<Reques
     }
   };
 }
-
-/** Whether a route with `handler` is mounted on `app` (for tests and the close check). */
-export function isMounted(app: HttpApp, handler: RequestHandler): boolean {
-  const stack = (app._router ?? app.router)?.stack ?? [];
-  return stack.some((layer) => layer.route?.stack?.some((inner) => inner.handle === handler) ?? false);
-}

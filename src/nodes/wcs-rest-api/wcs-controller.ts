@@ -19,8 +19,7 @@ export class WcsRestApiController {
   private readonly live = new Map<string, Call>();
   private readonly unmount: () => void;
   private readonly dtmfType: DtmfType;
-  /** The Express handler (exposed for the route check in tests). */
-  readonly handler: RequestHandler;
+  private readonly handler: RequestHandler;
   private closing: Promise<void> | undefined;
 
   constructor(

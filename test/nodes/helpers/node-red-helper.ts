@@ -70,13 +70,13 @@ export const helper = require(process.env.NODE_RED_TEST_HELPER_PATH || "node-red
 helper.init(require.resolve(process.env.NODE_RED_PATH || "node-red"));
 
 /** The built module of one of our nodes, `<repo>/nodes/<type>.js`. */
-export function ourNode(type: "sip-account" | "sip-call" | "dtmf-send" | "rtmp-republish" | "call-status"): NodeModule {
+export function ourNode(type: "sip-account" | "sip-call" | "dtmf-send" | "rtmp-republish" | "call-status" | "wcs-rest-api"): NodeModule {
   return require(path.join(repoRoot(), "nodes", `${type}.js`)) as NodeModule;
 }
 
 /** Every node module of the package. */
 export function allOurNodes(): NodeModule[] {
-  return (["sip-account", "sip-call", "dtmf-send", "rtmp-republish", "call-status"] as const).map(ourNode);
+  return (["sip-account", "sip-call", "dtmf-send", "rtmp-republish", "call-status", "wcs-rest-api"] as const).map(ourNode);
 }
 
 /** A Node-RED core node module (inject, switch, change, delay, debug, …) from the installed runtime. */
