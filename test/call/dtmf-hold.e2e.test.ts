@@ -5,6 +5,7 @@ import type { Call } from "../../src/call/call";
 import type { CallStateEvent, DtmfEvent } from "../../src/call/call-event";
 import { ConfigError, InvalidStateError } from "../../src/errors";
 import { requirePeers, startBaresip, type Baresip, type BaresipEvent } from "../harness";
+import { waitForStatus } from "./helpers/wait-for-status";
 
 /** An engine that calls baresip directly (no registrar), audio only unless asked. */
 function engineFor(b: Baresip, rtpTimeoutMs = 0): Engine {
@@ -12,20 +13,6 @@ function engineFor(b: Baresip, rtpTimeoutMs = 0): Engine {
     account: { login: "alice", domain: "127.0.0.1", port: b.sipPort, password: "", registerRequired: false },
     localAddress: "127.0.0.1",
     rtpTimeoutMs,
-  });
-}
-
-function waitForStatus(call: Call, status: CallStatus, timeoutMs: number): Promise<CallStateEvent> {
-  return new Promise((resolve, reject) => {
-    if (call.status === status) return resolve(call.snapshot());
-    const timer = setTimeout(() => reject(new Error(`no ${status} within ${timeoutMs} ms (now ${call.status})`)), timeoutMs);
-    const onState = (e: CallStateEvent): void => {
-      if (e.status !== status) return;
-      clearTimeout(timer);
-      call.off("state", onState);
-      resolve(e);
-    };
-    call.on("state", onState);
   });
 }
 

@@ -16,6 +16,7 @@ import { programPath } from "../harness/require-peers";
 import { runCommand } from "../harness/run-command";
 import { firstVideoFrame, videoKeyframeTimes, waitForFirstFlvVideo } from "./helpers/media-checks";
 import { startSippUas } from "./helpers/sipp-uas";
+import { waitForStatus } from "./helpers/wait-for-status";
 
 /** Calls baresip directly (no registrar). */
 function engineFor(b: Baresip): Engine {
@@ -28,20 +29,6 @@ function engineFor(b: Baresip): Engine {
 
 function uniqueStream(tag: string): string {
   return `${tag}-${process.pid}-${Date.now().toString(36)}`;
-}
-
-function waitForStatus(call: Call, status: CallStatus, timeoutMs: number): Promise<CallStateEvent> {
-  return new Promise((resolve, reject) => {
-    if (call.status === status) return resolve(call.snapshot());
-    const timer = setTimeout(() => reject(new Error(`no ${status} within ${timeoutMs} ms (now ${call.status})`)), timeoutMs);
-    const onState = (e: CallStateEvent): void => {
-      if (e.status !== status) return;
-      clearTimeout(timer);
-      call.off("state", onState);
-      resolve(e);
-    };
-    call.on("state", onState);
-  });
 }
 
 /** Every publish event of a call, with a way to wait for one (past ones count). */
