@@ -197,6 +197,8 @@ describe("nodes: wcs-rest-api over HTTP", function () {
       await wcsStatus.waitFor((s) => s.text === "/rest-api: 1 call" && s.fill === "green", 5000, "the node shows one call");
       // The call is in the call directory: a call-status node reports it.
       await statusOut.waitFor((m) => m.callId === callId && m.topic === "ESTABLISHED", 5000, "call-status reports the WCS call");
+      const seen = statusOut.messages.filter((m) => m.callId === callId).map((m) => m.topic);
+      assert.equal(seen[0], "TRYING", `call-status saw the call from its first state: ${seen.join(", ")}`);
 
       // Published to rtmpUrl (with WCS's prefix) and, as toStream, to this server's own application.
       await rtmp.waitForPublish(`rtmp_${body.rtmpStream}`, 20_000);

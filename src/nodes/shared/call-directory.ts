@@ -34,8 +34,13 @@ export class CallDirectory {
     this.emitter.setMaxListeners(0);
   }
 
-  /** Adds a call that was just placed; throws when the callId is already live (under any account). */
-  add(entry: DirectoryEntry): void {
+  /**
+   * Adds a call that was just placed; throws when the callId is already live (under any account).
+   * `alreadyEmitted`: the state event the call emitted before it could be added (a call learnt of
+   * from its first event, as the wcs-rest-api node does), delivered to the listeners now so that
+   * they see every state from TRYING on.
+   */
+  add(entry: DirectoryEntry, alreadyEmitted?: CallStateEvent): void {
     const { call, accountId } = entry;
     if (this.entries.has(call.id)) throw new Error(`a call with callId "${call.id}" already exists`);
     this.entries.set(call.id, entry);
@@ -44,6 +49,7 @@ export class CallDirectory {
     call.once("@close", () => {
       if (this.entries.get(call.id)?.call === call) this.entries.delete(call.id);
     });
+    if (alreadyEmitted) this.emit("state", alreadyEmitted, accountId);
   }
 
   /** Whether a live call uses this callId. */

@@ -61,7 +61,8 @@ export class WcsRestApiController {
     if (callDirectory.has(call.id)) {
       this.node.warn(`call ${call.id}: another node has a live call with this callId; call-status nodes will not see this one`);
     } else {
-      callDirectory.add({ call, accountId: this.node.id, dtmfType: this.dtmfType });
+      // The engine tells of a call by its first state event, which the directory's listeners missed.
+      callDirectory.add({ call, accountId: this.node.id, dtmfType: this.dtmfType }, event);
     }
     this.showStatus();
   }
