@@ -1,6 +1,6 @@
 import { write, type SdpMedia, type SdpSession } from "sdp-transform";
 import { ConfigError } from "../errors";
-import { AUDIO_FORMATS, DEFAULT_AUDIO_CODECS, DEFAULT_VIDEO_CODECS, TELEPHONE_EVENT, VIDEO_FORMATS } from "./codec-catalogue";
+import { AUDIO_FORMATS, DEFAULT_AUDIO_CODECS, DEFAULT_VIDEO_CODECS, TELEPHONE_EVENT, TELEPHONE_EVENT_48K, VIDEO_FORMATS } from "./codec-catalogue";
 import type { LocalOffer, OfferOptions, OfferedMedia } from "./offer-types";
 import { formatSection } from "./format-section";
 
@@ -9,8 +9,8 @@ import { formatSection } from "./format-section";
  * m=video line, only the codecs listed in the options.
  *
  * @remarks
- * Audio: the chosen codecs with PCMU 0, PCMA 8, G722 9, opus 111, always telephone-event 101,
- * `a=ptime:20`. Video: H264 96 (packetization-mode 1) and 97 (mode 0), VP8 98, with generic
+ * Audio: the chosen codecs with PCMU 0, PCMA 8, G722 9, opus 111, always telephone-event 101
+ * (8 kHz) and, with opus, telephone-event 110 on opus's 48 kHz clock; `a=ptime:20`. Video: H264 96 (packetization-mode 1) and 97 (mode 0), VP8 98, with generic
  * NACK, PLI and FIR feedback for every payload.
  * @throws ConfigError when a port or the address is unusable, or a codec list is empty.
  */
@@ -22,7 +22,8 @@ export function buildOffer(o: OfferOptions): LocalOffer {
   if (o.audioPort !== undefined) {
     const codecs = o.audioCodecs ?? DEFAULT_AUDIO_CODECS;
     const formats = [...new Set(codecs)].map((c) => AUDIO_FORMATS[c]);
-    offered.push({ kind: "audio", mlineIndex: offered.length, port: o.audioPort, formats: [...formats, TELEPHONE_EVENT] });
+    const events = codecs.includes("opus") ? [TELEPHONE_EVENT, TELEPHONE_EVENT_48K] : [TELEPHONE_EVENT];
+    offered.push({ kind: "audio", mlineIndex: offered.length, port: o.audioPort, formats: [...formats, ...events] });
   }
   if (o.videoPort !== undefined) {
     const codecs = o.videoCodecs ?? DEFAULT_VIDEO_CODECS;

@@ -27,6 +27,9 @@ export const TELEPHONE_EVENT: OfferedFormat = {
   fmtp: "0-16",
 };
 
+/** RFC 4733 events on opus's 48 kHz clock (RFC 4733 §2.1: the event clock should be the audio codec's), offered beside opus. */
+export const TELEPHONE_EVENT_48K: OfferedFormat = { ...TELEPHONE_EVENT, payloadType: 110, clockRate: 48000 };
+
 /** The video formats we offer per codec: H264 in packetization mode 1 and then 0. */
 export const VIDEO_FORMATS: Readonly<Record<VideoCodecName, readonly OfferedFormat[]>> = {
   H264: [

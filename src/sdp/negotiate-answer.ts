@@ -53,8 +53,10 @@ function negotiateKind(session: CheckedSession, ours: OfferedMedia): NegotiatedS
   const receive = new Set<number>([chosen.payloadType, ...sameNumbers]);
   for (const o of sameCodecOffered) if (!answerOther.has(o.payloadType)) receive.add(o.payloadType);
 
-  const ourEvent = ours.formats.find((o) => o.codec === "telephone-event");
-  const event = ourEvent === undefined ? undefined : formats.find((f) => matchesOffered(f, ourEvent));
+  // RFC 4733 §2.1: events on the audio codec's clock when the answer has them, else on 8 kHz.
+  const ourEvents = ours.formats.filter((o) => o.codec === "telephone-event");
+  const events = formats.filter((f) => ourEvents.some((o) => matchesOffered(f, o)));
+  const event = events.find((f) => f.clockRate === chosen.clockRate) ?? events[0];
 
   return {
     kind: ours.kind,

@@ -9,14 +9,16 @@ const DEFAULT_OFFER_LINES = [
   "s=sipcast",
   "c=IN IP4 203.0.113.7",
   "t=0 0",
-  "m=audio 40000 RTP/AVP 0 8 9 111 101",
+  "m=audio 40000 RTP/AVP 0 8 9 111 101 110",
   "a=rtpmap:0 PCMU/8000",
   "a=rtpmap:8 PCMA/8000",
   "a=rtpmap:9 G722/8000",
   "a=rtpmap:111 opus/48000/2",
   "a=rtpmap:101 telephone-event/8000",
+  "a=rtpmap:110 telephone-event/48000",
   "a=fmtp:111 useinbandfec=1",
   "a=fmtp:101 0-16",
+  "a=fmtp:110 0-16",
   "a=ptime:20",
   "a=sendrecv",
   "m=video 40002 RTP/AVP 96 97 98",
@@ -51,7 +53,7 @@ describe("sdp/buildOffer", () => {
     assert.equal(parsed.media.length, 2);
     assert.deepEqual(
       parsed.media[0].rtp.map((r) => [r.payload, r.codec, r.rate, r.encoding]),
-      [[0, "PCMU", 8000, undefined], [8, "PCMA", 8000, undefined], [9, "G722", 8000, undefined], [111, "opus", 48000, 2], [101, "telephone-event", 8000, undefined]],
+      [[0, "PCMU", 8000, undefined], [8, "PCMA", 8000, undefined], [9, "G722", 8000, undefined], [111, "opus", 48000, 2], [101, "telephone-event", 8000, undefined], [110, "telephone-event", 48000, undefined]],
     );
     assert.equal(parsed.media[1].rtcpFb?.length, 3);
     assert.equal(parsed.media[1].rtcpMux, undefined);
@@ -59,7 +61,7 @@ describe("sdp/buildOffer", () => {
 
   it("records what it offered for reading the answer", () => {
     const offer = buildOffer(options);
-    assert.deepEqual(offer.audio?.formats.map((f) => f.payloadType), [0, 8, 9, 111, 101]);
+    assert.deepEqual(offer.audio?.formats.map((f) => f.payloadType), [0, 8, 9, 111, 101, 110]);
     assert.deepEqual(offer.video?.formats.map((f) => `${f.payloadType} ${f.codec}`), ["96 H264", "97 H264", "98 VP8"]);
     assert.equal(offer.audio?.mlineIndex, 0);
     assert.equal(offer.video?.mlineIndex, 1);
@@ -70,7 +72,7 @@ describe("sdp/buildOffer", () => {
     const offer = buildOffer({ address: "203.0.113.7", audioPort: 40000, sessionId: 1, sessionVersion: 5, userName: "alice" });
     assert.equal(offer.hasVideo, false);
     assert.equal(offer.video, undefined);
-    assert.deepEqual(offer.sdp.split("\r\n").slice(0, -1), ["v=0", "o=alice 1 5 IN IP4 203.0.113.7", ...DEFAULT_OFFER_LINES.slice(2, 15)]);
+    assert.deepEqual(offer.sdp.split("\r\n").slice(0, -1), ["v=0", "o=alice 1 5 IN IP4 203.0.113.7", ...DEFAULT_OFFER_LINES.slice(2, 17)]);
   });
 
   it("leaves out m=audio without audioPort (hasAudio false); video is then m-line 0", () => {
@@ -78,13 +80,15 @@ describe("sdp/buildOffer", () => {
     assert.equal(offer.hasAudio, false);
     assert.equal(offer.audio, undefined);
     assert.equal(offer.video?.mlineIndex, 0);
-    assert.deepEqual(offer.sdp.split("\r\n").slice(0, -1), [...DEFAULT_OFFER_LINES.slice(0, 5), ...DEFAULT_OFFER_LINES.slice(15)]);
+    assert.deepEqual(offer.sdp.split("\r\n").slice(0, -1), [...DEFAULT_OFFER_LINES.slice(0, 5), ...DEFAULT_OFFER_LINES.slice(17)]);
   });
 
   it("offers only the listed codecs, in the listed order, telephone-event always", () => {
     const offer = buildOffer({ ...options, audioCodecs: ["opus", "PCMA"], videoCodecs: ["VP8"] });
     const lines = offer.sdp.split("\r\n");
-    assert.ok(lines.includes("m=audio 40000 RTP/AVP 111 8 101"));
+    assert.ok(lines.includes("m=audio 40000 RTP/AVP 111 8 101 110"));
+    const pcmaOnly = buildOffer({ ...options, audioCodecs: ["PCMA"] }).sdp.split("\r\n");
+    assert.ok(pcmaOnly.includes("m=audio 40000 RTP/AVP 8 101"), "48 kHz events only beside opus");
     assert.ok(lines.includes("m=video 40002 RTP/AVP 98"));
     assert.ok(!lines.some((l) => l.startsWith("a=rtpmap:0 ") || l.includes("H264")));
     assert.ok(lines.includes("a=rtcp-fb:* ccm fir"));

@@ -96,6 +96,19 @@ describe("sdp/negotiateAnswer", () => {
     assert.deepEqual(video?.feedback, { nack: true, pli: true, fir: false });
   });
 
+  it("with opus, takes the answer's telephone-event on 48 kHz over the 8 kHz one; with PCMU the 8 kHz one", () => {
+    const opus = negotiateAnswer(
+      offer,
+      sdp(...HEAD, "m=audio 5004 RTP/AVP 111 101 110", "a=rtpmap:111 opus/48000/2", "a=rtpmap:101 telephone-event/8000", "a=rtpmap:110 telephone-event/48000"),
+    );
+    assert.deepEqual(opus.audio?.telephoneEvent, { payloadType: 110, clockRate: 48000 });
+    const pcmu = negotiateAnswer(
+      offer,
+      sdp(...HEAD, "m=audio 5004 RTP/AVP 0 110 101", "a=rtpmap:0 PCMU/8000", "a=rtpmap:110 telephone-event/48000", "a=rtpmap:101 telephone-event/8000"),
+    );
+    assert.deepEqual(pcmu.audio?.telephoneEvent, { payloadType: 101, clockRate: 8000 });
+  });
+
   it("takes the answer's first codec that we offered, and never one of our numbers the answer gave to another codec", () => {
     const answer = sdp(
       ...HEAD,
