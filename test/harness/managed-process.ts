@@ -156,7 +156,7 @@ export function spawnManaged(name: string, file: string, args: readonly string[]
     return stopping;
   };
 
-  const untrack = track({ name, pgid: pid > 0 ? pid : undefined, stop });
+  const untrack = track({ name, pgid: pid > 0 ? pid : undefined, stop, isRunning: () => pid > 0 && (running || groupAlive(pid)) });
 
   const onLine = (listener: (line: string) => void): (() => void) => {
     listeners.add(listener);

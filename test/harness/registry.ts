@@ -10,6 +10,8 @@ export interface TrackedPeer {
   readonly name: string;
   /** Process group id when the peer is a process group (killed with SIGKILL at exit). */
   readonly pgid?: number;
+  /** False once the peer ended by itself (a process group with no process left); absent: assumed running. */
+  isRunning?(): boolean;
   stop(): Promise<void>;
 }
 
@@ -36,9 +38,13 @@ export function livePeers(): string[] {
   return [...live].map((p) => p.name);
 }
 
-/** Stops every tracked peer (in reverse start order); returns the names it had to stop. */
+/**
+ * Stops every tracked peer (in reverse start order); returns the names of those that were still
+ * running (a peer that ended by itself, e.g. a launcher a test interrupted, is only released).
+ */
 export async function stopAll(): Promise<string[]> {
   const peers = [...live].reverse();
+  const running = peers.filter((p) => p.isRunning?.() ?? true);
   for (const peer of peers) {
     try {
       await peer.stop();
@@ -47,7 +53,7 @@ export async function stopAll(): Promise<string[]> {
     }
     live.delete(peer);
   }
-  return peers.map((p) => p.name);
+  return running.map((p) => p.name);
 }
 
 process.on("exit", () => {
