@@ -40,6 +40,20 @@ export interface CallOptions extends OutputSettings {
    * the call is up and not on hold. Default: the engine's `rtpTimeoutMs` (30000); 0 turns it off.
    */
   rtpTimeoutMs?: number;
+  /**
+   * Reorder/jitter buffer per received stream: how long (ms) to wait for a missing RTP packet before it
+   * is given up as lost and the packets held behind it go on to the outputs. In-order packets are not
+   * delayed (only a stream's first packet waits this long, once). Default 50; allowed 0..1000
+   * (ConfigError otherwise); 0 turns reordering off altogether (ffmpeg's own is always off).
+   */
+  jitterBufferMs?: number;
+  /**
+   * Once ESTABLISHED, play this audio file (any format ffmpeg reads) into the call instead of
+   * silence, as `call.playAudio()` does; a file that cannot be played is logged, the call goes on.
+   */
+  playAudio?: string;
+  /** With `playAudio`: repeat the file until `stopAudio()` or the end of the call (default false). */
+  playAudioLoop?: boolean;
 }
 
 /** An RTMP target: the application URL and the stream name (which is secret on every CDN). */
@@ -53,6 +67,18 @@ export function rtmpOutputUrl(t: RtmpTarget): string {
   if (!/^rtmps?:\/\/[^/\s]+/i.test(t.rtmpUrl)) throw new ConfigError(`rtmpUrl: expected rtmp://host[:port]/app or rtmps://…`);
   if (/\s/.test(t.rtmpStream)) throw new ConfigError(`rtmpStream: must not contain spaces`);
   return t.rtmpStream ? `${t.rtmpUrl.replace(/\/+$/, "")}/${t.rtmpStream}` : t.rtmpUrl;
+}
+
+/** Default of {@link CallOptions.jitterBufferMs}. */
+export const DEFAULT_JITTER_BUFFER_MS = 50;
+
+/** Checks a jitterBufferMs option (0..1000, 0 = off) and returns it or the default. @throws ConfigError */
+export function checkJitterBufferMs(ms: number | undefined): number {
+  if (ms === undefined) return DEFAULT_JITTER_BUFFER_MS;
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 1000) {
+    throw new ConfigError(`jitterBufferMs: expected 0 (off) to 1000 milliseconds, got ${String(ms)}`);
+  }
+  return ms;
 }
 
 const CALL_ID = /^[\x21-\x7e]{1,128}$/;

@@ -26,6 +26,8 @@ export interface PublicationOptions {
   /** Still image for the video of a call that has none (default black). */
   slateImage?: string;
   keyframes?: Partial<KeyframePolicy>;
+  /** Reorder/jitter buffer per received stream, ms to wait for a missing packet (CallOptions.jitterBufferMs; 0 = off). */
+  jitterBufferMs?: number;
   /** Sends a SIP INFO picture_fast_update in the call's dialog. */
   requestPictureFastUpdate?: () => void;
 }
@@ -96,6 +98,7 @@ export class Publication extends TypedEmitter<PublicationEvents> {
           channels: o.channels,
           generateVideo: { image: o.slateImage },
           generateAudio: true,
+          jitterBufferMs: o.jitterBufferMs,
           logger: o.logger,
         });
         return this.#attempt;

@@ -1,7 +1,9 @@
+export * from "./arrival-anchor";
 export * from "./audio-sender";
 export * from "./clock";
 export * from "./endpoint";
 export * from "./h264-keyframe";
+export * from "./jitter-buffer";
 export * from "./keyframe-requester";
 export * from "./reception-stats";
 export * from "./rtcp-bye";
@@ -11,5 +13,6 @@ export * from "./rtp-channel";
 export * from "./rtp-classify";
 export * from "./rtp-forwarder";
 export * from "./rtp-socket-pair";
+export * from "./sender-report";
 export * from "./silence-frame";
 export * from "./symmetric-latch";

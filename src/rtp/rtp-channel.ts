@@ -4,6 +4,7 @@ import { RtcpPacketConverter, RtcpSrPacket, type RtpPacket } from "werift-rtp";
 import { ConfigError, InvalidStateError } from "../errors";
 import { type Logger, silentLogger } from "../util/logger";
 import { TypedEmitter } from "../util/typed-emitter";
+import { ArrivalAnchor, type ArrivalAnchorValue } from "./arrival-anchor";
 import { type Clock, type TimerHandle, systemClock } from "./clock";
 import { type Endpoint, formatEndpoint } from "./endpoint";
 import { isH264KeyframeStart } from "./h264-keyframe";
@@ -11,6 +12,7 @@ import { ReceptionStats, type ReceptionStatsJson } from "./reception-stats";
 import { buildFir, buildPli } from "./rtcp-feedback";
 import { buildReceiverReport } from "./rtcp-report";
 import { looksLikeRtcp, parseRtp } from "./rtp-classify";
+import { findSenderReport, senderReportSsrc } from "./sender-report";
 import type { RtpSocketPair } from "./rtp-socket-pair";
 import { SymmetricLatch } from "./symmetric-latch";
 
@@ -117,7 +119,11 @@ const MAX_SOURCES = 8;
  * that arrive before setRemote() are kept and processed, in order, when it is called.
  * From the first accepted RTP packet on, a compound RR + SDES CNAME goes out every
  * `rrIntervalMs`. SRs from the peer feed LSR/DLSR. No jitter buffer: packets are emitted
- * as they arrive.
+ * as they arrive (each consumer reorders with its own {@link JitterBuffer}).
+ *
+ * For A/V sync of an output that starts mid-call, the channel keeps the peer's latest SR per
+ * SSRC (peers send one only every ~5 s, and ffmpeg needs one before the first packet: see
+ * RepublishAttempt) and an {@link ArrivalAnchor}, the stand-in for peers that send none.
  */
 export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   readonly kind: MediaKind;
@@ -134,6 +140,9 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   readonly #rtpLatch = new SymmetricLatch();
   readonly #rtcpLatch = new SymmetricLatch();
   readonly #sources = new Map<number, ReceptionStats>();
+  /** The peer's latest SR packet per sender SSRC (at most MAX_SOURCES). */
+  readonly #senderReports = new Map<number, Buffer>();
+  readonly #arrival: ArrivalAnchor;
   readonly #onRtpMessage = (data: Buffer, rinfo: dgram.RemoteInfo): void => this.#onDatagram("rtp", data, rinfo);
   readonly #onRtcpMessage = (data: Buffer, rinfo: dgram.RemoteInfo): void => this.#onDatagram("rtcp", data, rinfo);
   readonly #onSocketError = (error: Error): void => {
@@ -174,6 +183,7 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     this.#clock = options.clock ?? systemClock;
     this.#keyframeDetector = options.keyframeDetector ?? (options.kind === "video" ? isH264KeyframeStart : undefined);
     this.#maxPending = options.maxPendingBeforeRemote ?? 2000;
+    this.#arrival = new ArrivalAnchor(options.clockRate);
     for (const [socket, listener] of [
       [this.#sockets.rtp, this.#onRtpMessage],
       [this.#sockets.rtcp, this.#onRtcpMessage],
@@ -199,6 +209,21 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   /** The peer's media SSRC: the last one seen in RTP, else the SDP's. */
   get remoteSsrc(): number | undefined {
     return this.#remoteSsrc ?? this.#remote?.ssrc;
+  }
+
+  /**
+   * The peer's latest RTCP SR (the SR packet alone, as sent) for the current remote SSRC, or,
+   * before any RTP, the latest SR of any source; undefined when it has sent none.
+   */
+  latestSenderReport(): Buffer | undefined {
+    const ssrc = this.remoteSsrc;
+    if (ssrc !== undefined) return this.#senderReports.get(ssrc);
+    return [...this.#senderReports.values()].at(-1);
+  }
+
+  /** Where the current source's last RTP timestamp sits on this channel's clock, from arrival times (see ArrivalAnchor). */
+  arrivalAnchor(): ArrivalAnchorValue | undefined {
+    return this.#arrival.value();
   }
 
   /**
@@ -344,6 +369,7 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
       this.#remoteSsrc = ssrc;
     }
     this.#statsFor(ssrc).update(packet.header, d.arrivalMs, this.#clockRate);
+    this.#arrival.update(ssrc, packet.header.timestamp, d.arrivalMs);
     this.#startReports();
     this.safeEmit("rtp", packet, d.data);
     if (this.#keyframeDetector?.(packet.payload) && this.#lastKeyframeTimestamp !== packet.header.timestamp) {
@@ -365,7 +391,18 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     for (const packet of packets) {
       if (packet instanceof RtcpSrPacket) this.#statsFor(packet.ssrc).onSenderReport(packet, d.arrivalMs);
     }
+    this.#rememberSenderReport(d.data);
     this.safeEmit("rtcp", d.data);
+  }
+
+  #rememberSenderReport(data: Buffer): void {
+    const sr = findSenderReport(data);
+    if (!sr) return;
+    const ssrc = senderReportSsrc(sr);
+    // Re-inserted so that the map's order is the order of arrival.
+    this.#senderReports.delete(ssrc);
+    this.#senderReports.set(ssrc, sr);
+    if (this.#senderReports.size > MAX_SOURCES) this.#senderReports.delete(this.#senderReports.keys().next().value as number);
   }
 
   /** Applies latching; logs and emits on the first packet, counts foreign ones. */

@@ -49,7 +49,7 @@ export interface RtpForwarderJson {
   byeSent: boolean;
   /** Peer BYEs removed from forwarded RTCP. */
   byeStripped: number;
-  dropped: { payloadType: number; invalid: number; overflow: number };
+  dropped: { payloadType: number; invalid: number; overflow: number; discarded: number };
   ssrcs: number[];
 }
 
@@ -99,7 +99,7 @@ export class RtpForwarder {
   #flushed: (() => void) | undefined;
   #byeSent = false;
   #counters = { forwardedRtp: 0, forwardedRtcp: 0, byeStripped: 0 };
-  #dropped = { payloadType: 0, invalid: 0, overflow: 0 };
+  #dropped = { payloadType: 0, invalid: 0, overflow: 0, discarded: 0 };
 
   constructor(options: RtpForwarderOptions) {
     const { outputPayloadType } = options;
@@ -158,6 +158,23 @@ export class RtpForwarder {
   }
 
   /**
+   * Puts an RTCP datagram ahead of everything queued (after open(): sends it now), to the
+   * consumer's RTP port: the SR that anchors this stream's timing. ffmpeg parses RTCP on either
+   * port but reads the two sockets in no fixed order; on the RTP port nothing queued behind the SR
+   * can overtake it.
+   */
+  pushLeadingRtcp(buf: Buffer): void {
+    if (this.#state === "closed") return;
+    if (!looksLikeRtcp(buf)) {
+      this.#dropped.invalid++;
+      return;
+    }
+    const item: Item = { data: Buffer.from(buf), port: "rtp", what: "rtcp" };
+    if (this.#state === "open") this.#send(item);
+    else this.#queue.unshift(item);
+  }
+
+  /**
    * The consumer listens now: binds our sending socket, then delivers the queue in order.
    * Resolves once the queue is flushed (at once if close() comes first).
    * @throws InvalidStateError when called twice; ConfigError for a bad port.
@@ -200,6 +217,18 @@ export class RtpForwarder {
     const ssrcs = this.#ssrcs.size > 0 ? [...this.#ssrcs].slice(0, 31) : [this.#reporterSsrc];
     this.#deliver({ data: buildCompoundBye(this.#reporterSsrc, ssrcs), port: this.#byePort, what: "bye" });
     return true;
+  }
+
+  /**
+   * Drops everything queued so far (only before open()): the consumer is to start with what comes
+   * next. Returns how many packets went.
+   */
+  discardQueued(): number {
+    if (this.#state !== "queueing") return 0;
+    const n = this.#queue.length;
+    this.#queue = [];
+    this.#dropped.discarded += n;
+    return n;
   }
 
   toJSON(): RtpForwarderJson {

@@ -10,7 +10,7 @@ import type { CallOptions } from "../../src/call/call-options";
 import { DuplicateOutputError } from "../../src/call/output/output-types";
 import { InvalidStateError } from "../../src/errors";
 import { dominantFrequencyHz, ffprobe, freePort, requirePeers, startBaresip, startRtmpServer, type Baresip, type BaresipOptions, type RtmpServer } from "../harness";
-import { processesWithArgument } from "../harness/proc-args";
+import { processesWithArgumentAfter } from "../harness/proc-args";
 import { spawnManaged, type ManagedProcess } from "../harness/managed-process";
 import { programPath } from "../harness/require-peers";
 import { runCommand } from "../harness/run-command";
@@ -133,7 +133,8 @@ describe("Call outputs against baresip and node-media-server", function () {
     await rtmp.waitForUnpublish(streamB, 10_000);
     assert.deepEqual(call.outputs().map((o) => [o.id, o.kind, o.status]), [["a", "rtmp", "PUBLISHING"], ["rec", "record", "PUBLISHING"]]);
     assert.equal(call.status, CallStatus.ESTABLISHED);
-    assert.deepEqual(await processesWithArgument(streamB), [], "the stopped output's ffmpeg is gone");
+    // The server saw the stream end when ffmpeg closed the connection; its exit follows shortly.
+    assert.deepEqual(await processesWithArgumentAfter(streamB, 5000), [], "the stopped output's ffmpeg is gone");
 
     await sleep(3000);
     const snapshot = call.outputs().find((o) => o.id === "a");

@@ -19,3 +19,17 @@ export async function processesWithArgument(needle: string): Promise<number[]> {
   }
   return found;
 }
+
+/**
+ * Waits until no live process has `needle` on its command line; resolves with the PIDs still there
+ * after `timeoutMs` (empty when all are gone). For a process that is told to stop and then needs a
+ * moment to finish (ffmpeg writing its trailer after the server saw the stream end).
+ */
+export async function processesWithArgumentAfter(needle: string, timeoutMs: number): Promise<number[]> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await processesWithArgument(needle);
+    if (found.length === 0 || Date.now() >= end) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -9,7 +9,7 @@ const INPUT = [
   "-fflags", "+genpts",
   "-analyzeduration", "1000000",
   "-fpsprobesize", "0",
-  "-reorder_queue_size", "64",
+  "-reorder_queue_size", "0",
   "-i", "/tmp/x/input.sdp",
 ];
 const OUT = ["-f", "flv", "-flvflags", "no_duration_filesize", "rtmp://h/live/key"];

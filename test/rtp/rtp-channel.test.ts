@@ -3,6 +3,7 @@ import type * as dgram from "node:dgram";
 import { RtcpPacketConverter, RtcpRrPacket, RtcpSenderInfo, RtcpSourceDescriptionPacket, RtcpSrPacket } from "werift-rtp";
 import { InvalidStateError } from "../../src/errors";
 import { buildFir, buildPli } from "../../src/rtp/rtcp-feedback";
+import { buildSdesCname } from "../../src/rtp/rtcp-report";
 import { RtpChannel, type RtpChannelOptions, type RtpRemote } from "../../src/rtp/rtp-channel";
 import { bindRtpSocketPair } from "../../src/rtp/rtp-socket-pair";
 import { FakeClock } from "./helpers/fake-clock";
@@ -191,6 +192,31 @@ describe("rtp/RtpChannel (loopback)", () => {
     const second = RtcpPacketConverter.deSerialize((await inbox.next()).data)[0] as RtcpRrPacket;
     assert.equal(second.reports[0].fractionLost, 0);
     assert.equal(channel.toJSON().rtcpSent, 2);
+  });
+
+  it("remembers the peer's latest SR of the current SSRC (the SR alone) and an arrival anchor", async () => {
+    fx = await setup();
+    const { channel, clock } = fx;
+    const sdes = buildSdesCname(PEER_SSRC, "peer");
+    const srOf = (ssrc: number, ntp: bigint): Buffer =>
+      Buffer.from(new RtcpSrPacket({ ssrc, senderInfo: new RtcpSenderInfo({ ntpTimestamp: ntp, rtpTimestamp: 9, packetCount: 1, octetCount: 1 }) }).serialize());
+    channel.setRemote(fx.remote);
+    assert.equal(channel.latestSenderReport(), undefined);
+    assert.equal(channel.arrivalAnchor(), undefined);
+    // Before any RTP: the latest SR of any source.
+    await sendTo(fx.peerRtcp, Buffer.concat([srOf(PEER_SSRC, 1n), sdes]), channel.rtcpPort);
+    await sendTo(fx.peerRtcp, srOf(0x0dd, 2n), channel.rtcpPort);
+    await waitFor(() => channel.toJSON().rtcpReceived === 2);
+    assert.deepEqual(channel.latestSenderReport(), srOf(0x0dd, 2n));
+    // Once RTP names the source, that source's latest SR, without the SDES that came with it.
+    clock.advance(1000);
+    await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 1, timestamp: 90000, ssrc: PEER_SSRC }), channel.rtpPort);
+    await waitFor(() => fx.rtpEvents.length === 1);
+    assert.deepEqual(channel.latestSenderReport(), srOf(PEER_SSRC, 1n));
+    await sendTo(fx.peerRtcp, srOf(PEER_SSRC, 3n), channel.rtcpPort);
+    await waitFor(() => channel.toJSON().rtcpReceived === 3);
+    assert.deepEqual(channel.latestSenderReport(), srOf(PEER_SSRC, 3n));
+    assert.deepEqual(channel.arrivalAnchor(), { ssrc: PEER_SSRC, rtpTimestamp: 90000, atMs: 1000 });
   });
 
   it("emits keyframe once per H.264 keyframe, not per packet", async () => {

@@ -74,7 +74,7 @@ describe("rtp/RtpForwarder (loopback)", () => {
       forwardedRtcp: 1,
       byeSent: true,
       byeStripped: 0,
-      dropped: { payloadType: 1, invalid: 0, overflow: 0 },
+      dropped: { payloadType: 1, invalid: 0, overflow: 0, discarded: 0 },
       ssrcs: [PEER_SSRC],
     });
   });
@@ -90,6 +90,17 @@ describe("rtp/RtpForwarder (loopback)", () => {
     assert.deepEqual(seqs, [3, 4, 5]);
   });
 
+  it("discardQueued() drops what was queued before open(), and nothing after", async () => {
+    forwarder = new RtpForwarder({ payloadTypes: [0], outputPayloadType: 0 });
+    for (let seq = 1; seq <= 3; seq++) forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: seq }));
+    assert.equal(forwarder.discardQueued(), 3);
+    forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 4 }));
+    await forwarder.open(consumer.rtpPort);
+    assert.equal((await rtpInbox.next()).data.readUInt16BE(2), 4);
+    assert.equal(forwarder.discardQueued(), 0, "once open, nothing is held to discard");
+    assert.equal(forwarder.toJSON().dropped.discarded, 3);
+  });
+
   it("queues a BYE sent before open() behind the media; byePort 'rtcp' sends it to port + 1", async () => {
     forwarder = new RtpForwarder({ payloadTypes: [0], outputPayloadType: 0, reporterSsrc: 1, byePort: "rtcp" });
     forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 9, ssrc: 0x0badf00d }));
@@ -97,6 +108,25 @@ describe("rtp/RtpForwarder (loopback)", () => {
     await forwarder.open(consumer.rtpPort);
     assert.equal((await rtpInbox.next()).data.readUInt16BE(2), 9);
     assert.deepEqual((await rtcpInbox.next()).data, buildCompoundBye(1, [0x0badf00d]));
+  });
+
+  it("pushLeadingRtcp puts the SR ahead of the queued media, on the RTP port; after open() it goes at once", async () => {
+    forwarder = new RtpForwarder({ payloadTypes: [0], outputPayloadType: 0 });
+    forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 1 }));
+    forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 2 }));
+    forwarder.pushLeadingRtcp(SR);
+    forwarder.pushLeadingRtcp(rtp({ payloadType: 0, sequenceNumber: 3 })); // not RTCP: dropped
+    assert.equal(forwarder.toJSON().queued, 3);
+    await forwarder.open(consumer.rtpPort);
+    assert.deepEqual((await rtpInbox.next()).data, SR);
+    assert.equal((await rtpInbox.next()).data.readUInt16BE(2), 1);
+    assert.equal((await rtpInbox.next()).data.readUInt16BE(2), 2);
+    const later = Buffer.from(SR);
+    later[20] = 0x42;
+    forwarder.pushLeadingRtcp(later);
+    assert.deepEqual((await rtpInbox.next()).data, later);
+    assert.equal(rtcpInbox.size, 0);
+    assert.deepEqual([forwarder.toJSON().forwardedRtcp, forwarder.toJSON().dropped.invalid], [2, 1]);
   });
 
   it("strips the peer's BYE from forwarded RTCP", async () => {
@@ -139,7 +169,7 @@ describe("rtp/RtpForwarder (loopback)", () => {
     forwarder.pushRtp(Buffer.from([0x80, 0x00]));
     forwarder.pushRtp(SR);
     forwarder.pushRtcp(rtp({ payloadType: 0, sequenceNumber: 1 }));
-    assert.deepEqual(forwarder.toJSON().dropped, { payloadType: 0, invalid: 3, overflow: 0 });
+    assert.deepEqual(forwarder.toJSON().dropped, { payloadType: 0, invalid: 3, overflow: 0, discarded: 0 });
     assert.equal(forwarder.toJSON().queued, 0);
   });
 

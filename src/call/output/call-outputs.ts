@@ -5,14 +5,15 @@ import type { CallMedia } from "../call-media";
 import type { CallReason } from "../call-reason";
 import type { PublishEvent } from "../call-event";
 import type { Publication } from "../publication";
+import { checkJitterBufferMs } from "../call-options";
 import { DuplicateOutputError, type OutputSettings, type OutputSnapshot, type OutputTarget, type PublishOptions } from "./output-types";
 import { checkImage, resolveTarget } from "./resolve-target";
 
 /** Options of {@link CallOutputs}. */
 export interface CallOutputsOptions {
   callId: string;
-  /** The call's defaults for every output. */
-  settings: OutputSettings;
+  /** The call's defaults for every output, and its jitter buffer (CallOptions.jitterBufferMs). */
+  settings: OutputSettings & { jitterBufferMs?: number };
   /** The ffmpeg binary (throws FfmpegNotFoundError). */
   resolveFfmpeg: () => string;
   /** Sends a SIP INFO picture_fast_update in the call's dialog. */
@@ -70,6 +71,7 @@ export class CallOutputs {
       statsIntervalMs: settings.publishStatsIntervalMs,
       slateImage: settings.slateImage,
       keyframes: settings.keyframes,
+      jitterBufferMs: checkJitterBufferMs(this.#o.settings.jitterBufferMs),
       requestPictureFastUpdate: this.#o.requestPictureFastUpdate,
     });
     this.#live.set(id, publication);

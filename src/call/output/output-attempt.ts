@@ -1,8 +1,10 @@
 import type { RtpPacket } from "werift-rtp";
-import { RtpForwarder, type RtpChannel } from "../../rtp";
+import { JitterBuffer, RtpForwarder, type BufferedPacket, type Clock, type JitterBufferJson, type RtpChannel } from "../../rtp";
 import { ffmpegInputSdp, type MediaKind, type NegotiatedMedia } from "../../sdp";
 import { KeyframeGate, MediaError, Republisher, type AttemptHooks, type FfmpegProgress, type GeneratedVideo, type OutputAttempt, type RepublishOutput } from "../../media";
 import type { Logger } from "../../util/logger";
+import { DEFAULT_JITTER_BUFFER_MS } from "../call-options";
+import { chooseSyncAnchors, type SyncMode } from "./sync-anchor";
 
 /** Options of {@link RepublishAttempt}. */
 export interface RepublishAttemptOptions {
@@ -17,7 +19,16 @@ export interface RepublishAttemptOptions {
   generateAudio: boolean;
   /** How long to wait for the peer's first video keyframe before publishing without its video (default 5000 ms). */
   keyframeWaitMs?: number;
+  /** Reorder/jitter buffer per medium, ms to wait for a missing packet (default 50; 0 = off). */
+  jitterBufferMs?: number;
+  /** For the jitter buffers' timers (default: the system clock). */
+  clock?: Clock;
   logger: Logger;
+}
+
+/** A received packet on its way through a {@link JitterBuffer}. */
+interface Received extends BufferedPacket {
+  packet: RtpPacket;
 }
 
 /** Snapshot of a {@link RepublishAttempt}. */
@@ -27,6 +38,9 @@ export interface RepublishAttemptJson {
   /** Video packets held back until the first keyframe. */
   heldBeforeKeyframe: number;
   firstKeyframeMs: number | undefined;
+  jitter: Record<string, JitterBufferJson>;
+  /** Whose SRs time the streams in ffmpeg (see chooseSyncAnchors); set when ffmpeg's ports open. */
+  sync: SyncMode | undefined;
 }
 
 /** An output whose ffmpeg wrote this much media without a single video frame has lost its video. */
@@ -46,10 +60,22 @@ const NO_VIDEO_AFTER_MS = 4000;
  * first frame the server gets, is a keyframe. A peer that sends no keyframe within `keyframeWaitMs`
  * (video negotiated, camera off) is published with generated video instead. The peer usually
  * answers the keyframe request within 50 ms, so starting ffmpeg after it costs little.
+ * The audio queued while waiting is dropped when the keyframe comes, so both media start together:
+ * given audio from earlier, ffmpeg (5.1) stamped the keyframe as if it came with the first audio
+ * and the next frames at their true time — a still picture as long as the wait at the start of
+ * every output (1.2 s, measured, for an output started mid-call on a peer with a 2 s GOP).
+ *
+ * Each medium's RTP goes through a {@link JitterBuffer} first (reordering, loss given up after
+ * `jitterBufferMs`), so the gate and ffmpeg see packets in order; ffmpeg's own reordering is off
+ * (see buildRepublishArgs). The peer's RTCP is not queued: when ffmpeg's ports open, each
+ * forwarder first sends the SR that anchors its stream (chooseSyncAnchors), so that ffmpeg times
+ * both streams on one clock from their first packet; the peer's later RTCP follows only when
+ * those anchors were the peer's own SRs.
  */
 export class RepublishAttempt implements OutputAttempt {
   readonly #o: RepublishAttemptOptions;
   readonly #forwarders = new Map<MediaKind, RtpForwarder>();
+  readonly #jitter = new Map<MediaKind, JitterBuffer<Received>>();
   readonly #detach: Array<() => void> = [];
   readonly #startedAt = Date.now();
   #republisher: Republisher | undefined;
@@ -59,6 +85,7 @@ export class RepublishAttempt implements OutputAttempt {
   #keyframeTimer: NodeJS.Timeout | undefined;
   #ended = false;
   #stopped: Promise<void> | undefined;
+  #sync: SyncMode | undefined;
 
   constructor(o: RepublishAttemptOptions) {
     this.#o = o;
@@ -69,15 +96,23 @@ export class RepublishAttempt implements OutputAttempt {
       this.#forwarders.set(kind, forwarder);
       const gate = kind === "video" ? new KeyframeGate(stream.codec) : undefined;
       if (gate) this.#gate = gate;
-      const onRtp = (packet: RtpPacket, raw: Buffer): void => {
+      const forward = ({ packet, raw }: Received): void => {
         if (gate && !gate.open) {
           if (!stream.receivePayloadTypes.includes(packet.header.payloadType) || !gate.admit(packet.payload)) return;
           this.#firstKeyframeMs = Date.now() - this.#startedAt;
+          // The other media start with the keyframe too (see the class remarks).
+          for (const [other, f] of this.#forwarders) if (other !== kind) f.discardQueued();
           this.#keyframeSeen?.();
         }
         forwarder.pushRtp(raw);
       };
-      const onRtcp = (raw: Buffer): void => forwarder.pushRtcp(raw);
+      // Telephone-event shares the audio's sequence numbers: reorder everything, filter after.
+      const jitter = new JitterBuffer<Received>({ latencyMs: o.jitterBufferMs ?? DEFAULT_JITTER_BUFFER_MS, onPacket: forward, clock: o.clock });
+      this.#jitter.set(kind, jitter);
+      const onRtp = (packet: RtpPacket, raw: Buffer): void => jitter.push({ seq: packet.header.sequenceNumber, ssrc: packet.header.ssrc, raw, packet });
+      const onRtcp = (raw: Buffer): void => {
+        if (this.#sync === "peer") forwarder.pushRtcp(raw);
+      };
       channel.on("rtp", onRtp);
       channel.on("rtcp", onRtcp);
       this.#detach.push(() => {
@@ -104,6 +139,7 @@ export class RepublishAttempt implements OutputAttempt {
       const republisher = this.#makeRepublisher();
       const ports = await republisher.start();
       if (this.#stopped) return;
+      this.#anchor();
       await Promise.all(
         [...this.#forwarders].map(([kind, forwarder]) => {
           const port = ports[kind];
@@ -115,6 +151,18 @@ export class RepublishAttempt implements OutputAttempt {
     }
   }
 
+  /** Puts each forwarded medium's timing anchor (an RTCP SR) ahead of its queued media. */
+  #anchor(): void {
+    const sources = new Map([...this.#forwarders.keys()].flatMap((kind) => {
+      const channel = this.#o.channels.get(kind);
+      return channel ? [[kind, channel] as const] : [];
+    }));
+    const anchors = chooseSyncAnchors(sources);
+    for (const [kind, sr] of anchors.reports) this.#forwarders.get(kind)?.pushLeadingRtcp(sr);
+    this.#sync = anchors.mode;
+    this.#o.logger.log("debug", "media", `A/V anchors: ${anchors.mode} SRs for ${[...anchors.reports.keys()].join(", ") || "no stream"}`);
+  }
+
   #makeRepublisher(): Republisher {
     const o = this.#o;
     const video = this.#forwarders.get("video");
@@ -123,6 +171,7 @@ export class RepublishAttempt implements OutputAttempt {
       o.logger.log("warn", "media", `no video keyframe from the peer within ${o.keyframeWaitMs ?? 5000} ms: publishing generated video instead`);
       video.close();
       this.#forwarders.delete("video");
+      this.#jitter.get("video")?.close();
     }
     const hasVideo = this.#forwarders.has("video");
     const hasAudio = this.#forwarders.has("audio");
@@ -183,6 +232,11 @@ export class RepublishAttempt implements OutputAttempt {
     if (!this.#stopped) {
       this.#keyframeSeen?.();
       for (const d of this.#detach) d();
+      // What the jitter buffers still hold goes out ahead of the BYE; then their timers stop.
+      for (const jitter of this.#jitter.values()) {
+        if (clean) jitter.flush();
+        jitter.close();
+      }
       const republisher = this.#republisher;
       if (clean && republisher) for (const forwarder of this.#forwarders.values()) forwarder.sendBye();
       republisher?.close();
@@ -200,6 +254,8 @@ export class RepublishAttempt implements OutputAttempt {
       forwarders: Object.fromEntries([...this.#forwarders].map(([k, f]) => [k, f.toJSON()])),
       heldBeforeKeyframe: this.#gate?.held ?? 0,
       firstKeyframeMs: this.#firstKeyframeMs,
+      jitter: Object.fromEntries([...this.#jitter].map(([k, j]) => [k, j.toJSON()])),
+      sync: this.#sync,
     };
   }
 }

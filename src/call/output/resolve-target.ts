@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { ConfigError } from "../../errors";
 import { checkRecordPath, recordFormatOf, type RepublishOutput } from "../../media/output-target";
 import { resolveRetryPolicy } from "../../media/retry-policy";
-import { rtmpOutputUrl, type CallOptions } from "../call-options";
+import { checkJitterBufferMs, rtmpOutputUrl, type CallOptions } from "../call-options";
 import { isRecordTarget, type OutputSettings, type OutputTarget } from "./output-types";
 
 /**
@@ -34,7 +34,7 @@ export function checkImage(file: string | undefined, field: string): void {
 
 /**
  * Validates a call's output-related options before anything is sent (recording folder and format,
- * slate images, retry policy), so that a typo fails `engine.call()` rather than the answered call.
+ * slate images, retry policy, jitter buffer), so that a typo fails `engine.call()` rather than the answered call.
  * @throws ConfigError
  */
 export function checkCallOutputOptions(o: CallOptions): void {
@@ -42,4 +42,5 @@ export function checkCallOutputOptions(o: CallOptions): void {
   checkImage(o.slateImage, "slateImage");
   if (o.sendVideoSlate !== undefined && o.sendVideoSlate !== true) checkImage(o.sendVideoSlate, "sendVideoSlate");
   resolveRetryPolicy(o.publishRetry);
+  checkJitterBufferMs(o.jitterBufferMs);
 }
