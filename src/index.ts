@@ -4,7 +4,7 @@
  */
 export * from "./errors";
 export { Engine, DuplicateCallError, type EngineOptions, type EngineEvents } from "./call/engine";
-export { Call, type CallEvents } from "./call/call";
+export { Call, type CallEvents, type PlayAudioOptions } from "./call/call";
 export { CallStatus, isFinalStatus, isAnswered, canTransition } from "./call/call-status";
 export { CallReason, outcomeOfRejection } from "./call/call-reason";
 export type { CallStateEvent, PublishEvent, PublishStatus, DtmfEvent } from "./call/call-event";
@@ -25,7 +25,7 @@ export type { KeyframePolicy } from "./call/output/keyframe-scheduler";
 export type { RetryPolicy, RecordFormat } from "./media";
 export { resolveAccount, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
-export { locateFfmpeg } from "./media";
+export { locateFfmpeg, MediaError, type MediaErrorReason } from "./media";
 export type { PortRange } from "./rtp";
 export { streamLogger, silentLogger, redactRtmpUrl, type Logger, type LogLevel } from "./util/logger";
 export * from "./demo";

@@ -20,6 +20,14 @@ import { parseDtmfDigits, type DtmfOptions } from "../dtmf";
 import { SessionControl } from "./session-control";
 import { receivedMediaStats } from "./media-stats";
 import { parseSessionExpires, type SessionExpires } from "./session-timer";
+import type { OutgoingAudio } from "./outgoing-audio";
+import { checkAudioFilePath } from "../media/audio-file-path";
+
+/** Options of {@link Call.playAudio}. */
+export interface PlayAudioOptions {
+  /** Repeat the file until stopAudio(), another playAudio() or the end of the call (default false). */
+  loop?: boolean;
+}
 
 /** What a Call needs from the Engine that owns it. */
 export interface CallContext {
@@ -77,6 +85,8 @@ export class Call extends TypedEmitter<CallEvents> {
   private sessionExpires: SessionExpires | undefined;
   private readonly rtpTimeoutMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** The audio stream a file was last played into: close() waits for its ffmpeg. */
+  private audioOut: OutgoingAudio | undefined;
   private closed = false;
   private closing: Promise<void> = Promise.resolve();
 
@@ -97,6 +107,8 @@ export class Call extends TypedEmitter<CallEvents> {
       rtmpOutputUrl(this.target);
     }
     checkCallOutputOptions(options);
+    if (options.playAudio !== undefined) checkAudioFilePath(options.playAudio);
+    if (options.playAudioLoop !== undefined && typeof options.playAudioLoop !== "boolean") throw new ConfigError(`playAudioLoop: expected true or false`);
     this.outputSet = new CallOutputs({
       callId: this.id,
       settings: options,
@@ -158,7 +170,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   private async dial(): Promise<void> {
     let ffmpegPath: string | undefined;
-    if (this.target || this.options.recordPath !== undefined || this.options.sendVideoSlate) {
+    if (this.target || this.options.recordPath !== undefined || this.options.sendVideoSlate || this.options.playAudio !== undefined) {
       try {
         ffmpegPath = this.ctx.resolveFfmpeg();
       } catch (error) {
@@ -233,6 +245,7 @@ export class Call extends TypedEmitter<CallEvents> {
       this.transition(CallStatus.ESTABLISHED);
       this.startControl();
       if (ffmpegPath && !this.terminating) this.startPublication(ffmpegPath);
+      if (this.options.playAudio !== undefined && !this.terminating) this.playOptionAudio(this.options.playAudio);
     } else if (state === SessionState.Terminated) {
       // sip.js moves the session to Terminated before it hands the final response to our request delegate.
       setImmediate(() => this.onSessionTerminated());
@@ -352,6 +365,51 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.control.sendDtmf(digits, options);
   }
 
+  /**
+   * Plays an audio file (any format ffmpeg reads: WAV, MP3, …) into the call instead of the silence it
+   * sends, encoded to the negotiated PCMU, PCMA, G722 or opus (WCS `inject_stream`). A file already
+   * playing is replaced (its promise resolves). RFC 4733 keys interrupt it; on hold it pauses.
+   * Resolves when the file has played to its end (never with `loop`) or was stopped by stopAudio().
+   * @throws (rejects) ConfigError for a missing path or file; InvalidStateError when the call is not
+   * ESTABLISHED/HOLD, has no audio or another codec, or ends first; MediaError when ffmpeg cannot
+   * read the file (no audio stream, not a media file); FfmpegNotFoundError. The call stays up.
+   */
+  playAudio(path: string, options: PlayAudioOptions = {}): Promise<void> {
+    try {
+      checkAudioFilePath(path);
+      if (options.loop !== undefined && typeof options.loop !== "boolean") throw new ConfigError(`loop: expected true or false`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const audio = this.control?.audio;
+    if (this.closed || !isAnswered(this._status) || !audio) {
+      const why = isAnswered(this._status) ? "it has no audio stream" : `it is ${this._status}, not ESTABLISHED`;
+      return Promise.reject(new InvalidStateError(`cannot play audio into the call: ${why}`));
+    }
+    let ffmpegPath: string;
+    try {
+      ffmpegPath = this.ctx.resolveFfmpeg();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.audioOut = audio;
+    return audio.playFile(path, { ffmpegPath, loop: options.loop ?? false, logger: this.ctx.logger });
+  }
+
+  /** Stops the audio file playing (its playAudio() resolves); the call sends silence again. No-op when none plays. */
+  stopAudio(): void {
+    this.audioOut?.stopFile();
+  }
+
+  /** CallOptions.playAudio: a failure is logged, the call goes on. */
+  private playOptionAudio(file: string): void {
+    this.playAudio(file, { loop: this.options.playAudioLoop === true }).catch((error: Error) => {
+      // The call ending mid-file is no failure of the file.
+      const level = error instanceof InvalidStateError ? "info" : "error";
+      this.ctx.logger.log(level, "call", `${this.id}: playAudio: ${error.message}`);
+    });
+  }
+
   /** Ends an answered call because of a local failure: BYE, then FAILED with `reason`. */
   private fail(reason: CallReason, detail: string | undefined): void {
     if (isFinalStatus(this._status)) return;
@@ -429,7 +487,8 @@ export class Call extends TypedEmitter<CallEvents> {
     this.timers.clear();
     const session = this.session;
     if (session && session.state !== SessionState.Terminated) void session.dispose().catch(() => undefined);
-    this.closing = this.media ? this.media.close() : Promise.resolve();
+    const mediaClosed = this.media ? this.media.close() : Promise.resolve();
+    this.closing = Promise.all([mediaClosed, this.audioOut?.whenFilesExited()]).then(() => undefined);
     this.safeEmit("@close");
     this.safeEmit("close");
   }

@@ -31,7 +31,8 @@ export interface SessionControlHost {
  * Created when the call is established; close() releases every timer.
  */
 export class SessionControl {
-  private readonly audio: OutgoingAudio | undefined;
+  /** The audio sent to the peer (silence, RFC 4733 keys, a file); undefined for a call without audio. */
+  readonly audio: OutgoingAudio | undefined;
   private readonly dtmf: DtmfSender;
   private readonly watch: RtpInactivityWatch | undefined;
   private readonly refresher: SessionRefresher;

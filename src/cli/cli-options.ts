@@ -4,6 +4,7 @@ import type { SipAccountOptions, SipTransportName } from "../sip/account-options
 import type { CallOptions } from "../call/call-options";
 import type { PortRange } from "../rtp";
 import { parseDtmfDigits, type DtmfType } from "../dtmf";
+import { checkAudioFilePath } from "../media/audio-file-path";
 
 /** DTMF the CLI sends once the call is answered. */
 export interface CliDtmf {
@@ -66,6 +67,9 @@ const SPEC = {
   "dtmf-type": { type: "string" },
   "dtmf-delay-ms": { type: "string" },
   "rtp-timeout": { type: "string" },
+  "jitter-buffer-ms": { type: "string" },
+  "play-audio": { type: "string" },
+  "play-audio-loop": { type: "string" },
   ffmpeg: { type: "string" },
   json: { type: "boolean" },
   verbose: { type: "boolean", short: "v" },
@@ -119,6 +123,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   if (v.record !== undefined && v.record.trim() === "") throw new ConfigError(`--record: expected a file path`);
   const rtpTimeoutSec = num(v["rtp-timeout"], "rtp-timeout", 0, 24 * 3600);
   const dtmf = parseDtmfFlags(v.dtmf, v["dtmf-type"], v["dtmf-delay-ms"]);
+  const jitterBufferMs = num(v["jitter-buffer-ms"], "jitter-buffer-ms", 0, 1000);
+  const playAudio = parsePlayAudioFlags(v["play-audio"], v["play-audio-loop"]);
   return {
     kind: "call",
     options: {
@@ -149,6 +155,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         // The CLI's outputs are the point of the run: when the last one fails for good, hang up and exit 1.
         endOnPublishFailure: true,
         ...(rtpTimeoutSec === undefined ? {} : { rtpTimeoutMs: Math.round(rtpTimeoutSec * 1000) }),
+        ...(jitterBufferMs === undefined ? {} : { jitterBufferMs }),
+        ...playAudio,
       },
       durationSec: num(v.duration, "duration", 0.1, 7 * 24 * 3600),
       json: v.json ?? false,
@@ -161,6 +169,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       ...(dtmf === undefined ? {} : { dtmf }),
     },
   };
+}
+
+/** `--play-audio FILE [--play-audio-loop true|false]`: checked here so that a typo is a usage error before dialling. */
+function parsePlayAudioFlags(file: string | undefined, loop: string | undefined): { playAudio?: string; playAudioLoop?: boolean } {
+  if (file === undefined) {
+    if (loop !== undefined) throw new ConfigError(`--play-audio-loop needs --play-audio`);
+    return {};
+  }
+  checkAudioFilePath(file, "--play-audio");
+  return { playAudio: file, playAudioLoop: bool(loop, "play-audio-loop", false) };
 }
 
 function parseDtmfFlags(digits: string | undefined, type: string | undefined, delay: string | undefined): CliDtmf | undefined {

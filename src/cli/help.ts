@@ -49,6 +49,15 @@ Media:
   --rtp-port-range MIN-MAX         UDP ports for RTP/RTCP (default 10000-20000)
   --rtp-timeout SECONDS            hang up (BYE, FAILED_BY_RTP_ACTIVITY) after this long without
                                    RTP from the peer; not counted while on HOLD (default 30; 0 = off)
+  --jitter-buffer-ms N             per received stream, wait up to N ms for a missing RTP packet
+                                   before giving it up as lost; in-order packets are never delayed
+                                   (default 50; 0 = off; at most 1000)
+
+Audio to the callee (instead of silence, once answered):
+  --play-audio FILE                play this audio file (WAV, MP3, … anything ffmpeg reads),
+                                   encoded to the call's PCMU, PCMA, G722 or opus; RFC 4733 DTMF
+                                   interrupts it, and it pauses while the callee holds the call
+  --play-audio-loop true|false     repeat the file until the call ends (default false)
 
 DTMF (sent once the call is answered):
   --dtmf DIGITS                    keys to send: 0-9 * # A-D, and , for a 500 ms pause (e.g. "1234#")

@@ -1,7 +1,8 @@
 /**
  * The ffmpeg side: find the binary, build its arguments, run it as a supervised child, and
  * republish a call's forwarded RTP (described by an SDP file) as FLV to RTMP(S) or to a
- * recording; keep each output alive (OutputSupervisor), and send a slate picture into the call.
+ * recording; keep each output alive (OutputSupervisor), send a slate picture into the call, and
+ * decode an audio file into the call's codec (AudioFilePlayer).
  */
 export { classifyFfmpegStderr, isHarmlessFfmpegLine, type FfmpegFailureClass } from "./classify-ffmpeg-failure";
 export { ffmpegSupportsSdpLocalAddr } from "./ffmpeg-capabilities";
@@ -44,3 +45,6 @@ export {
 } from "./output-supervisor";
 export { DEFAULT_RETRY_POLICY, backoffDelayMs, resolveRetryPolicy, type RetryPolicy } from "./retry-policy";
 export { VideoSlateSender, buildSlateArgs, type RtpSink, type VideoSlateSenderJson, type VideoSlateSenderOptions } from "./video-slate-sender";
+export { AudioFilePlayer, type AudioFilePlayerJson, type AudioFilePlayerOptions } from "./audio-file-player";
+export { audioFileFormat, buildAudioFileArgs, AUDIO_FILE_CODECS, type AudioFileFormat } from "./audio-file-format";
+export { checkAudioFilePath } from "./audio-file-path";

@@ -1,4 +1,7 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { parseCli } from "../../src/cli/cli-options";
 import { HELP } from "../../src/cli/help";
 
@@ -61,9 +64,37 @@ describe("CLI options", () => {
     assert.throws(() => parseCli([...BASE, "--rtp-timeout", "x"], {}), /--rtp-timeout/);
   });
 
+  it("maps --jitter-buffer-ms, --play-audio and --play-audio-loop, and checks them before dialling", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sipcast-cli-"));
+    try {
+      const file = path.join(dir, "hello.wav");
+      fs.writeFileSync(file, "RIFF");
+      const c = parseCli([...BASE, "--jitter-buffer-ms", "120", "--play-audio", file, "--play-audio-loop", "true"], {});
+      assert.equal(c.kind, "call");
+      if (c.kind !== "call") return;
+      assert.equal(c.options.call.jitterBufferMs, 120);
+      assert.equal(c.options.call.playAudio, file);
+      assert.equal(c.options.call.playAudioLoop, true);
+      const once = parseCli([...BASE, "--play-audio", file, "--jitter-buffer-ms", "0"], {});
+      assert.equal(once.kind === "call" && once.options.call.playAudioLoop, false);
+      assert.equal(once.kind === "call" && once.options.call.jitterBufferMs, 0);
+      const none = parseCli(BASE, {});
+      assert.ok(none.kind === "call" && !("jitterBufferMs" in none.options.call) && !("playAudio" in none.options.call) && !("playAudioLoop" in none.options.call));
+      assert.throws(() => parseCli([...BASE, "--jitter-buffer-ms", "1001"], {}), /--jitter-buffer-ms: expected a number from 0 to 1000, got "1001"/);
+      assert.throws(() => parseCli([...BASE, "--jitter-buffer-ms", "-5"], {}), /--jitter-buffer-ms/);
+      assert.throws(() => parseCli([...BASE, "--play-audio", path.join(dir, "nope.wav")], {}), /--play-audio: no such file: .*nope\.wav/);
+      assert.throws(() => parseCli([...BASE, "--play-audio", dir], {}), /--play-audio: not a regular file/);
+      assert.throws(() => parseCli([...BASE, "--play-audio", ""], {}), /--play-audio: expected the path of an audio file/);
+      assert.throws(() => parseCli([...BASE, "--play-audio", file, "--play-audio-loop", "often"], {}), /--play-audio-loop: expected true or false/);
+      assert.throws(() => parseCli([...BASE, "--play-audio-loop", "true"], {}), /--play-audio-loop needs --play-audio/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("documents every flag it accepts in --help", () => {
     assert.equal(parseCli(["--help"], {}).kind, "help");
-    const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "json", "verbose", "dtmf", "dtmf-type", "dtmf-delay-ms", "rtp-timeout"];
+    const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "json", "verbose", "dtmf", "dtmf-type", "dtmf-delay-ms", "rtp-timeout", "jitter-buffer-ms", "play-audio", "play-audio-loop"];
     for (const f of flags) assert.ok(HELP.includes(`--${f}`), `--${f} missing from help`);
   });
 });

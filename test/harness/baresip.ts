@@ -35,6 +35,13 @@ export interface BaresipOptions {
   audioCodecs?: string[];
   /** Video codec it offers and sends (default H264): VP8 swaps the avcodec module for vp8. */
   videoCodec?: "H264" | "VP8";
+  /**
+   * Record what baresip hears: its sndfile module writes each call's decoded received audio to
+   * `<recordDir>/dump-<YYYY-MM-DD-hh-mm-ss>-dec.wav` (16-bit mono at the codec's rate; what it sends
+   * goes to `…-enc.wav`). Names have one-second resolution: calls must start in different seconds.
+   * The WAV header is complete once the call has ended. Default: nothing is recorded.
+   */
+  recordDir?: string;
 }
 
 /** A running baresip that auto-answers with H.264 video and a PCMU 440 Hz tone. */
@@ -73,6 +80,7 @@ export function baresipFiles(o: {
   registrar?: BaresipRegistrar;
   audioCodecs?: string[];
   videoCodec?: "H264" | "VP8";
+  recordDir?: string;
 }): { config: string; accounts: string } {
   const dir = path.join(peersDir(), "baresip");
   let config = fs
@@ -90,6 +98,12 @@ export function baresipFiles(o: {
   }
   // The tone is 8 kHz mono: let baresip resample it for a wideband codec (aufile refuses another rate).
   if (extraModules.some((m) => m === "g722" || m === "opus")) config += "\nausrc_srate\t\t8000\nausrc_channels\t\t1\n";
+  if (o.recordDir !== undefined) {
+    // sndfile is an audio filter: on the receive side it sees the decoded audio before the player.
+    if (/\s/.test(o.recordDir)) throw new Error("startBaresip: recordDir must not contain whitespace (baresip config syntax)");
+    extraModules.push("sndfile");
+    config += `\nsnd_path\t\t${o.recordDir}\n`;
+  }
   if (extraModules.length > 0) config = config.replace(/^(module\s+g711\.so)$/m, (line) => [line, ...extraModules.map((m) => `module\t\t\t${m}.so`)].join("\n"));
   if (!o.video) {
     // Without the video modules baresip has no video codec and answers m=video with port 0.
@@ -139,7 +153,7 @@ export async function startBaresip(o: BaresipOptions = {}): Promise<Baresip> {
       return [range[0], range[range.length - 1]];
     })());
   const dir = runDir(`baresip-${sipPort}`);
-  const files = baresipFiles({ sipPort, ctrlPort, rtpPorts, mediaDir: media.dir, video: o.video ?? true, registrar: o.registrar, audioCodecs: o.audioCodecs, videoCodec: o.videoCodec });
+  const files = baresipFiles({ sipPort, ctrlPort, rtpPorts, mediaDir: media.dir, video: o.video ?? true, registrar: o.registrar, audioCodecs: o.audioCodecs, videoCodec: o.videoCodec, recordDir: o.recordDir });
   fs.writeFileSync(path.join(dir, "config"), files.config);
   fs.writeFileSync(path.join(dir, "accounts"), files.accounts, { mode: 0o600 });
 

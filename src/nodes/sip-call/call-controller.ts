@@ -1,4 +1,4 @@
-import { CallStatus, type Call, type CallStateEvent } from "node-red-contrib-sipcast";
+import { CallStatus, isFinalStatus, type Call, type CallStateEvent } from "node-red-contrib-sipcast";
 import type { AccountController, AccountUser } from "../sip-account/account-controller";
 import { callDirectory } from "../shared/call-directory";
 import { whenCallClosed } from "../shared/call-closed";
@@ -44,9 +44,11 @@ export class SipCallController implements AccountUser {
     if (!this.lastCall || this.lastCall.isClosed) this.node.status(status);
   }
 
-  private onInput(msg: NodeMessage, send: NodeSend): void {
+  private onInput(msg: NodeMessage, send: NodeSend): void | Promise<void> {
     const request = parseCallRequest(msg, this.config, this.node.credentials as SipCallCredentials | undefined);
     if (request.kind === "terminate") return this.terminate(request.callId);
+    if (request.kind === "playAudio") return this.playAudio(this.liveCall(request.callId, "no call to play audio into"), request.file, request.loop);
+    if (request.kind === "stopAudio") return this.liveCall(request.callId, "no call to stop audio in").stopAudio();
     if (!this.account) throw new Error("no sip-account configured");
     const call = this.account.placeCall(request.options);
     // The id of the placed call, also for nodes that see this msg complete (Complete node, HTTP flows).
@@ -63,9 +65,29 @@ export class SipCallController implements AccountUser {
 
   /** Ends `callId` (or this node's last call). A call this node did not place can be ended too. */
   private terminate(callId: string | undefined): void {
+    this.liveCall(callId, "no call to terminate").terminate();
+  }
+
+  /** The live call `callId` (of any account), or this node's last call. @throws Error naming the callId */
+  private liveCall(callId: string | undefined, noneText: string): Call {
     const call = callId ? callDirectory.get(callId)?.call : this.lastCall;
-    if (!call || call.isClosed) throw new Error(callId ? `no call ${callId}` : "no call to terminate");
-    call.terminate();
+    if (!call || call.isClosed) throw new Error(callId ? `no call ${callId}` : noneText);
+    return call;
+  }
+
+  /**
+   * Plays `file` into `call`; the input message is done when the file has played to its end, was
+   * stopped (stopAudio, another playAudio) or the call ended; a file that cannot be played, or a call
+   * that is not answered, goes to Catch.
+   */
+  private async playAudio(call: Call, file: string, loop: boolean): Promise<void> {
+    try {
+      await call.playAudio(file, { loop });
+    } catch (error) {
+      // Hanging up is the normal end of a looping file, not an error of this message.
+      if (call.isClosed || isFinalStatus(call.status)) return;
+      throw error;
+    }
   }
 
   private onState(call: Call, template: NodeMessage, event: CallStateEvent, send: NodeSend): void {

@@ -1,5 +1,5 @@
 import type { CallOptions } from "node-red-contrib-sipcast";
-import { msgBoolean, msgString, settingBoolean, settingString } from "../shared/msg-fields";
+import { MsgFieldError, msgBoolean, msgString, settingBoolean, settingString } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
 
 /** The sip-call node's settings as the editor stores them. */
@@ -10,6 +10,8 @@ export interface SipCallConfig extends NodeDef {
   hasAudio?: boolean | string;
   hasVideo?: boolean | string;
   rtmpUrl?: string;
+  /** Reorder/jitter buffer per received stream, ms (editor default 50; 0 = off); absent in flows made before it existed. */
+  jitterBufferMs?: number | string;
 }
 
 /** The credentials of a sip-call node: the stream name, which is the CDN's stream key. */
@@ -18,7 +20,16 @@ export interface SipCallCredentials {
 }
 
 /** What an input message asks for. */
-export type CallRequest = { kind: "terminate"; callId: string | undefined } | { kind: "call"; options: CallOptions };
+export type CallRequest =
+  | { kind: "terminate"; callId: string | undefined }
+  | { kind: "call"; options: CallOptions }
+  /** `msg.action = "playAudio"`: play `file` into the call `callId` (or the node's last call). */
+  | { kind: "playAudio"; callId: string | undefined; file: string; loop: boolean }
+  /** `msg.action = "stopAudio"`. */
+  | { kind: "stopAudio"; callId: string | undefined };
+
+/** Highest jitterBufferMs the engine accepts. */
+const MAX_JITTER_BUFFER_MS = 1000;
 
 /** `msg.terminate === true` (or "true"), `msg.payload === "terminate"` or `msg.action === "terminate"`. */
 function asksToTerminate(msg: NodeMessage): boolean {
@@ -26,17 +37,26 @@ function asksToTerminate(msg: NodeMessage): boolean {
 }
 
 /**
- * Reads a sip-call input message: `msg` fields (WCS `/call/startup` names) override the node's settings.
+ * Reads a sip-call input message: `msg` fields (WCS `/call/startup` names) override the node's settings;
+ * `msg.action` "terminate", "playAudio" (`msg.audioFile`, `msg.loop`) or "stopAudio" acts on a live call.
  * Throws an Error naming the field for a malformed one; the engine checks the values themselves
- * (callee syntax, callId characters, RTMP URL) when the call is placed.
+ * (callee syntax, callId characters, RTMP URL, jitter buffer, audio file) when the call is placed.
  */
 export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, credentials: SipCallCredentials | undefined): CallRequest {
   if (asksToTerminate(msg)) return { kind: "terminate", callId: msgString(msg, "callId") || undefined };
+  if (msg.action === "playAudio") {
+    const audio = audioFile(msg);
+    if (!audio) throw new Error("msg.audioFile: the path of the audio file to play is missing");
+    return { kind: "playAudio", callId: msgString(msg, "callId") || undefined, ...audio };
+  }
+  if (msg.action === "stopAudio") return { kind: "stopAudio", callId: msgString(msg, "callId") || undefined };
   const callee = (msgString(msg, "callee") ?? settingString(config.callee)).trim();
   if (!callee) throw new Error("msg.callee: no callee: set one in the node or in msg.callee");
   const callId = msgString(msg, "callId") ?? settingString(config.callId);
   const rtmpUrl = msgString(msg, "rtmpUrl") ?? settingString(config.rtmpUrl);
   const rtmpStream = msgString(msg, "rtmpStream") ?? credentials?.rtmpStream ?? "";
+  const jitterBufferMs = msgMilliseconds(msg, "jitterBufferMs") ?? settingMilliseconds(config.jitterBufferMs);
+  const audio = audioFile(msg);
   return {
     kind: "call",
     options: {
@@ -45,6 +65,34 @@ export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, creden
       hasAudio: msgBoolean(msg, "hasAudio") ?? settingBoolean(config.hasAudio, true),
       hasVideo: msgBoolean(msg, "hasVideo") ?? settingBoolean(config.hasVideo, true),
       ...(rtmpUrl ? { rtmpUrl, rtmpStream } : {}),
+      ...(jitterBufferMs === undefined ? {} : { jitterBufferMs }),
+      ...(audio ? { playAudio: audio.file, playAudioLoop: audio.loop } : {}),
     },
   };
+}
+
+/** `msg.audioFile` (+ `msg.loop`): for the playAudio action, or on a call start (played once answered). */
+function audioFile(msg: NodeMessage): { file: string; loop: boolean } | undefined {
+  const file = msgString(msg, "audioFile");
+  if (file === undefined) return undefined;
+  if (file.trim() === "") throw new MsgFieldError("audioFile", "the path of an audio file", file);
+  return { file, loop: msgBoolean(msg, "loop") ?? false };
+}
+
+/** A number of milliseconds 0–1000 in `msg` (numeric strings too: WCS clients send strings). */
+function msgMilliseconds(msg: NodeMessage, field: string): number | undefined {
+  const value = msg[field];
+  if (value === undefined || value === null) return undefined;
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isFinite(n) || n < 0 || n > MAX_JITTER_BUFFER_MS) {
+    throw new MsgFieldError(field, `a number of milliseconds from 0 to ${MAX_JITTER_BUFFER_MS}`, value);
+  }
+  return n;
+}
+
+/** The editor's value, or undefined (the engine's default) when the flow predates the setting or it is empty. */
+function settingMilliseconds(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  // A bad stored value goes to the engine, whose ConfigError names jitterBufferMs.
+  return typeof value === "number" ? value : Number(value);
 }

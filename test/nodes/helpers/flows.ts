@@ -24,7 +24,7 @@ export const DEFAULTS = {
     tlsAllowSelfSigned: false,
     requestTimeout: 32,
   },
-  "sip-call": { name: "", account: "", callee: "", callId: "", hasAudio: true, hasVideo: true, rtmpUrl: "" },
+  "sip-call": { name: "", account: "", callee: "", callId: "", hasAudio: true, hasVideo: true, rtmpUrl: "", jitterBufferMs: 50 },
   "dtmf-send": { name: "", callId: "", digits: "", dtmfType: "", pauseMs: 500, initialDelayMs: 0, durationMs: 160, waitEstablished: 10 },
   "rtmp-republish": { name: "", callId: "", rtmpUrl: "", action: "start" },
   "call-status": { name: "", account: "" },
