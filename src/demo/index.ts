@@ -7,4 +7,6 @@ export type { MeetingCallInfo, MeetingDtmf, MeetingHangup } from "./meeting-call
 export type { DigestCredentials } from "./digest-guard";
 export { TelephoneEventDecoder, type DecodedDtmf, type TelephoneEventPacket } from "./telephone-event-decoder";
 export { dtmfFromInfo } from "./dtmf-info-body";
-export { buildTestPatternArgs, type TestPatternArgsOptions } from "./test-pattern-args";
+export { buildTestPatternArgs, FLASH_BEEP, testPatternAudioSource, testPatternVideoSource, type TestPattern, type TestPatternArgsOptions } from "./test-pattern-args";
+export { Impairment, validateImpairment, type ImpairmentOptions, type ImpairmentStats, type ImpairmentTimers } from "./impairment";
+export type { MediaRelayStats } from "./media-relay";

@@ -1,11 +1,24 @@
 import * as dgram from "node:dgram";
 import type { RtpSocketPair } from "../rtp";
+import { forStream, Impairment, validateImpairment, type ImpairmentOptions, type ImpairmentStats } from "./impairment";
 
 /** Where the caller wants one medium's RTP and RTCP (from its SDP). */
 export interface RelayDestination {
   address: string;
   rtpPort: number;
   rtcpPort: number;
+}
+
+/** What {@link MediaRelay.toJSON} reports. */
+export interface MediaRelayStats {
+  /** Datagrams relayed (received from ffmpeg), per kind. */
+  rtp: number;
+  rtcp: number;
+  /** Datagrams ignored: not from loopback, or after close(). */
+  dropped: number;
+  destination: string;
+  /** With an impairment: what it did to each kind. */
+  impairment?: { rtp: ImpairmentStats; rtcp: ImpairmentStats };
 }
 
 /**
@@ -19,28 +32,42 @@ export interface RelayDestination {
  * caller's DTMF would go to ffmpeg and never reach the peer's decoder. ffmpeg therefore sends to
  * two loopback sockets here, and every datagram is re-sent unchanged from the advertised RTP/RTCP
  * socket, which is also where the caller's packets arrive.
+ *
+ * With an {@link ImpairmentOptions | impairment}, RTP and RTCP toward the caller are both dropped
+ * and delayed, each from its own seeded generator: a real path loses and delays RTCP too (a lost
+ * sender report is something a receiver's A/V sync must live with), and separate generators keep
+ * each stream's drops independent of how the two interleave. `withholdRtcp` sends no RTCP at all.
  */
 export class MediaRelay {
   #closed = false;
   #relayed = { rtp: 0, rtcp: 0, dropped: 0 };
+  readonly #impairment: { rtp: Impairment; rtcp: Impairment } | undefined;
+  readonly #withholdRtcp: boolean;
 
   private constructor(
     private readonly inbound: { rtp: dgram.Socket; rtcp: dgram.Socket },
     private readonly advertised: RtpSocketPair,
     private readonly destination: RelayDestination,
+    impairment: ImpairmentOptions | undefined,
   ) {
+    if (impairment) this.#impairment = { rtp: new Impairment(forStream(impairment, 0)), rtcp: new Impairment(forStream(impairment, 1)) };
+    this.#withholdRtcp = impairment?.withholdRtcp === true;
     this.#wire(inbound.rtp, advertised.rtp, destination.rtpPort, "rtp");
     this.#wire(inbound.rtcp, advertised.rtcp, destination.rtcpPort, "rtcp");
   }
 
-  /** Binds the two loopback sockets ffmpeg sends to. */
-  static async open(advertised: RtpSocketPair, destination: RelayDestination): Promise<MediaRelay> {
+  /**
+   * Binds the two loopback sockets ffmpeg sends to.
+   * @param impairment - loss and jitter to apply toward the caller (validated; ConfigError).
+   */
+  static async open(advertised: RtpSocketPair, destination: RelayDestination, impairment?: ImpairmentOptions): Promise<MediaRelay> {
+    if (impairment) validateImpairment(impairment); // before binding anything
     const rtp = await bindLoopback();
     const rtcp = await bindLoopback().catch((error: unknown) => {
       rtp.close();
       throw error;
     });
-    return new MediaRelay({ rtp, rtcp }, advertised, destination);
+    return new MediaRelay({ rtp, rtcp }, advertised, destination, impairment);
   }
 
   /** Port ffmpeg sends RTP to. */
@@ -60,28 +87,42 @@ export class MediaRelay {
         this.#relayed.dropped++;
         return;
       }
-      this.#relayed[kind]++;
-      try {
-        out.send(data, port, this.destination.address, () => undefined);
-      } catch {
-        // the call closed its advertised socket first: the call is ending, nothing to relay to
+      if (kind === "rtcp" && this.#withholdRtcp) {
         this.#relayed.dropped++;
+        return;
       }
+      this.#relayed[kind]++;
+      const impairment = this.#impairment?.[kind];
+      if (impairment) impairment.push(data, (d) => this.#send(out, d, port));
+      else this.#send(out, data, port);
     });
     from.on("error", () => undefined);
   }
 
-  toJSON(): { rtp: number; rtcp: number; dropped: number; destination: string } {
-    return { ...this.#relayed, destination: `${this.destination.address}:${this.destination.rtpPort}` };
+  #send(out: dgram.Socket, data: Buffer, port: number): void {
+    try {
+      out.send(data, port, this.destination.address, () => undefined);
+    } catch {
+      // the call closed its advertised socket first: the call is ending, nothing to relay to
+      this.#relayed.dropped++;
+    }
+  }
+
+  toJSON(): MediaRelayStats {
+    const impairment = this.#impairment ? { impairment: { rtp: this.#impairment.rtp.toJSON(), rtcp: this.#impairment.rtcp.toJSON() } } : {};
+    return { ...this.#relayed, destination: `${this.destination.address}:${this.destination.rtpPort}`, ...impairment };
   }
 
   /**
    * Stops relaying at once (so ffmpeg's closing RTCP BYE never reaches the caller after our SIP
-   * BYE) and closes the loopback sockets. The advertised pair belongs to the call. Idempotent.
+   * BYE), drops what the impairment still holds, and closes the loopback sockets. The advertised
+   * pair belongs to the call. Idempotent.
    */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#impairment?.rtp.close();
+    this.#impairment?.rtcp.close();
     for (const socket of [this.inbound.rtp, this.inbound.rtcp]) {
       socket.removeAllListeners("message");
       try {

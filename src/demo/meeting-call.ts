@@ -5,8 +5,11 @@ import type { MediaKind, NegotiatedStream } from "../sdp";
 import { TypedEmitter } from "../util/typed-emitter";
 import type { Logger } from "../util/logger";
 import { dtmfFromInfo } from "./dtmf-info-body";
+import type { ImpairmentOptions } from "./impairment";
+import type { MediaRelayStats } from "./media-relay";
 import { MeetingNegotiator } from "./meeting-negotiator";
 import { TelephoneEventDecoder } from "./telephone-event-decoder";
+import type { TestPattern } from "./test-pattern-args";
 import { TestPatternSender } from "./test-pattern-sender";
 
 /** What the peer reports about an answered call. */
@@ -34,6 +37,8 @@ export interface MeetingHangup {
   /** `caller`: the caller sent BYE/CANCEL; `peer`: this peer hung up (hangup(), stop(), media failure). */
   by: "caller" | "peer";
   reason: string;
+  /** What the peer's relays sent to the caller, per medium (with an impairment: what it dropped and delayed). */
+  relayed?: Partial<Record<MediaKind, MediaRelayStats>>;
 }
 
 export interface MeetingCallEvents extends Record<string, unknown[]> {
@@ -50,6 +55,8 @@ export interface MeetingCallContext {
   portRange: PortRange;
   ffmpegPath: string;
   toneHz: number;
+  pattern: TestPattern;
+  impairment?: ImpairmentOptions;
   logger: Logger;
 }
 
@@ -162,6 +169,8 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
         video: media.video,
         ffmpegPath: this.ctx.ffmpegPath,
         toneHz: this.ctx.toneHz,
+        pattern: this.ctx.pattern,
+        impairment: this.ctx.impairment,
         logger: this.ctx.logger,
         onStopped: (error) => {
           this.ctx.logger.log("warn", "test-meeting", `call ${this.callId}: the test pattern stopped: ${error.message}`);
@@ -228,12 +237,14 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    const relayed = this.#sender?.relayStats();
+    if (relayed && this.ctx.impairment) this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: impaired ${describeImpairment(relayed)}`);
     this.#sender?.close();
     for (const pair of this.#pairs.values()) pair.close();
     this.#pairs.clear();
     const session = this.invitation;
     if (session.state !== SessionState.Terminated) void session.dispose().catch(() => undefined);
-    if (this.#info) this.safeEmit("hangup", { callId: this.callId, by: this.#endedBy ?? "peer", reason: this.#endReason });
+    if (this.#info) this.safeEmit("hangup", { callId: this.callId, by: this.#endedBy ?? "peer", reason: this.#endReason, ...(relayed ? { relayed } : {}) });
     this.safeEmit("@close");
   }
 
@@ -252,4 +263,13 @@ function describeMedia(info: MeetingCallInfo): string {
   if (info.video) parts.push(`video ${info.video.codec}/${info.video.payloadType}`);
   if (info.audio) parts.push(`audio ${info.audio.codec}/${info.audio.payloadType}${info.audio.telephoneEvent !== undefined ? ` + events/${info.audio.telephoneEvent}` : ""}`);
   return parts.join(", ") || "no media";
+}
+
+function describeImpairment(relayed: Partial<Record<MediaKind, MediaRelayStats>>): string {
+  return Object.entries(relayed)
+    .map(([kind, r]) => {
+      const i = r.impairment;
+      return i ? `${kind} RTP ${i.rtp.dropped}/${i.rtp.received} dropped, ${i.rtp.reordered} reordered; RTCP ${i.rtcp.dropped}/${i.rtcp.received} dropped` : `${kind} not impaired`;
+    })
+    .join("; ");
 }

@@ -7,8 +7,10 @@ import { SipTransport, type SipTransportOptions } from "../sip/transport";
 import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
 import { DigestGuard, type DigestCredentials } from "./digest-guard";
+import { validateImpairment, type ImpairmentOptions } from "./impairment";
 import { MeetingCall, type MeetingCallInfo, type MeetingDtmf, type MeetingHangup } from "./meeting-call";
 import type { MeetingNegotiator } from "./meeting-negotiator";
+import type { TestPattern } from "./test-pattern-args";
 
 /** Options of {@link startTestMeetingPeer}. */
 export interface TestMeetingPeerOptions {
@@ -20,8 +22,21 @@ export interface TestMeetingPeerOptions {
   rtpPortRange?: PortRange;
   /** ffmpeg binary; when absent: FFMPEG_PATH, then ffmpeg-static, then PATH. */
   ffmpegPath?: string;
-  /** Tone frequency in Hz (default 440). */
+  /** Tone frequency in Hz of the `testsrc` pattern (default 440). */
   toneHz?: number;
+  /**
+   * What each call sends (default "testsrc": moving picture and a steady tone). "flash-beep" turns
+   * the picture white and beeps at 1 kHz for the first 120 ms of every second, so that whoever
+   * receives it can measure its A/V offset (flash time vs beep time).
+   */
+  pattern?: TestPattern;
+  /**
+   * Makes the network toward the caller lossy and jittery: each RTP and RTCP datagram is dropped
+   * with probability `lossRate`, else delayed by a random 0..`jitterMs` ms (so datagrams
+   * reorder); the same `seed` gives the same drops. For trying what a poor link does to the
+   * caller's picture and sound. Default: none.
+   */
+  impairment?: ImpairmentOptions;
   /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
   auth?: DigestCredentials;
   logger?: Logger;
@@ -72,6 +87,10 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     if (!/^[A-Za-z0-9\-_.!~*'()]+$/.test(this.user)) throw new ConfigError(`user: not a SIP user name: "${this.user}"`);
     const port = options.sipPort ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`sipPort: not a port number: ${port}`);
+    if (options.pattern !== undefined && options.pattern !== "testsrc" && options.pattern !== "flash-beep") {
+      throw new ConfigError(`pattern: must be "testsrc" or "flash-beep", got "${String(options.pattern)}"`);
+    }
+    if (options.impairment) validateImpairment(options.impairment);
     this.#logger = options.logger ?? silentLogger;
     this.#guard = options.auth ? new DigestGuard(options.auth) : undefined;
     // Fail at start rather than at the first call.
@@ -159,6 +178,8 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
         portRange: this.options.rtpPortRange ?? DEFAULT_RTP_RANGE,
         ffmpegPath: this.#ffmpegPath,
         toneHz: this.options.toneHz ?? 440,
+        pattern: this.options.pattern ?? "testsrc",
+        impairment: this.options.impairment,
         logger: this.#logger,
       });
     } catch (error) {

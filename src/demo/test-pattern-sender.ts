@@ -2,8 +2,9 @@ import { FfmpegProcess } from "../media";
 import type { RtpSocketPair } from "../rtp";
 import type { AudioCodecName, CodecName, MediaKind, NegotiatedStream, VideoCodecName } from "../sdp";
 import type { Logger } from "../util/logger";
-import { MediaRelay } from "./media-relay";
-import { buildTestPatternArgs } from "./test-pattern-args";
+import { forStream, type ImpairmentOptions } from "./impairment";
+import { MediaRelay, type MediaRelayStats } from "./media-relay";
+import { buildTestPatternArgs, type TestPattern } from "./test-pattern-args";
 
 /** What {@link TestPatternSender.start} needs. */
 export interface TestPatternSenderOptions {
@@ -13,6 +14,10 @@ export interface TestPatternSenderOptions {
   video?: NegotiatedStream;
   ffmpegPath: string;
   toneHz: number;
+  /** Default "testsrc". */
+  pattern?: TestPattern;
+  /** Loss and jitter the relays apply toward the caller (none when absent). */
+  impairment?: ImpairmentOptions;
   logger: Logger;
   /** ffmpeg could not start or stopped by itself (not after close()). */
   onStopped: (error: Error) => void;
@@ -26,7 +31,7 @@ export class TestPatternSender {
   #closed = false;
 
   private constructor(
-    private readonly relays: MediaRelay[],
+    private readonly relays: ReadonlyMap<MediaKind, MediaRelay>,
     private readonly ffmpeg: FfmpegProcess | undefined,
   ) {}
 
@@ -35,14 +40,17 @@ export class TestPatternSender {
    * caller does not want (sendonly, inactive) is not sent; with nothing to send no ffmpeg runs.
    */
   static async start(o: TestPatternSenderOptions): Promise<TestPatternSender> {
-    const relays: MediaRelay[] = [];
+    const relays = new Map<MediaKind, MediaRelay>();
     const outputs: Partial<Record<MediaKind, { stream: NegotiatedStream; relay: MediaRelay }>> = {};
     try {
       for (const stream of [o.audio, o.video].filter(wantsMedia)) {
         const pair = o.pairs.get(stream.kind);
         if (!pair) continue;
-        const relay = await MediaRelay.open(pair, { address: stream.remoteAddress, rtpPort: stream.remoteRtpPort, rtcpPort: stream.remoteRtcpPort });
-        relays.push(relay);
+        const destination = { address: stream.remoteAddress, rtpPort: stream.remoteRtpPort, rtcpPort: stream.remoteRtcpPort };
+        // Audio and video draw from different seeds: their drops must not mirror each other.
+        const impairment = o.impairment && forStream(o.impairment, stream.kind === "audio" ? 0 : 1);
+        const relay = await MediaRelay.open(pair, destination, impairment);
+        relays.set(stream.kind, relay);
         outputs[stream.kind] = { stream, relay };
       }
       const a = outputs.audio;
@@ -50,6 +58,9 @@ export class TestPatternSender {
       if (!a && !v) return new TestPatternSender(relays, undefined);
       const args = buildTestPatternArgs({
         toneHz: o.toneHz,
+        pattern: o.pattern,
+        // One SR anchor for both streams (any instant will do: only the two streams' relation matters).
+        startTimeRealtimeUs: Date.now() * 1000,
         ...(a ? { audio: { codec: audioCodec(a.stream.codec), payloadType: a.stream.payloadType, rtpPort: a.relay.rtpPort, rtcpPort: a.relay.rtcpPort } } : {}),
         ...(v ? { video: { codec: videoCodec(v.stream.codec), payloadType: v.stream.payloadType, fmtp: v.stream.fmtp, rtpPort: v.relay.rtpPort, rtcpPort: v.relay.rtcpPort } } : {}),
       });
@@ -59,7 +70,7 @@ export class TestPatternSender {
       ffmpeg.on("died", o.onStopped);
       return sender;
     } catch (error) {
-      for (const relay of relays) relay.close();
+      for (const relay of relays.values()) relay.close();
       throw error;
     }
   }
@@ -68,8 +79,13 @@ export class TestPatternSender {
     return this.ffmpeg?.pid;
   }
 
+  /** What each relay did so far, by medium. */
+  relayStats(): Partial<Record<MediaKind, MediaRelayStats>> {
+    return Object.fromEntries([...this.relays].map(([kind, relay]) => [kind, relay.toJSON()]));
+  }
+
   toJSON(): Record<string, unknown> {
-    return { relays: this.relays.map((r) => r.toJSON()), ffmpegPid: this.ffmpeg?.pid };
+    return { relays: this.relayStats(), ffmpegPid: this.ffmpeg?.pid };
   }
 
   /**
@@ -79,7 +95,7 @@ export class TestPatternSender {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const relay of this.relays) relay.close();
+    for (const relay of this.relays.values()) relay.close();
     this.ffmpeg?.close();
   }
 

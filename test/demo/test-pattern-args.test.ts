@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { buildTestPatternArgs } from "../../src/demo/test-pattern-args";
+import { buildTestPatternArgs, testPatternAudioSource, testPatternVideoSource } from "../../src/demo/test-pattern-args";
 
 /** The value that follows `flag` in argv, for the n-th occurrence. */
 function after(args: string[], flag: string, n = 0): string | undefined {
@@ -60,5 +60,33 @@ describe("buildTestPatternArgs (the test meeting's ffmpeg)", () => {
 
   it("refuses to build a command with nothing to send", () => {
     assert.throws(() => buildTestPatternArgs({}), RangeError);
+  });
+
+  it("flash-beep: white frames for the first 120 ms of each second and a 1 kHz beep over the same 120 ms (syntax checked on ffmpeg 5.1)", () => {
+    const args = buildTestPatternArgs({
+      pattern: "flash-beep",
+      video: { codec: "H264", payloadType: 96, fmtp: "packetization-mode=1", rtpPort: 50000, rtcpPort: 50001 },
+      audio: { codec: "PCMU", payloadType: 0, rtpPort: 50010, rtcpPort: 50011 },
+    });
+    assert.equal(after(args, "-i", 0), "testsrc2=size=640x360:rate=25,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(n,25),3)'");
+    assert.equal(after(args, "-i", 1), "aevalsrc=exprs='if(lt(mod(t,1),0.12),0.5*sin(2*PI*1000*t),0)':s=8000:n=160");
+    assert.equal(testPatternVideoSource("flash-beep", "320x180", 30), "testsrc2=size=320x180:rate=30,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(n,30),4)'");
+    assert.equal(testPatternAudioSource("testsrc", 48000, 960, 1000), "sine=frequency=1000:sample_rate=48000:samples_per_frame=960");
+    assert.throws(() => testPatternVideoSource("flash-beep", "640x360", 29.97), RangeError);
+  });
+
+  it("anchors both RTP outputs' sender reports on one wall-clock time when given", () => {
+    const args = buildTestPatternArgs({
+      video: { codec: "H264", payloadType: 96, rtpPort: 2, rtcpPort: 3 },
+      audio: { codec: "PCMU", payloadType: 0, rtpPort: 4, rtcpPort: 5 },
+      startTimeRealtimeUs: 1_700_000_000_123_000,
+    });
+    const anchors = args.flatMap((a, i) => (a === "-start_time_realtime" ? [i] : []));
+    assert.equal(anchors.length, 2);
+    for (const i of anchors) {
+      assert.equal(args[i + 1], "1700000000123000");
+      assert.deepEqual(args.slice(i + 2, i + 4), ["-f", "rtp"], "an output option of each RTP output");
+    }
+    assert.equal(buildTestPatternArgs({ audio: { codec: "PCMU", payloadType: 0, rtpPort: 4, rtcpPort: 5 } }).includes("-start_time_realtime"), false);
   });
 });
