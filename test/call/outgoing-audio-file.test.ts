@@ -5,29 +5,10 @@ import { OutgoingAudio } from "../../src/call/outgoing-audio";
 import type { RtpChannel } from "../../src/rtp/rtp-channel";
 import type { NegotiatedStream } from "../../src/sdp";
 import { FakeClock } from "../rtp/helpers/fake-clock";
+import { audioStream } from "./helpers/audio-stream";
 import { fakeSpawn, turn, type FakeChild } from "../media/audio-file-fake-child";
 
-function stream(over: Partial<NegotiatedStream> = {}): NegotiatedStream {
-  return {
-    kind: "audio",
-    mlineIndex: 0,
-    codec: "PCMA",
-    payloadType: 8,
-    receivePayloadTypes: [8],
-    clockRate: 8000,
-    channels: 1,
-    telephoneEvent: { payloadType: 101, clockRate: 8000 },
-    remoteAddress: "127.0.0.1",
-    remoteRtpPort: 40000,
-    remoteRtcpPort: 40001,
-    rtcpMux: false,
-    remoteDirection: "sendrecv",
-    remoteSsrcs: [],
-    feedback: { nack: false, pli: false, fir: false },
-    localPort: 30000,
-    ...over,
-  };
-}
+const stream = (over: Partial<NegotiatedStream> = {}): NegotiatedStream => audioStream({ telephoneEvent: { payloadType: 101, clockRate: 8000 }, ...over });
 
 const SILENCE = Buffer.alloc(160, 0xd5);
 

@@ -3,30 +3,10 @@ import { RtpPacket } from "werift-rtp";
 import { InvalidStateError } from "../../src/errors";
 import { OutgoingAudio, mayTalkTo } from "../../src/call/outgoing-audio";
 import type { RtpChannel } from "../../src/rtp/rtp-channel";
-import type { NegotiatedStream } from "../../src/sdp";
 import { FakeClock } from "../rtp/helpers/fake-clock";
+import { audioStream } from "./helpers/audio-stream";
 
-function stream(over: Partial<NegotiatedStream> = {}): NegotiatedStream {
-  return {
-    kind: "audio",
-    mlineIndex: 0,
-    codec: "PCMA",
-    payloadType: 8,
-    receivePayloadTypes: [8],
-    clockRate: 8000,
-    channels: 1,
-    telephoneEvent: { payloadType: 96, clockRate: 8000 },
-    remoteAddress: "127.0.0.1",
-    remoteRtpPort: 40000,
-    remoteRtcpPort: 40001,
-    rtcpMux: false,
-    remoteDirection: "sendrecv",
-    remoteSsrcs: [],
-    feedback: { nack: false, pli: false, fir: false },
-    localPort: 30000,
-    ...over,
-  };
-}
+const stream = audioStream;
 
 /** Stands in for the RtpChannel: OutgoingAudio only uses localSsrc and sendRtp. */
 function fakeChannel(): { channel: RtpChannel; sent: RtpPacket[] } {
