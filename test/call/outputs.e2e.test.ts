@@ -136,7 +136,8 @@ describe("Call outputs against baresip and node-media-server", function () {
     // The server saw the stream end when ffmpeg closed the connection; its exit follows shortly.
     assert.deepEqual(await processesWithArgumentAfter(streamB, 5000), [], "the stopped output's ffmpeg is gone");
 
-    await sleep(3000);
+    // Long enough for output A to outlast one keyframe request interval (4 s) by far (see the end).
+    await sleep(4000);
     const snapshot = call.outputs().find((o) => o.id === "a");
     assert.ok(snapshot && snapshot.stats && snapshot.stats.outTimeMs > 5000, `stats ${JSON.stringify(snapshot)}`);
     assert.equal(snapshot.target, `${rtmp.url}/***`, "stream key hidden");
