@@ -1,4 +1,5 @@
 import { RtcpRrPacket } from "werift-rtp";
+import { rtcpPackets } from "./rtcp-compound";
 
 /** RTCP packet type BYE (RFC 3550 §6.6). */
 const BYE = 203;
@@ -42,11 +43,9 @@ export function buildCompoundBye(reporterSsrc: number, ssrcs: readonly number[])
 export function stripRtcpBye(buf: Buffer): Buffer | undefined {
   const kept: Buffer[] = [];
   let offset = 0;
-  while (offset + 4 <= buf.length) {
-    const length = (buf.readUInt16BE(offset + 2) + 1) * 4;
-    if (offset + length > buf.length) break;
-    if (buf[offset + 1] !== BYE) kept.push(buf.subarray(offset, offset + length));
-    offset += length;
+  for (const packet of rtcpPackets(buf)) {
+    if (packet[1] !== BYE) kept.push(packet);
+    offset += packet.length;
   }
   if (offset < buf.length) kept.push(buf.subarray(offset));
   if (kept.length === 0) return undefined;

@@ -1,4 +1,5 @@
 import { RtcpSenderInfo, RtcpSrPacket } from "werift-rtp";
+import { rtcpPackets } from "./rtcp-compound";
 
 /** RTCP packet type SR (RFC 3550 §6.4.1); an SR without report blocks is 28 bytes. */
 const SR = 200;
@@ -10,17 +11,14 @@ const NTP_UNIX_OFFSET_S = 2208988800n;
  * The first SR packet of a compound RTCP datagram, as its own bytes (a copy), or undefined.
  *
  * @remarks
- * Walks the length fields by hand rather than parsing with werift-rtp: what is kept is the SR
- * exactly as the peer sent it (report blocks, profile extensions), to be replayed to ffmpeg.
+ * What is kept is the SR exactly as the peer sent it (report blocks, profile extensions), to be
+ * replayed to ffmpeg: hence {@link rtcpPackets}, not werift-rtp's parser.
  */
 export function findSenderReport(compound: Uint8Array): Buffer | undefined {
   const buf = Buffer.from(compound.buffer, compound.byteOffset, compound.byteLength);
-  for (let offset = 0; offset + 4 <= buf.length; ) {
-    if (buf[offset] >> 6 !== 2) return undefined;
-    const length = (buf.readUInt16BE(offset + 2) + 1) * 4;
-    if (offset + length > buf.length) return undefined;
-    if (buf[offset + 1] === SR && length >= SR_MIN_SIZE) return Buffer.from(buf.subarray(offset, offset + length));
-    offset += length;
+  for (const packet of rtcpPackets(buf)) {
+    if (packet[0] >> 6 !== 2) return undefined;
+    if (packet[1] === SR && packet.length >= SR_MIN_SIZE) return Buffer.from(packet);
   }
   return undefined;
 }
