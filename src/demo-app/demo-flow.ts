@@ -105,6 +105,9 @@ const INFO = `The demo call: the page at /sipcast/ posts to the http in nodes be
 * **dtmf send** sends the digits the page posts; **call status** logs every call to the debug sidebar;
 * **WCS REST API** answers Flashphoner WCS clients under ${REST_API_BASE}.
 
+The page, these endpoints, the WCS REST API and the editor ask for the login \`npm start\` printed
+(user \`admin\`; set SIPCAST_DEMO_PASSWORD to choose its secret).
+
 To use your own PBX, edit the **demo account** (and the callee of **sip call**) and deploy, or start
 \`npm start\` with SIPCAST_SIP_DOMAIN, SIPCAST_SIP_LOGIN, SIPCAST_SIP_PASSWORD and SIPCAST_SIP_CALLEE.`;
 
@@ -209,6 +212,9 @@ export function demoFlow(input: DemoFlowInput): FlowNode[] {
       publicAddress: a.publicAddress,
       rtpPortMin: 10000,
       rtpPortMax: 20000,
+      // The launcher checks the demo's login on every node route and sets httpNodeAuth: the node
+      // relies on that instead of a credential of its own.
+      auth: "httpNodeAuth",
     }),
   ];
 }

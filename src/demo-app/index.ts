@@ -9,4 +9,6 @@ export { demoSettingsFromEnv, EMBEDDED_CALLEE, type DemoSettings, type DemoSipAc
 export { demoFlow, demoCredentials, DEMO_API, DEMO_CALL_ID, DEMO_STREAM, DEMO_COPY_STREAM, DEMO_ACCOUNT_ID, REST_API_BASE, type FlowNode, type FlowCredentials, type DemoFlowInput } from "./demo-flow";
 export { writeDemoFlows, FLOW_FILE, CREDENTIALS_FILE, type FlowWrite } from "./flow-files";
 export { runDemoCli, READY_PREFIX } from "./run-demo";
+export { demoLoginFromEnv, basicAuthHeader, basicAuthMatches, DEMO_USER, DEMO_PASSWORD_VARIABLE, DEMO_PASSWORD_MIN_LENGTH, DEMO_PASSWORD_MAX_BYTES, type DemoLogin } from "./demo-login";
+export { MAX_PAGE_BODY_BYTES } from "./request-guard";
 export type { PageConfig } from "./page-routes";

@@ -4,13 +4,18 @@ import * as fs from "node:fs";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../demo";
 import { redactRtmpUrl } from "../util/logger";
 import { DEMO_API, DEMO_COPY_STREAM, DEMO_STREAM, REST_API_BASE, demoCredentials, demoFlow, type DemoFlowInput } from "./demo-flow";
+import { basicAuthHeader, type DemoLogin } from "./demo-login";
 import type { DemoSettings, DemoSipAccount } from "./demo-settings";
 import { FLOW_FILE, writeDemoFlows, type FlowWrite } from "./flow-files";
 import { resolvePort } from "./free-port";
-import { loadNodeRed, type NodeRedModule } from "./node-red-host";
+import { bcryptHash, loadNodeRed, type NodeRedModule } from "./node-red-host";
 import { packageRoot } from "./package-root";
-import { pageHandler, type PageConfig } from "./page-routes";
+import { isPagePath, pageHandler, type PageConfig } from "./page-routes";
+import { foreignOriginRefusal, loginRefusal, pageBodyRefusal, refuse } from "./request-guard";
 import { startDemoRtmpServer, type DemoRtmpServer } from "./rtmp-server";
+
+/** Node-RED's store of editor login tokens in its userDir (its localfilesystem storage). */
+const SESSIONS_FILE = ".sessions.json";
 
 /** The running demo. */
 export interface RunningDemo {
@@ -40,9 +45,18 @@ const HOST = "127.0.0.1";
  * account is set), and Node-RED with this package's nodes and the demo flow on an HTTP server of its own,
  * with the page at /sipcast/. Everything listens on 127.0.0.1. Resolves once the flow answers.
  *
+ * Everything that can place a call, publish or change the flows needs `login`: Node-RED's editor and
+ * admin API through its `adminAuth`, the page and every route of Node-RED's node app (the flow's
+ * http in nodes, the WCS REST API) through HTTP Basic authentication checked here, because Node-RED
+ * embedded with `RED.init` does not apply `httpNodeAuth` (only the `node-red` command mounts it).
+ * Requests from other web pages are refused before any of that, and the page's state-changing
+ * endpoints take only a small JSON body. `httpAdminCors` and `httpNodeCors` stay unset; Node-RED's
+ * admin app still answers `Access-Control-Allow-Origin: *` to whatever reaches it, but requests from
+ * other origins, CORS preflights included, are refused before they do.
+ *
  * @remarks Node-RED can be initialised once per process, so this runs once per process.
  */
-export async function startDemo(settings: DemoSettings, say: (line: string) => void = () => undefined): Promise<RunningDemo> {
+export async function startDemo(settings: DemoSettings, login: DemoLogin, say: (line: string) => void = () => undefined): Promise<RunningDemo> {
   const root = packageRoot();
   if (!fs.existsSync(path.join(root, "nodes", "wcs-rest-api.js"))) throw new Error("the nodes are not built: run `npm run build` first");
   const stops: Array<() => Promise<void>> = [];
@@ -79,26 +93,34 @@ export async function startDemo(settings: DemoSettings, say: (line: string) => v
       config: pageConfig(settings, rtmp, flowInput, peer),
       digits: () => peer?.digits() ?? [],
     });
+    let ownOrigins: string[] = [];
     const server = http.createServer((req, res) => {
-      if (page(req, res)) return;
-      // Both applications at "/", as Node-RED's own red.js mounts them: the admin app falls through to the node app.
-      RED.httpAdmin(req, res, () =>
+      if (refuse(res, foreignOriginRefusal(req, ownOrigins))) return;
+      const forPage = isPagePath(req.url ?? "/");
+      if (forPage && (refuse(res, loginRefusal(req, login)) || refuse(res, pageBodyRefusal(req)) || page(req, res))) return;
+      // Both applications at "/", as Node-RED's own red.js mounts them: the admin app (which checks its
+      // own adminAuth) falls through to the node app, which gets the login check red.js would mount.
+      RED.httpAdmin(req, res, () => {
+        if (!forPage && refuse(res, loginRefusal(req, login))) return;
         RED.httpNode(req, res, () => {
           res.statusCode = 404;
           res.setHeader("Content-Type", "text/plain; charset=utf-8");
           res.end("Not found");
-        }),
-      );
+        });
+      });
     });
     await listen(server, settings.httpPort);
     stops.push(() => closeServer(server));
     const port = (server.address() as { port: number }).port;
     const url = `http://${HOST}:${port}`;
+    ownOrigins = [url, `http://localhost:${port}`];
 
-    RED.init(server, nodeRedSettings(settings, root, port));
+    // Editor sessions of an earlier start (another password) are not carried over.
+    fs.rmSync(path.join(settings.userDir, SESSIONS_FILE), { force: true });
+    RED.init(server, nodeRedSettings(settings, root, port, login));
     await RED.start();
     stops.push(() => RED.stop());
-    await untilFlowAnswers(`${url}${DEMO_API.state}`, 60_000);
+    await untilFlowAnswers(`${url}${DEMO_API.state}`, basicAuthHeader(login.user, login.password), 60_000);
 
     let stopping: Promise<void> | undefined;
     return {
@@ -156,9 +178,17 @@ function pageConfig(settings: DemoSettings, rtmp: DemoRtmpServer, flow: DemoFlow
   };
 }
 
-/** Node-RED's settings: loopback only, this package's nodes from the repository, the demo userDir. */
-function nodeRedSettings(settings: DemoSettings, root: string, port: number): Record<string, unknown> {
+/**
+ * Node-RED's settings: loopback only, this package's nodes from the repository, the demo userDir, and
+ * the login as a bcrypt hash (never the password itself). `httpAdminCors` and `httpNodeCors` stay unset.
+ */
+function nodeRedSettings(settings: DemoSettings, root: string, port: number, login: DemoLogin): Record<string, unknown> {
+  const hash = bcryptHash(login.password);
   return {
+    adminAuth: { type: "credentials", users: [{ username: login.user, password: hash, permissions: "*" }] },
+    // Not mounted by RED.init (the launcher checks the same login itself), but set so that nodes, such
+    // as wcs-rest-api with auth "httpNodeAuth", see that the node routes are protected.
+    httpNodeAuth: { user: login.user, pass: hash },
     uiHost: HOST,
     uiPort: port,
     httpAdminRoot: "/",
@@ -205,11 +235,11 @@ function closeServer(server: http.Server): Promise<void> {
 }
 
 /** Polls the flow's state endpoint: Node-RED starts the flows after `start()` resolves. */
-async function untilFlowAnswers(url: string, timeoutMs: number): Promise<void> {
+async function untilFlowAnswers(url: string, authorization: string, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const status = await new Promise<number>((resolve) => {
-      const req = http.get(url, (res) => {
+      const req = http.get(url, { headers: { Authorization: authorization } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });

@@ -39,6 +39,15 @@ const FILES: Readonly<Record<string, { file: string; type: string }>> = {
 };
 
 /**
+ * Whether `url` is the page's or one of its endpoints (/sipcast, /sipcast/…, the flow's /sipcast/api/…).
+ * Case-insensitive, as Express (and so Node-RED's http in nodes) matches routes.
+ */
+export function isPagePath(url: string): boolean {
+  const route = url.split("?")[0].toLowerCase();
+  return route === "/sipcast" || route.startsWith("/sipcast/");
+}
+
+/**
  * The launcher's own routes: the page and its files under /sipcast/, mpegts.js, the page's settings
  * and the digits the test meeting heard. Returns false for every other request (the flow's
  * /sipcast/api/* endpoints and the rest go on to Node-RED).

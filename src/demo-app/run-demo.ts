@@ -1,3 +1,4 @@
+import { DEMO_PASSWORD_MAX_BYTES, DEMO_PASSWORD_MIN_LENGTH, DEMO_PASSWORD_VARIABLE, demoLoginFromEnv, type DemoLogin } from "./demo-login";
 import { demoSettingsFromEnv } from "./demo-settings";
 import { startDemo, type RunningDemo } from "./launcher";
 import { packageRoot } from "./package-root";
@@ -14,8 +15,9 @@ export async function runDemoCli(env: NodeJS.ProcessEnv = process.env): Promise<
   let demo: RunningDemo;
   try {
     const settings = demoSettingsFromEnv(env, packageRoot());
-    demo = await startDemo(settings, say);
-    printBanner(demo, settings.account !== undefined, say);
+    const login = demoLoginFromEnv(env);
+    demo = await startDemo(settings, login, say);
+    printBanner(demo, login, settings.account !== undefined, say);
   } catch (error) {
     // The message names what to change (a variable, a port); a stack trace would hide it.
     process.stderr.write(`sipcast demo: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -45,7 +47,11 @@ export async function runDemoCli(env: NodeJS.ProcessEnv = process.env): Promise<
   process.on("SIGTERM", onSignal);
 }
 
-function printBanner(demo: RunningDemo, realAccount: boolean, say: (line: string) => void): void {
+/**
+ * Where everything is, and the login. A generated password is shown here and nowhere else (not in
+ * Node-RED's log, not in the userDir): this is the one place to read it.
+ */
+function printBanner(demo: RunningDemo, login: DemoLogin, realAccount: boolean, say: (line: string) => void): void {
   const rows: Array<[string, string]> = [
     ["demo page", demo.pageUrl],
     ["Node-RED editor", `${demo.url}/  (Node-RED ${demo.nodeRedVersion})`],
@@ -56,6 +62,13 @@ function printBanner(demo: RunningDemo, realAccount: boolean, say: (line: string
   ];
   say("");
   for (const [name, value] of rows) say(`  ${name.padEnd(16)} ${value}`);
+  say("");
+  say(`  ${"log in as".padEnd(16)} user ${login.user}, password ${login.generated ? login.password : `from ${DEMO_PASSWORD_VARIABLE}`}`);
+  say(
+    login.generated
+      ? `  (a new password at every start; set ${DEMO_PASSWORD_VARIABLE} (${DEMO_PASSWORD_MIN_LENGTH} to ${DEMO_PASSWORD_MAX_BYTES} characters) to choose your own)`
+      : "  (the page, the flow's endpoints, the WCS REST API and the editor all ask for it)",
+  );
   if (demo.flows === "kept-edited") say(`  (your edited flows were kept; SIPCAST_DEMO_RESET=1 writes the demo flow again)`);
   if (!realAccount) say("  Set SIPCAST_SIP_DOMAIN, SIPCAST_SIP_LOGIN, SIPCAST_SIP_PASSWORD and SIPCAST_SIP_CALLEE to call a real PBX.");
   say("  Ctrl-C stops everything.");

@@ -50,6 +50,8 @@ describe("demo-app: the demo flow", () => {
     assert.deepEqual([call.account, call.callee, call.callId, call.rtmpUrl], [DEMO_ACCOUNT_ID, "meeting", DEMO_CALL_ID, "rtmp://127.0.0.1:1935/live/demo"]);
     const [wcs] = byType(flow, "wcs-rest-api");
     assert.deepEqual([wcs.basePath, wcs.localRtmpUrl], ["/rest-api", "rtmp://127.0.0.1:1935/live"]);
+    // The launcher checks the login on every node route and sets httpNodeAuth; the node relies on it.
+    assert.equal(wcs.auth, "httpNodeAuth");
   });
 
   it("serves the page's endpoints and wires only to nodes that exist", () => {

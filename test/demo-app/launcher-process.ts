@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { READY_PREFIX, type PageConfig } from "../../src/demo-app";
+import { DEMO_PASSWORD_VARIABLE, READY_PREFIX, basicAuthHeader, type PageConfig } from "../../src/demo-app";
 import { spawnManaged, type ExitInfo, type ManagedProcess } from "../harness/managed-process";
 import { repoRoot, runDir } from "../harness/paths";
 import { isDeadState, listProcesses, type ProcInfo } from "../harness/proc";
@@ -12,6 +12,15 @@ export interface LauncherProcess {
   readonly userDir: string;
   readonly pid: number;
   readonly config: PageConfig;
+  /** The login the banner printed (or the one given in SIPCAST_DEMO_PASSWORD). */
+  readonly user: string;
+  readonly password: string;
+  /** `Authorization: Basic …` for that login. */
+  readonly authorization: string;
+  /** `{ Authorization: … }`, for {@link postJson}. */
+  readonly authHeaders: Record<string, string>;
+  /** fetch() with the login's Authorization header added; `target` is a URL or a path below `url`. */
+  fetch(target: string, init?: RequestInit): Promise<Response>;
   logs(): string;
   /** Every live process below the launcher (its RTMP server, ffmpeg runs). */
   descendants(): ProcInfo[];
@@ -27,11 +36,12 @@ function launcherScript(): string {
 }
 
 /**
- * Starts the launcher on free ports (every SIPCAST_DEMO_*_PORT = 0) with a fresh userDir under .run/,
+ * Starts the launcher on free ports (every SIPCAST_DEMO_*_PORT = 0) with a fresh userDir under .run/
+ * (unless `env` names one),
  * and resolves once it printed its ready line and the page's settings answer.
  */
 export async function startLauncher(env: Record<string, string> = {}): Promise<LauncherProcess> {
-  const userDir = runDir("demo-userdir");
+  const userDir = env.SIPCAST_DEMO_USERDIR ?? runDir("demo-userdir");
   const proc: ManagedProcess = spawnManaged("sipcast demo", process.execPath, [launcherScript()], {
     cwd: repoRoot(),
     env: {
@@ -56,13 +66,24 @@ export async function startLauncher(env: Record<string, string> = {}): Promise<L
   }
   const pageUrl = ready.slice(READY_PREFIX.length).trim();
   const url = pageUrl.replace(/\/sipcast\/$/, "");
-  const config = (await (await fetch(`${url}/sipcast/config.json`)).json()) as PageConfig;
+  const printed = /log in as\s+user (\S+), password (\S+)$/m.exec(proc.logs());
+  const user = printed?.[1] ?? "admin";
+  const password = env[DEMO_PASSWORD_VARIABLE] ?? printed?.[2] ?? "";
+  const authorization = basicAuthHeader(user, password);
+  const authFetch = (target: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(/^https?:/.test(target) ? target : `${url}${target}`, { ...init, headers: { Authorization: authorization, ...(init.headers as Record<string, string> | undefined) } });
+  const config = (await (await authFetch("/sipcast/config.json")).json()) as PageConfig;
   return {
     url,
     pageUrl,
     userDir,
     pid: proc.pid,
     config,
+    user,
+    password,
+    authorization,
+    authHeaders: { Authorization: authorization },
+    fetch: authFetch,
     logs: () => proc.logs(),
     descendants: () => descendantsOf(proc.pid),
     interrupt: async (timeoutMs) => {
@@ -102,9 +123,9 @@ export function isAlive(pid: number): boolean {
   return p !== undefined && !isDeadState(p.state);
 }
 
-/** POSTs a JSON body and returns the status and the parsed answer. */
-export async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+/** POSTs a JSON body (with `headers` added, e.g. Authorization) and returns the status and the parsed answer. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -52,17 +52,17 @@ describe("npm start: the demo launcher", function () {
 
   it("serves the WCS REST API and the demo flow against the embedded peers; Ctrl-C stops everything, no child left", async () => {
     launcher = await startLauncher();
-    const { url, config } = launcher;
+    const { url, config, authHeaders: auth, fetch: get } = launcher;
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(config.flvUrl, /^http:\/\/127\.0\.0\.1:\d+\/live\/demo\.flv$/);
     const peerPort = /@127\.0\.0\.1:(\d+)$/.exec(config.callee)?.[1];
     assert.ok(peerPort, `the test meeting's address: ${config.callee}`);
 
     // The page and its player are served.
-    const page = await fetch(launcher.pageUrl);
+    const page = await get(launcher.pageUrl);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<video id="video"/);
-    const player = await fetch(`${url}/sipcast/mpegts.js`);
+    const player = await get("/sipcast/mpegts.js");
     assert.equal(player.status, 200);
     assert.ok((await player.text()).includes("mpegts"), "mpegts.js is served");
 
@@ -82,11 +82,11 @@ describe("npm start: the demo launcher", function () {
       sipOutboundProxy: "",
       sipPort: peerPort,
     };
-    const started = await postJson(`${url}${REST_API_BASE}/call/startup`, body);
+    const started = await postJson(`${url}${REST_API_BASE}/call/startup`, body, auth);
     assert.deepEqual(started, { status: 200, body: {} });
     const established = await eventually(
       async () => {
-        const r = await postJson(`${url}${REST_API_BASE}/call/find`, { callId: body.callId });
+        const r = await postJson(`${url}${REST_API_BASE}/call/find`, { callId: body.callId }, auth);
         const call = r.status === 200 ? (r.body as WcsCallJson[])[0] : undefined;
         return call?.status === "ESTABLISHED" ? call : undefined;
       },
@@ -97,26 +97,26 @@ describe("npm start: the demo launcher", function () {
     // toStream is published on the embedded server: its HTTP-FLV carries H.264 and AAC.
     const wcsFlv = await readFlv(config.flvUrl.replace(/demo\.flv$/, `${toStream}.flv`), 3000);
     assert.deepEqual((await codecsOf(wcsFlv)).sort(), ["aac", "h264"]);
-    assert.equal((await postJson(`${url}${REST_API_BASE}/call/send_dtmf`, { callId: body.callId, dtmf: "9", type: "RFC2833" })).status, 200);
+    assert.equal((await postJson(`${url}${REST_API_BASE}/call/send_dtmf`, { callId: body.callId, dtmf: "9", type: "RFC2833" }, auth)).status, 200);
     await eventually(async () => {
-      const heard = (await (await fetch(`${url}/sipcast/digits`)).json()) as { digits: string[] };
+      const heard = (await (await get("/sipcast/digits")).json()) as { digits: string[] };
       return heard.digits.includes("9") ? true : undefined;
     }, 8000, "the test meeting to hear 9");
-    assert.equal((await postJson(`${url}${REST_API_BASE}/call/terminate`, { callId: body.callId })).status, 200);
+    assert.equal((await postJson(`${url}${REST_API_BASE}/call/terminate`, { callId: body.callId }, auth)).status, 200);
 
     // The demo flow's endpoints, as the page uses them: start, a second start refused, DTMF, state.
-    assert.deepEqual(await postJson(`${url}${DEMO_API.start}`, {}), { status: 200, body: { callId: DEMO_CALL_ID } });
-    const twice = await postJson(`${url}${DEMO_API.start}`, {});
+    assert.deepEqual(await postJson(`${url}${DEMO_API.start}`, {}, auth), { status: 200, body: { callId: DEMO_CALL_ID } });
+    const twice = await postJson(`${url}${DEMO_API.start}`, {}, auth);
     assert.equal(twice.status, 409);
     assert.match((twice.body as { error: string }).error, /already exists/);
     await eventually(async () => {
-      const state = (await (await fetch(`${url}${DEMO_API.state}`)).json()) as { status: string };
+      const state = (await (await get(DEMO_API.state)).json()) as { status: string };
       return state.status === "ESTABLISHED" ? true : undefined;
     }, 20_000, "the demo call to be ESTABLISHED");
-    assert.deepEqual(await postJson(`${url}${DEMO_API.dtmf}`, { digits: "12#" }), { status: 200, body: { sent: "12#" } });
-    const heard = (await (await fetch(`${url}/sipcast/digits`)).json()) as { digits: string[] };
+    assert.deepEqual(await postJson(`${url}${DEMO_API.dtmf}`, { digits: "12#" }, auth), { status: 200, body: { sent: "12#" } });
+    const heard = (await (await get("/sipcast/digits")).json()) as { digits: string[] };
     await eventually(async () => {
-      const now = (await (await fetch(`${url}/sipcast/digits`)).json()) as { digits: string[] };
+      const now = (await (await get("/sipcast/digits")).json()) as { digits: string[] };
       return now.digits.slice(-3).join("") === "12#" ? true : undefined;
     }, 8000, `the test meeting to hear 12# (heard ${heard.digits.join("")})`);
     const demoFlv = await readFlv(config.flvUrl, 3000);
@@ -150,7 +150,7 @@ describe("npm start: the demo launcher", function () {
         SIPCAST_RTMP_URL: rtmp.url,
         SIPCAST_RTMP_STREAM: streamKey,
       });
-      const { url, config } = launcher;
+      const { url, config, authHeaders: auth, fetch: get } = launcher;
       assert.equal(config.embeddedPeer, false);
       assert.equal(config.callee, "uas@127.0.0.1");
       assert.equal(config.republishTarget, rtmp.url, "the target without its key");
@@ -158,17 +158,17 @@ describe("npm start: the demo launcher", function () {
       const written = fs.readdirSync(launcher.userDir).map((f) => (f.endsWith(".json") ? fs.readFileSync(path.join(launcher?.userDir ?? "", f), "utf8") : "")).join("\n");
       assert.ok(!written.includes("alicepw") && !written.includes(streamKey), "no secret on disk");
 
-      assert.deepEqual(await postJson(`${url}${DEMO_API.start}`, {}), { status: 200, body: { callId: DEMO_CALL_ID } });
+      assert.deepEqual(await postJson(`${url}${DEMO_API.start}`, {}, auth), { status: 200, body: { callId: DEMO_CALL_ID } });
       await eventually(async () => {
-        const state = (await (await fetch(`${url}${DEMO_API.state}`)).json()) as { status: string };
+        const state = (await (await get(DEMO_API.state)).json()) as { status: string };
         return state.status === "ESTABLISHED" ? true : undefined;
       }, 20_000, "the call through Kamailio to be ESTABLISHED");
       await kamailio.waitForLog(/AUTH 401 REGISTER alice/, 5000);
       // Answered: the rtmp-republish node pushes the copy to the target under the key from the environment.
       await rtmp.waitForPublish(streamKey, 20_000);
-      assert.deepEqual(await postJson(`${url}${DEMO_API.dtmf}`, { digits: "4" }), { status: 200, body: { sent: "4" } });
+      assert.deepEqual(await postJson(`${url}${DEMO_API.dtmf}`, { digits: "4" }, auth), { status: 200, body: { sent: "4" } });
       await eventually(async () => (baresip.dtmfDigits().includes("4") ? true : undefined), 8000, "baresip to hear 4");
-      assert.equal((await postJson(`${url}${DEMO_API.stop}`, {})).status, 200);
+      assert.equal((await postJson(`${url}${DEMO_API.stop}`, {}, auth)).status, 200);
       await baresip.waitForEvent((e) => e.type === "CALL_CLOSED", 10_000);
       await rtmp.waitForUnpublish(streamKey, 15_000);
       const exit = await launcher.interrupt(30_000);

@@ -49,7 +49,9 @@ describe("npm start: the demo page in Chromium", function () {
   it("starts the call, plays the stream, sends DTMF and shows the digits heard, stops", async () => {
     launcher = await startLauncher();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    // The page asks for the demo's login (HTTP Basic): the browser answers with the printed one.
+    const httpCredentials = { username: launcher.user, password: launcher.password };
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, httpCredentials });
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
 
@@ -96,6 +98,10 @@ describe("npm start: the demo page in Chromium", function () {
     // The demo flow in the editor, for the README.
     const editor = await browser.newPage({ viewport: { width: 1440, height: 800 } });
     await editor.goto(`${launcher.url}/`);
+    // Node-RED's own login form (adminAuth), with the same user and password.
+    await editor.fill("#node-dialog-login-username", launcher.user, { timeout: 60_000 });
+    await editor.fill("#node-dialog-login-password", launcher.password);
+    await editor.click("#node-dialog-login-submit");
     await editor.waitForSelector("#red-ui-workspace-chart .red-ui-flow-node", { timeout: 60_000 });
     // Let the palette and the node statuses settle before the picture.
     await editor.waitForFunction(() => document.querySelectorAll("#red-ui-workspace-chart .red-ui-flow-node").length >= 20, undefined, { timeout: 20_000 });
