@@ -10,7 +10,7 @@ import { repoRoot } from "../harness/paths";
 import { processesWithArgument } from "../harness/proc-args";
 import { DEMO_LEGACY_CALL, DEMO_SEND_DTMF, DEMO_TERMINATE, DOC_CALL_FIND_BY_ID, DOC_CALL_STARTUP, DOC_PUSH_STARTUP } from "../wcs/wcs-fixtures";
 import { tab, TAB, unique } from "./helpers/flows";
-import { coreNode, helper, ourNode, type FlowCredentials, type FlowNode, type NodeModule } from "./helpers/node-red-helper";
+import { coreNode, helper, nodeOf, ourNode, type FlowCredentials, type FlowNode, type NodeModule } from "./helpers/node-red-helper";
 import { recordMessages, recordStatus, until } from "./helpers/recorders";
 
 /** The wcs-rest-api module (helpers/node-red-helper.ts lists the five older nodes only). */
@@ -268,6 +268,67 @@ describe("nodes: wcs-rest-api over HTTP", function () {
       assert.equal((await post("/rest-api/call/terminate", { callId })).status, 404, "an ended call cannot be terminated");
       await wcsStatus.waitFor((s) => s.text === "/rest-api: no calls", 5000, "the node shows no call");
       await until(() => peer.calls().length === 0, 5000, "the peer to see the BYE");
+    });
+
+    it("keeps its calls apart from the flows' calls: a REST call with a flow's callId gets none of its DTMF and cannot be reached from the flow, nor the flow's call from REST", async () => {
+      // The flow's own meeting: another peer, so that each side's DTMF is heard where it arrives.
+      const flowPeer = await startTestMeetingPeer({ user: "flowroom" });
+      try {
+        const body = { ...startupBody("nr-squat"), toStream: "" };
+        const { callId } = body;
+        const flow = [
+          tab(),
+          wcsNodeDef("wcs"),
+          { id: "acc", type: "sip-account", name: "", login: "flowuser", authName: "", domain: "127.0.0.1", port: flowPeer.sipPort, outboundProxy: "", transport: "udp", registerRequired: false, registerExpires: 600, rtpPortMin: 10000, rtpPortMax: 20000, publicAddress: "", localAddress: "127.0.0.1", dtmfType: "RFC2833", ffmpegPath: "", tlsAllowSelfSigned: false, requestTimeout: 32 },
+          { id: "call", type: "sip-call", z: TAB, x: 100, y: 300, name: "", account: "acc", callee: "flowroom", callId, hasAudio: true, hasVideo: true, rtmpUrl: "", jitterBufferMs: 50, wires: [["calls"]] },
+          { id: "dtmf", type: "dtmf-send", z: TAB, x: 100, y: 400, name: "", callId, digits: "5", dtmfType: "", pauseMs: 500, initialDelayMs: 0, durationMs: 160, waitEstablished: 10, wires: [["dtmfOut"]] },
+          { id: "status", type: "call-status", z: TAB, x: 100, y: 500, name: "", account: "", wires: [["statusOut"]] },
+          ...["calls", "dtmfOut", "statusOut"].map((id) => ({ id, type: "helper", z: TAB, x: 300, y: 100, wires: [] })),
+        ];
+        const modules = [wcsNode, ...(["sip-account", "sip-call", "dtmf-send", "call-status"] as const).map(ourNode), captureHttpNode];
+        await load(modules, flow, { acc: { password: "unused" } });
+        const [calls, dtmfOut, statusOut] = ["calls", "dtmfOut", "statusOut"].map(recordMessages);
+
+        // The REST client takes the callId first, as the squatter did.
+        assert.equal((await post("/rest-api/call/startup", body)).status, 200);
+        await untilStatus(callId, "ESTABLISHED");
+        // Its call has no toStream: its callId is no stream name for /push/startup.
+        const pushByCallId = await post("/rest-api/push/startup", { ...DOC_PUSH_STARTUP, streamName: callId, rtmpUrl: rtmp.url });
+        assert.equal(pushByCallId.status, 404, pushByCallId.text);
+
+        // The flow's call with the same callId starts all the same, in its own space.
+        nodeOf("call").receive({});
+        await calls.waitFor((m) => m.callId === callId && m.topic === "ESTABLISHED", 20_000, "the flow's call ESTABLISHED");
+        const restDigits = peer.digits().length;
+        nodeOf("dtmf").receive({});
+        await dtmfOut.waitFor(() => true, 15_000, "dtmf-send done");
+        await until(() => flowPeer.digits().length > 0, 8000, "the key at the flow's peer");
+        assert.deepEqual(flowPeer.digits(), ["5"]);
+        await new Promise((r) => setTimeout(r, 1500));
+        assert.deepEqual(peer.digits().slice(restDigits), [], "the REST caller's call got no DTMF of the flow");
+
+        // call-status reports both, the REST one marked; its query by callId finds the flow's call.
+        const restEvents = statusOut.messages.filter((m) => (m.payload as { source?: string }).source === "wcs-rest-api");
+        assert.ok(restEvents.some((m) => m.callId === callId && m.topic === "ESTABLISHED" && (m.payload as { sourceId?: string }).sourceId === "wcs"));
+        assert.ok(statusOut.messages.some((m) => m.callId === callId && m.topic === "ESTABLISHED" && (m.payload as { source?: string }).source === undefined));
+        nodeOf("status").receive({ callId, query: "by-id" });
+        const answer = await statusOut.waitFor((m) => m.query === "by-id", 5000, "the call-status answer");
+        assert.equal((answer.payload as { callee?: string }).callee, "flowroom", "call-status by callId answers with the flow's call");
+
+        // The REST client ends its own call; the flow's call stays up.
+        assert.equal((await post("/rest-api/call/terminate", { callId })).status, 200);
+        await untilStatus(callId, "FINISH", 10_000);
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(flowPeer.calls().length, 1, "the flow's call is still up");
+        assert.ok(!calls.messages.some((m) => m.topic === "FINISH"), "the flow's call did not end");
+        // And once it is gone, REST knows nothing of the flow's call of that callId.
+        await new Promise((r) => setTimeout(r, 200));
+        nodeOf("call").receive({ callId, terminate: true });
+        await calls.waitFor((m) => m.topic === "FINISH", 10_000, "the flow's call FINISH");
+      } finally {
+        await helper.unload();
+        await flowPeer.stop();
+      }
     });
 
     it("serves the legacy API under /RESTCall: /call with a connection object, /getStatus as text, /sendDTMF, /hangup", async () => {
