@@ -571,11 +571,17 @@ describe("nodes: wcs-rest-api over HTTP", function () {
     });
   });
 
-  it("examples/wcs-rest-api.json deploys, serves /rest-api and logs no error", async () => {
+  it("examples/wcs-rest-api.json deploys, serves /rest-api once its token is set, and logs no error", async () => {
     const flow = JSON.parse(fs.readFileSync(path.join(repoRoot(), "examples", "wcs-rest-api.json"), "utf8")) as FlowNode[];
     assert.ok(flow.every((n) => n.credentials === undefined), "no credentials in the example");
     const tabNode: FlowNode = { id: String(flow.find((n) => n.z)?.z), type: "tab", label: "example" };
     const modules = [wcsNode, ourNode("call-status"), coreNode("common/21-debug"), coreNode("common/90-comment"), coreNode("function/10-switch"), captureHttpNode];
+    assert.equal(flow.find((n) => n.type === "wcs-rest-api")?.auth, "credential");
+    // As imported: no token yet, so nothing is served.
+    await helper.load(modules, [tabNode, ...flow]);
+    assert.equal((await post("/rest-api/call/find_all", {})).status, 503);
+    await helper.unload();
+    // With the token the comment tells to set.
     await load(modules, [tabNode, ...flow]);
     for (const n of flow) assert.ok(helper.getNode(n.id), `${n.type} ${n.id} is running`);
     const answer = await post("/rest-api/call/find_all", {});
