@@ -1,4 +1,4 @@
-import { Engine, WcsRestApi, type Call, type CallStateEvent, type DtmfType, type EngineOptions } from "node-red-contrib-sipcast";
+import { Engine, WcsRestApi, type Call, type CallStateEvent, type EngineOptions } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
 import { nodeLogger } from "../shared/node-logger";
 import type { Node } from "../shared/node-red-types";
@@ -23,7 +23,6 @@ export class WcsRestApiController {
   private readonly api: WcsRestApi;
   private readonly live = new Map<string, Call>();
   private readonly unmount: () => void;
-  private readonly dtmfType: DtmfType;
   private readonly handler: RequestHandler;
   private readonly auth: AuthPlan;
   private misdeployWarned = false;
@@ -36,7 +35,6 @@ export class WcsRestApiController {
     credentials: WcsCredentials,
   ) {
     const logger = nodeLogger(node);
-    this.dtmfType = settings.dtmfType;
     this.api = new WcsRestApi({
       ...settings.api,
       engineOptions: { ...settings.api.engineOptions, logger },

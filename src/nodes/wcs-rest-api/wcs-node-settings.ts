@@ -30,7 +30,6 @@ export interface WcsNodeSettings {
   /** Normalised: a leading "/", no trailing "/", never the root. */
   basePath: string;
   api: Omit<WcsRestApiOptions, "engineFactory" | "logger">;
-  dtmfType: DtmfType;
   auth: WcsAuthMode;
 }
 
@@ -58,7 +57,6 @@ export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
   };
   return {
     basePath,
-    dtmfType,
     auth: authMode(config.auth),
     api: {
       ...(localRtmpUrl ? { localRtmpUrl } : {}),
