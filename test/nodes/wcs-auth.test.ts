@@ -57,6 +57,13 @@ describe("nodes/wcs-rest-api: request authentication (pure logic)", () => {
     assert.ok(!checkAuthorization(custom, undefined).ok);
   });
 
+  it("advises against a short token without showing it", () => {
+    const short = authPlan("credential", { token: "abc123" }, undefined);
+    assert.ok(short.kind === "credential" && /shorter than 16 characters/.test(short.advice ?? "") && !(short.advice ?? "").includes("abc123"));
+    const long = authPlan("credential", { token: "0123456789abcdef" }, undefined);
+    assert.ok(long.kind === "credential" && long.advice === undefined);
+  });
+
   it("none: serves everyone", () => {
     assert.ok(checkAuthorization(authPlan("none", {}, undefined), undefined).ok);
   });

@@ -22,7 +22,7 @@ export interface WcsCredentials {
 export type AuthPlan =
   /** Misconfigured: every request is refused with 503 and `reason`. */
   | { kind: "refuse"; reason: string; short: string }
-  | { kind: "credential"; token?: string; basic?: { username: string; password: string } }
+  | { kind: "credential"; token?: string; basic?: { username: string; password: string }; advice?: string }
   /** `user`: httpNodeAuth's user name when it is the `{user, pass}` form. */
   | { kind: "httpNodeAuth"; user?: string }
   | { kind: "none" };
@@ -41,6 +41,8 @@ export type AuthVerdict =
     };
 
 const REALM = "sipcast WCS REST API";
+/** Below this many characters a token draws a warning at deploy. */
+export const MIN_TOKEN_LENGTH = 16;
 /** The realm of Node-RED's own httpNodeAuth middleware (node-red/red.js basicAuthMiddleware). */
 const NODE_RED_REALM = "Authorization Required";
 
@@ -77,7 +79,9 @@ export function authPlan(mode: WcsAuthMode, credentials: WcsCredentials, httpNod
       reason: `no credential is set${half}: every request is refused. Set a token or a username and password in the node, or choose the authentication "httpNodeAuth" or "none"`,
     };
   }
-  return { kind: "credential", ...(token ? { token } : {}), ...(basic ? { basic } : {}) };
+  // Nothing slows down guessing over HTTP: a short token is a weak one (said without showing it).
+  const advice = token && token.length < MIN_TOKEN_LENGTH ? `the token is shorter than ${MIN_TOKEN_LENGTH} characters: use a long random one (e.g. openssl rand -hex 32)` : undefined;
+  return { kind: "credential", ...(token ? { token } : {}), ...(basic ? { basic } : {}), ...(advice ? { advice } : {}) };
 }
 
 /** Checks one request's `Authorization` header against the plan. The secret never appears in the answer. */

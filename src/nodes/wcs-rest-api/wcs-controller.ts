@@ -43,6 +43,7 @@ export class WcsRestApiController {
     });
     this.auth = authPlan(settings.auth, credentials, RED.settings.httpNodeAuth);
     if (this.auth.kind === "refuse") node.warn(`${settings.basePath}: ${this.auth.reason}`);
+    if (this.auth.kind === "credential" && this.auth.advice) node.warn(`${settings.basePath}: ${this.auth.advice}`);
     if (this.auth.kind === "none") {
       node.warn(`${settings.basePath}: authentication is "none": anyone who reaches Node-RED's HTTP port can place calls through this API; use it only behind an authenticating reverse proxy`);
     }
