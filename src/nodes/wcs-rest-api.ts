@@ -7,8 +7,8 @@ import { wcsNodeSettings, type WcsRestApiConfig } from "./wcs-rest-api/wcs-node-
 /**
  * wcs-rest-api: serves Flashphoner WCS's REST API for SIP calls republished to RTMP (`/call/startup`,
  * `/call/terminate`, `/call/find`, `/push/startup`, …) below `/rest-api` on Node-RED's HTTP server, so
- * an existing WCS client works against Node-RED unchanged. No inputs or outputs: call-status nodes see
- * the calls it places.
+ * an existing WCS client works against Node-RED unchanged, once it sends the node's credential. No
+ * inputs or outputs: call-status nodes see the calls it places (marked as this node's).
  */
 export = function (RED: HttpNodeAPI): void {
   function WcsRestApiNode(this: Node, config: WcsRestApiConfig): void {
@@ -19,7 +19,7 @@ export = function (RED: HttpNodeAPI): void {
       this.status({ fill: "red", shape: "ring", text: "httpNodeRoot is false" });
     } else {
       try {
-        controller = new WcsRestApiController(this, RED, wcsNodeSettings(config));
+        controller = new WcsRestApiController(this, RED, wcsNodeSettings(config), this.credentials ?? {});
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         this.error(message);
@@ -34,5 +34,9 @@ export = function (RED: HttpNodeAPI): void {
       });
     });
   }
-  RED.nodes.registerType("wcs-rest-api", WcsRestApiNode);
+  // Kept by Node-RED in its encrypted credentials file, never in the flow: the token and password
+  // never reach the editor again (password type) and the node never logs them.
+  RED.nodes.registerType("wcs-rest-api", WcsRestApiNode, {
+    credentials: { token: { type: "password" }, username: { type: "text" }, password: { type: "password" } },
+  });
 };

@@ -4,6 +4,7 @@ import { rtmpOutputUrl, type CallOptions } from "../call/call-options";
 import type { DtmfType } from "../dtmf";
 import type { WcsCallRecord } from "./call-book";
 import { httpErrorOf } from "./engine-errors";
+import { checkRtmpTarget, checkSipTargets } from "./target-checks";
 import { accountFromBody } from "./wcs-account";
 import { optionalString, requiredObject, requiredString, wcsBoolean, type WcsBody } from "./wcs-fields";
 import { WcsHttpError, badField } from "./wcs-http-error";
@@ -30,8 +31,10 @@ export function startup(state: WcsState, body: WcsBody, legacy: boolean): Record
   if (rtmpStream !== null && rtmpUrl === null) throw badField("rtmpUrl", "required with rtmpStream");
   const visibleName = optionalString(body, "visibleName");
   const account = accountFromBody(legacy ? requiredObject(body, "connection") : body, visibleName);
+  checkSipTargets(state.allow.sip, account.options, callee, legacy);
   const prefix = state.options.streamNamePrefix ?? "";
   const primary = primaryOutput(state, { rtmpUrl, rtmpStream, toStream }, prefix);
+  if (rtmpUrl !== null && toStream !== null && state.options.localRtmpUrl) checkRtmpTarget(state.allow.rtmp, state.options.localRtmpUrl, "toStream");
   checkConflicts(state, givenId, primary, toStream);
 
   const engine = state.pool.engineFor(account);
@@ -89,11 +92,14 @@ function primaryOutput(
   if (f.rtmpUrl !== null) out = { rtmpUrl: f.rtmpUrl, rtmpStream: f.rtmpStream === null ? "" : prefix + f.rtmpStream };
   else if (f.toStream !== null && state.options.localRtmpUrl) out = { rtmpUrl: state.options.localRtmpUrl, rtmpStream: f.toStream };
   if (out) {
+    const field = f.rtmpUrl !== null ? "rtmpUrl" : "toStream";
+    let url: string;
     try {
-      rtmpOutputUrl(out);
+      url = rtmpOutputUrl(out);
     } catch (error) {
-      throw httpErrorOf(error, f.rtmpUrl !== null ? "rtmpUrl" : "toStream");
+      throw httpErrorOf(error, field);
     }
+    checkRtmpTarget(state.allow.rtmp, url, field);
   }
   return out;
 }

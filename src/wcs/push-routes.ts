@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { rtmpOutputUrl } from "../call/call-options";
 import type { PushRecord, WcsCallRecord } from "./call-book";
 import { httpErrorOf } from "./engine-errors";
+import { checkRtmpTarget } from "./target-checks";
 import { optionalString, requiredString, wcsBoolean, type WcsBody } from "./wcs-fields";
 import { WcsHttpError, badField } from "./wcs-http-error";
 import { pushJson, type WcsPushJson } from "./wcs-json";
@@ -12,7 +13,8 @@ import type { WcsState } from "./wcs-options";
  * `rtmpUrl` (one more output of that call, with its own ffmpeg). The published name is
  * prefix + streamName, or `rtmpUrl` is used as it is when `rtmpTransponderFullUrl` is true.
  * 404 when no live call has that stream, 409 when that call already pushes the stream to that URL
- * or is not ESTABLISHED, 400 for a missing or malformed `rtmpUrl`.
+ * or is not ESTABLISHED, 400 for a missing or malformed `rtmpUrl`, 403 for an `rtmpUrl` host not in
+ * `allowedRtmpHosts`.
  */
 export function pushStartup(state: WcsState, body: WcsBody): WcsPushJson {
   const streamName = requiredString(body, "streamName");
@@ -20,16 +22,19 @@ export function pushStartup(state: WcsState, body: WcsBody): WcsPushJson {
   const full = wcsBoolean(body, "rtmpTransponderFullUrl", false);
   const options = body.options;
   if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) throw badField("options", "expected an object");
+  const publishedName = full ? "" : (state.options.streamNamePrefix ?? "") + streamName;
+  const target = { rtmpUrl, rtmpStream: publishedName };
+  let url: string;
+  try {
+    url = rtmpOutputUrl(target);
+  } catch (error) {
+    throw httpErrorOf(error, "rtmpUrl");
+  }
+  // The target is checked before the call is looked up: a forbidden host is refused whatever the stream.
+  checkRtmpTarget(state.allow.rtmp, url, "rtmpUrl");
   const record = callOfStream(state, streamName);
   for (const p of record.pushes.values()) {
     if (p.streamName === streamName && p.rtmpUrl === rtmpUrl) throw new WcsHttpError(409, `a transponder of "${streamName}" to this rtmpUrl exists (${p.mediaSessionId})`);
-  }
-  const publishedName = full ? "" : (state.options.streamNamePrefix ?? "") + streamName;
-  const target = { rtmpUrl, rtmpStream: publishedName };
-  try {
-    rtmpOutputUrl(target);
-  } catch (error) {
-    throw httpErrorOf(error, "rtmpUrl");
   }
   const mediaSessionId = randomUUID();
   try {
@@ -92,10 +97,13 @@ function allPushes(state: WcsState): PushRecord[] {
   return state.book.liveCalls().flatMap((r) => [...r.pushes.values()]);
 }
 
-/** The live call that reserved `streamName` with `toStream` (or, beyond WCS, whose callId it is). */
+/**
+ * The live call that reserved `streamName` with `toStream`, as in WCS. A call without `toStream`
+ * has no stream to transpond: its callId is not a stream name, so no client can reach a call it
+ * only knows (or guessed) the callId of.
+ */
 function callOfStream(state: WcsState, streamName: string): WcsCallRecord {
-  const calls = state.book.liveCalls();
-  const record = calls.find((r) => r.toStream === streamName) ?? calls.find((r) => r.callId === streamName);
+  const record = state.book.liveCalls().find((r) => r.toStream === streamName);
   if (!record) throw new WcsHttpError(404, `streamName: no call publishes the stream "${streamName}"`, "streamName");
   return record;
 }

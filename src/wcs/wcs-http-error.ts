@@ -1,10 +1,11 @@
 /**
- * A REST call that fails with an HTTP status: 400 (bad body, `field` names the culprit), 404
- * (unknown callId, stream or transponder), 409 (duplicate, or the call is in the wrong state).
+ * A REST call that fails with an HTTP status: 400 (bad body, `field` names the culprit), 403 (a host
+ * not in an allowlist, `field` names the field), 404 (unknown callId, stream or transponder), 409
+ * (duplicate, or the call is in the wrong state).
  */
 export class WcsHttpError extends Error {
   constructor(
-    readonly status: 400 | 404 | 405 | 409 | 500,
+    readonly status: 400 | 403 | 404 | 405 | 409 | 500,
     message: string,
     readonly field?: string,
   ) {

@@ -4,6 +4,7 @@ import type { DtmfType } from "../dtmf";
 import type { Logger } from "../util/logger";
 import type { CallBook } from "./call-book";
 import type { EngineFactory, EnginePool } from "./engine-pool";
+import type { WcsAllowlists } from "./target-checks";
 
 /** Options of {@link WcsRestApi}. */
 export interface WcsRestApiOptions {
@@ -19,6 +20,17 @@ export interface WcsRestApiOptions {
    * `/call/startup`'s `rtmpStream` too, as in WCS.
    */
   streamNamePrefix?: string;
+  /**
+   * SIP hosts a request may use: `sipDomain`, `sipOutboundProxy` and a `callee` URI's host must each
+   * be one of these (`host` or `host:port`, case-insensitive, exact; no port = any port). Empty or
+   * absent: any host. A request naming another host gets 403 naming the field.
+   */
+  allowedSipHosts?: readonly string[];
+  /**
+   * RTMP hosts a request may publish to (`rtmpUrl` of /call/startup and /push/startup, and
+   * `localRtmpUrl` when a call's `toStream` is published there), in the same form. Empty or absent: any.
+   */
+  allowedRtmpHosts?: readonly string[];
   /** Engine settings for every account (RTP ports, ffmpeg, addresses, timeouts). */
   engineOptions?: Omit<EngineOptions, "account">;
   /** Output settings for every call and transponder (retries, RTMPS certificates, …). */
@@ -53,4 +65,5 @@ export interface WcsState {
   readonly pool: EnginePool;
   readonly options: WcsRestApiOptions;
   readonly logger: Logger;
+  readonly allow: WcsAllowlists;
 }

@@ -3,6 +3,7 @@ import { silentLogger } from "../util/logger";
 import { CallBook } from "./call-book";
 import { find, findAll, newEngine, sendDtmf, startup, status, terminate } from "./call-routes";
 import { EnginePool } from "./engine-pool";
+import { HostAllowlist } from "./host-allowlist";
 import { asBody, type WcsBody } from "./wcs-fields";
 import { WcsHttpError } from "./wcs-http-error";
 import type { WcsRequestContext, WcsResponse, WcsRestApiOptions, WcsState } from "./wcs-options";
@@ -59,20 +60,28 @@ export function wcsMethodPath(path: string): string {
  * Every request names its SIP account in the body, as WCS clients do; the engines are cached per
  * account (see {@link EnginePool}) and the calls kept by callId across accounts (see
  * {@link CallBook}). Bodies may carry WCS's string booleans and numbers ("true", "5060").
- * Status codes as WCS: 200; 400 for a bad body (the answer names the field); 404 for an unknown
+ * Status codes as WCS: 200; 400 for a bad body (the answer names the field); 403 for a SIP or RTMP
+ * host outside `allowedSipHosts` / `allowedRtmpHosts` (naming the field); 404 for an unknown
  * callId, stream or transponder, and for an empty `find_all`; 409 for a duplicate callId, RTMP
  * target, stream name or transponder, or a call in the wrong state; 405 for anything but POST.
  * Error bodies are `{ error, message, field? }`. Nothing secret is logged or echoed.
+ * Authentication, CORS and the body's media type belong to whatever serves it over HTTP (the
+ * Node-RED node does all three).
  */
 export class WcsRestApi {
   readonly #state: WcsState;
   #closed = false;
 
+  /** @throws ConfigError naming `allowedSipHosts` or `allowedRtmpHosts` for a malformed entry. */
   constructor(options: WcsRestApiOptions = {}) {
     const logger = options.logger ?? silentLogger;
     this.#state = {
       options,
       logger,
+      allow: {
+        sip: HostAllowlist.parse("allowedSipHosts", options.allowedSipHosts),
+        rtmp: HostAllowlist.parse("allowedRtmpHosts", options.allowedRtmpHosts),
+      },
       book: new CallBook(options.endedCallLingerMs ?? 30_000, options.now ?? Date.now),
       pool: new EnginePool(options.engineFactory ?? newEngine, options.engineOptions ?? {}, logger),
     };

@@ -1,6 +1,6 @@
 import type { CallStateEvent } from "node-red-contrib-sipcast";
 import { callPayload } from "../sip-call/call-view";
-import { callDirectory } from "../shared/call-directory";
+import { callDirectory, type CallSource } from "../shared/call-directory";
 import { handleInput } from "../shared/input-handler";
 import { msgString, settingString } from "../shared/msg-fields";
 import type { Node, NodeDef, NodeMessage, NodeSend } from "../shared/node-red-types";
@@ -29,9 +29,14 @@ export class CallStatusController {
     this.showCount();
   }
 
-  private readonly onState = (event: CallStateEvent, accountId: string): void => {
+  /**
+   * A wcs-rest-api node's call (its own call space: its callId may equal a flow call's) is reported
+   * with `payload.source` "wcs-rest-api" and `payload.sourceId` (that node's id); flow calls carry neither.
+   */
+  private readonly onState = (event: CallStateEvent, accountId: string, source: CallSource | undefined): void => {
     if (this.accountId && accountId !== this.accountId) return;
-    this.node.send({ callId: event.callId, topic: event.status, payload: callPayload(event) });
+    const payload = source ? { ...callPayload(event), source: source.type, sourceId: source.nodeId } : callPayload(event);
+    this.node.send({ callId: event.callId, topic: event.status, payload });
     // The final event comes before the call leaves the directory: count after it has.
     this.recount ??= setImmediate(() => {
       this.recount = undefined;

@@ -12,9 +12,19 @@ export interface DirectoryEntry {
   dtmfType: DtmfType;
 }
 
+/**
+ * Where a call reported by the directory's events was placed: absent for the calls of the flows'
+ * sip-accounts, set for a call of a wcs-rest-api node (its own call space, see {@link CallDirectory.observe}).
+ */
+export interface CallSource {
+  type: "wcs-rest-api";
+  /** The id of the wcs-rest-api node. */
+  nodeId: string;
+}
+
 interface DirectoryEvents {
-  state: [CallStateEvent, string];
-  publish: [PublishEvent, string];
+  state: [CallStateEvent, string, CallSource | undefined];
+  publish: [PublishEvent, string, CallSource | undefined];
 }
 
 /**
@@ -23,7 +33,12 @@ interface DirectoryEvents {
  * call's `@close`. It also re-emits every call's `state` and `publish` events with the account id.
  *
  * @remarks Process-wide on purpose: the five node modules share this one module instance; messages
- * carry only the callId, never the Call object (STYLE "Messages carry msg.callId").
+ * carry only the callId, never the Call object.
+ *
+ * Only the flows' calls are in it. A wcs-rest-api node keeps its calls in a call space of its own
+ * (its REST clients choose their callIds): they are announced with {@link observe}, which re-emits
+ * their events with a {@link CallSource} but never makes them findable by `get`, `has` or `list`,
+ * so a REST client cannot squat a flow's callId and receive what a dtmf-send node sends to it.
  */
 export class CallDirectory {
   private readonly entries = new Map<string, DirectoryEntry>();
@@ -44,15 +59,27 @@ export class CallDirectory {
     const { call, accountId } = entry;
     if (this.entries.has(call.id)) throw new Error(`a call with callId "${call.id}" already exists`);
     this.entries.set(call.id, entry);
-    call.on("state", (event) => this.emit("state", event, accountId));
-    call.on("publish", (event) => this.emit("publish", event, accountId));
+    call.on("state", (event) => this.emit("state", event, accountId, undefined));
+    call.on("publish", (event) => this.emit("publish", event, accountId, undefined));
     call.once("@close", () => {
       if (this.entries.get(call.id)?.call === call) this.entries.delete(call.id);
     });
-    if (alreadyEmitted) this.emit("state", alreadyEmitted, accountId);
+    if (alreadyEmitted) this.emit("state", alreadyEmitted, accountId, undefined);
   }
 
-  /** Whether a live call uses this callId. */
+  /**
+   * Re-emits the events of a call that lives in another call space (a wcs-rest-api node's), tagged
+   * with `source`, without adding it: its callId may equal a flow call's, and nothing that looks
+   * calls up by callId (dtmf-send, rtmp-republish, sip-call, call-status queries) ever reaches it.
+   * `alreadyEmitted` as for {@link add}.
+   */
+  observe(call: Call, source: CallSource, alreadyEmitted?: CallStateEvent): void {
+    call.on("state", (event) => this.emit("state", event, source.nodeId, source));
+    call.on("publish", (event) => this.emit("publish", event, source.nodeId, source));
+    if (alreadyEmitted) this.emit("state", alreadyEmitted, source.nodeId, source);
+  }
+
+  /** Whether a live flow call uses this callId. */
   has(callId: string): boolean {
     return this.entries.has(callId);
   }

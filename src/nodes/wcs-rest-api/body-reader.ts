@@ -1,7 +1,7 @@
 import type { HttpRequest } from "./http-types";
 
-/** The largest request body read (WCS bodies are a few hundred bytes). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest request body read: WCS bodies are a few hundred bytes; larger ones get 413. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The body was larger than {@link MAX_BODY_BYTES}. */
 export class BodyTooLargeError extends Error {
@@ -13,14 +13,15 @@ export class BodyTooLargeError extends Error {
 
 /**
  * The request body for the REST API: what a body parser already made of it (an httpNodeMiddleware may
- * parse JSON), else the raw text, which the API parses as JSON whatever the Content-Type says (WCS
- * clients and `curl -d` do not always send `application/json`).
+ * parse JSON), else the raw text, which the API parses as JSON (the handler has checked that the
+ * Content-Type is application/json). A Content-Length above the limit is refused before reading.
  *
  * @remarks Read by hand rather than with body-parser: that package is Node-RED's dependency, not this
  * package's, and is not resolvable from here in a normal install.
  */
 export function readBody(req: HttpRequest): Promise<unknown> {
   if (req._body === true || (req.body !== undefined && req.readableEnded)) return Promise.resolve(req.body);
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return Promise.reject(new BodyTooLargeError());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

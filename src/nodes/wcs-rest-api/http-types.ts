@@ -40,10 +40,8 @@ export interface HttpApp {
   router?: { stack: RouterLayer[] };
 }
 
-/** `httpNodeCors` as Node-RED passes it to the `cors` package (the parts honoured here). */
-export interface HttpNodeCors {
-  origin?: string | boolean | RegExp | Array<string | RegExp>;
-}
+/** `httpNodeCors`: the options object Node-RED hands to the `cors` package as it is (origin, methods, credentials, …). */
+export type HttpNodeCors = Readonly<Record<string, unknown>>;
 
 /** The runtime settings the node reads. */
 export interface HttpSettings {
@@ -51,6 +49,8 @@ export interface HttpSettings {
   httpNodeRoot?: string | false;
   httpNodeMiddleware?: RequestHandler | RequestHandler[];
   httpNodeCors?: HttpNodeCors;
+  /** `{user, pass}` or a middleware: what the `node-red` command puts in front of httpNode (RED.init does not). */
+  httpNodeAuth?: unknown;
 }
 
 /** `RED` as the wcs-rest-api node sees it. */

@@ -1,41 +1,57 @@
-import { Engine, WcsRestApi, type Call, type CallStateEvent, type DtmfType, type EngineOptions } from "node-red-contrib-sipcast";
+import { Engine, WcsRestApi, type Call, type CallStateEvent, type EngineOptions } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
 import { nodeLogger } from "../shared/node-logger";
 import type { Node } from "../shared/node-red-types";
-import type { HttpNodeAPI, RequestHandler } from "./http-types";
+import { corsHandler } from "./cors-handler";
+import type { HttpNodeAPI, HttpRequest, RequestHandler } from "./http-types";
+import { authPlan, checkAuthorization, type AuthPlan, type AuthVerdict, type WcsCredentials } from "./request-auth";
 import { mountRoute } from "./route-mount";
 import { wcsRequestHandler } from "./wcs-http-handler";
 import { basePathPattern, type WcsNodeSettings } from "./wcs-node-settings";
 
 /**
  * The runtime side of a wcs-rest-api node: one {@link WcsRestApi} served on Node-RED's HTTP node
- * application (so `httpNodeAuth`, `httpNodeMiddleware` and `httpNodeCors` apply, as to http-in nodes).
+ * application, behind `httpNodeMiddleware` and `httpNodeCors` as http-in nodes are, and behind its
+ * own authentication (see request-auth.ts), which refuses every request until it is set up.
  *
- * @remarks The calls it places are also put in the process-wide call directory under the node's id,
- * so call-status nodes report them and dtmf-send / rtmp-republish nodes can act on them by callId.
+ * @remarks The node's calls are a call space of their own: they are announced to the call directory
+ * only for its events (call-status reports them, marked with this node's id), never under their
+ * callId, so dtmf-send, rtmp-republish and sip-call nodes of the flows cannot reach them, and a
+ * REST client cannot reach a flow's call by choosing the same callId.
  */
 export class WcsRestApiController {
   private readonly api: WcsRestApi;
   private readonly live = new Map<string, Call>();
   private readonly unmount: () => void;
-  private readonly dtmfType: DtmfType;
   private readonly handler: RequestHandler;
+  private readonly auth: AuthPlan;
+  private misdeployWarned = false;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly node: Node,
     RED: HttpNodeAPI,
     private readonly settings: WcsNodeSettings,
+    credentials: WcsCredentials,
   ) {
     const logger = nodeLogger(node);
-    this.dtmfType = settings.dtmfType;
     this.api = new WcsRestApi({
       ...settings.api,
       engineOptions: { ...settings.api.engineOptions, logger },
       engineFactory: (options) => this.newEngine(options),
       logger,
     });
-    this.handler = wcsRequestHandler(this.api, settings.basePath, RED.settings.httpNodeCors);
+    this.auth = authPlan(settings.auth, credentials, RED.settings.httpNodeAuth);
+    if (this.auth.kind === "refuse") node.warn(`${settings.basePath}: ${this.auth.reason}`);
+    if (this.auth.kind === "credential" && this.auth.advice) node.warn(`${settings.basePath}: ${this.auth.advice}`);
+    if (this.auth.kind === "none") {
+      node.warn(`${settings.basePath}: authentication is "none": anyone who reaches Node-RED's HTTP port can place calls through this API; use it only behind an authenticating reverse proxy`);
+    }
+    this.handler = wcsRequestHandler(this.api, {
+      basePath: settings.basePath,
+      cors: corsHandler(RED.settings.httpNodeCors),
+      authorize: (req) => this.authorize(req),
+    });
     const middleware = RED.settings.httpNodeMiddleware;
     // As http-in does: the user's middleware (auth, logging) runs before the endpoint.
     const before: Array<RequestHandler | RequestHandler[]> = typeof middleware === "function" || Array.isArray(middleware) ? [middleware] : [];
@@ -58,19 +74,30 @@ export class WcsRestApiController {
       this.live.delete(call.id);
       if (!this.closing) this.showStatus();
     });
-    if (callDirectory.has(call.id)) {
-      this.node.warn(`call ${call.id}: another node has a live call with this callId; call-status nodes will not see this one`);
-    } else {
-      // The engine tells of a call by its first state event, which the directory's listeners missed.
-      callDirectory.add({ call, accountId: this.node.id, dtmfType: this.dtmfType }, event);
-    }
+    // The engine tells of a call by its first state event, which the directory's listeners missed.
+    callDirectory.observe(call, { type: "wcs-rest-api", nodeId: this.node.id }, event);
     this.showStatus();
   }
 
+  private authorize(req: HttpRequest): AuthVerdict {
+    const header = req.headers.authorization;
+    const verdict = checkAuthorization(this.auth, typeof header === "string" ? header : undefined);
+    if (!verdict.ok && verdict.misdeployed && !this.misdeployWarned) {
+      this.misdeployWarned = true;
+      this.node.warn(`${this.settings.basePath}: ${verdict.misdeployed} (Node-RED embedded with RED.init does not apply httpNodeAuth: the embedding application must); such requests are refused`);
+      this.showStatus();
+    }
+    return verdict;
+  }
+
   private showStatus(): void {
-    const n = this.live.size;
     const base = this.settings.basePath;
-    this.node.status(n > 0 ? { fill: "green", shape: "dot", text: `${base}: ${n} call${n === 1 ? "" : "s"}` } : { fill: "grey", shape: "ring", text: `${base}: no calls` });
+    if (this.auth.kind === "refuse") return this.node.status({ fill: "red", shape: "ring", text: `${base}: ${this.auth.short}` });
+    if (this.misdeployWarned) return this.node.status({ fill: "red", shape: "ring", text: `${base}: refusing requests, httpNodeAuth not applied` });
+    const n = this.live.size;
+    const calls = n > 0 ? `${n} call${n === 1 ? "" : "s"}` : "no calls";
+    if (this.auth.kind === "none") return this.node.status({ fill: "yellow", shape: n > 0 ? "dot" : "ring", text: `${base}: ${calls}, no authentication` });
+    this.node.status(n > 0 ? { fill: "green", shape: "dot", text: `${base}: ${calls}` } : { fill: "grey", shape: "ring", text: `${base}: ${calls}` });
   }
 
   /** Removes the route at once, then hangs up every call and closes the engines. Idempotent. */

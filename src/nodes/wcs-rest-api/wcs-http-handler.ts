@@ -1,43 +1,90 @@
+import { STATUS_CODES } from "node:http";
 import type { WcsRequestContext, WcsResponse } from "node-red-contrib-sipcast";
 import { BodyTooLargeError, readBody } from "./body-reader";
-import type { HttpNodeCors, HttpRequest, HttpResponse, RequestHandler } from "./http-types";
+import type { HttpRequest, HttpResponse, RequestHandler } from "./http-types";
+import type { AuthVerdict } from "./request-auth";
 
 /** What the handler needs of the REST API core: `WcsRestApi.handle`. */
 export interface WcsHandler {
   handle(method: string, path: string, body: unknown, context?: WcsRequestContext): Promise<WcsResponse>;
 }
 
+/** What the handler is built with. */
+export interface WcsHttpOptions {
+  basePath: string;
+  /** The CORS middleware of `httpNodeCors`; undefined when the setting is absent (no CORS headers). */
+  cors?: RequestHandler;
+  /** Checks the request's credentials (see request-auth.ts). */
+  authorize(req: HttpRequest): AuthVerdict;
+}
+
 /**
- * The Express handler of every request below `basePath`: reads the body, hands the method path (the
- * part after `basePath`, e.g. `/call/startup`) to the REST API core and writes its answer.
- * `OPTIONS` is answered with the allowed methods (CORS preflights included).
+ * The Express handler of every request below `basePath`, in this order: CORS (as http-in: headers,
+ * and preflights answered by the `cors` package), `OPTIONS` (the allowed methods, no credentials
+ * needed: browsers send none on a preflight), authentication (401/503), `Content-Type` of a POST
+ * (only `application/json`, else 415, so that no cross-site form or `text/plain` "simple request"
+ * is ever acted on), the body (413 above the limit), then the REST API core.
  */
-export function wcsRequestHandler(api: WcsHandler, basePath: string, cors: HttpNodeCors | undefined): RequestHandler {
+export function wcsRequestHandler(api: WcsHandler, options: WcsHttpOptions): RequestHandler {
   return (req, res) => {
-    const path = req.path ?? new URL(req.url ?? "/", "http://localhost").pathname;
-    const methodPath = path.slice(basePath.length) || "/";
-    if (cors) applyCors(req, res, cors);
-    if (req.method === "OPTIONS") {
-      res.setHeader("Allow", "POST, OPTIONS");
-      if (cors) {
-        res.setHeader("Access-Control-Allow-Methods", "POST, OPTIONS");
-        res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] ?? "Content-Type, Authorization");
-      }
-      res.statusCode = 204;
-      res.end();
-      return;
-    }
-    readBody(req)
-      .then((body) => api.handle(req.method ?? "GET", methodPath, body, { client: req.ip ?? req.socket.remoteAddress }))
-      .then(
-        (answer) => write(res, answer),
-        (error: unknown) => {
-          const tooLarge = error instanceof BodyTooLargeError;
-          const status = tooLarge ? 413 : 400;
-          write(res, { status, contentType: "application/json", body: { error: tooLarge ? "Payload Too Large" : "Bad Request", message: (error as Error).message } });
-        },
-      );
+    const serve = (error?: unknown): void => {
+      if (error) return write(res, failure(500, "CORS check failed"));
+      handle(api, options, req, res);
+    };
+    if (options.cors) options.cors(req, res, serve);
+    else serve();
   };
+}
+
+function handle(api: WcsHandler, options: WcsHttpOptions, req: HttpRequest, res: HttpResponse): void {
+  const path = req.path ?? new URL(req.url ?? "/", "http://localhost").pathname;
+  const methodPath = path.slice(options.basePath.length) || "/";
+  const method = (req.method ?? "GET").toUpperCase();
+  if (method === "OPTIONS") {
+    res.setHeader("Allow", "POST, OPTIONS");
+    res.statusCode = 204;
+    res.end();
+    return;
+  }
+  const verdict = options.authorize(req);
+  if (!verdict.ok) {
+    if (verdict.challenges.length > 0) res.setHeader("WWW-Authenticate", verdict.challenges);
+    return write(res, failure(verdict.status, verdict.message));
+  }
+  if (method !== "POST") {
+    // The core answers 404 for an unknown method path, else 405; no body is read.
+    void api.handle(method, methodPath, undefined).then((answer) => write(res, answer));
+    return;
+  }
+  const contentType = req.headers["content-type"];
+  if (!isJsonContentType(contentType)) {
+    return write(res, failure(415, "the body must be JSON sent as Content-Type: application/json"));
+  }
+  readBody(req)
+    .then((body) => api.handle(method, methodPath, body, { client: req.ip ?? req.socket.remoteAddress }))
+    .then(
+      (answer) => write(res, answer),
+      (error: unknown) => {
+        if (error instanceof BodyTooLargeError) {
+          // The rest of an oversized body is not read: close the connection after the answer.
+          res.setHeader("Connection", "close");
+          return write(res, failure(413, error.message));
+        }
+        write(res, failure(400, (error as Error).message));
+      },
+    );
+}
+
+/** `application/json`, optionally with a UTF-8 charset (the body is read as UTF-8); no other type, no other charset. */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const [type, ...params] = header.split(";").map((part) => part.trim().toLowerCase());
+  if (type !== "application/json") return false;
+  return params.every((p) => !p.startsWith("charset=") || /^charset="?utf-?8"?$/.test(p));
+}
+
+function failure(status: number, message: string): WcsResponse {
+  return { status, contentType: "application/json", body: { error: STATUS_CODES[status] ?? "Error", message } };
 }
 
 function write(res: HttpResponse, answer: WcsResponse): void {
@@ -47,30 +94,6 @@ function write(res: HttpResponse, answer: WcsResponse): void {
   if (answer.status === 405) res.setHeader("Allow", "POST, OPTIONS");
   res.setHeader("Content-Type", `${answer.contentType}; charset=utf-8`);
   res.setHeader("Cache-Control", "no-store");
+  res.setHeader("X-Content-Type-Options", "nosniff");
   res.end(text);
-}
-
-/**
- * Sets `Access-Control-Allow-Origin` as Node-RED's `httpNodeCors` asks (the `origin` option of the
- * `cors` package: "*", true for the request's origin, a string, a RegExp or a list of them).
- *
- * @remarks Hand-written: the `cors` package is Node-RED's dependency, not resolvable from this package.
- * Preflights of other paths are answered by Node-RED's own http-in module.
- */
-export function applyCors(req: HttpRequest, res: HttpResponse, cors: HttpNodeCors): void {
-  const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
-  const allowed = allowedOrigin(cors.origin ?? "*", origin);
-  if (allowed === undefined) return;
-  res.setHeader("Access-Control-Allow-Origin", allowed);
-  if (allowed !== "*") res.setHeader("Vary", "Origin");
-}
-
-function allowedOrigin(rule: NonNullable<HttpNodeCors["origin"]>, origin: string | undefined): string | undefined {
-  if (rule === "*") return "*";
-  if (rule === false) return undefined;
-  if (rule === true) return origin;
-  if (typeof rule === "string") return rule;
-  const rules = Array.isArray(rule) ? rule : [rule];
-  if (origin === undefined) return undefined;
-  return rules.some((r) => (typeof r === "string" ? r === origin : r.test(origin))) ? origin : undefined;
 }

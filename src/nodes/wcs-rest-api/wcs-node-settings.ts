@@ -1,6 +1,7 @@
 import type { DtmfType, EngineOptions, WcsRestApiOptions } from "node-red-contrib-sipcast";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
+import { authMode, type WcsAuthMode } from "./request-auth";
 
 /** The wcs-rest-api node's settings as the editor stores them (numbers may arrive as text). */
 export interface WcsRestApiConfig extends NodeDef {
@@ -16,6 +17,12 @@ export interface WcsRestApiConfig extends NodeDef {
   publicAddress?: string;
   rtpPortMin?: number | string;
   rtpPortMax?: number | string;
+  /** "credential" (default, also when absent), "httpNodeAuth" or "none": see request-auth.ts. */
+  auth?: string;
+  /** SIP hosts the API may use, comma or space separated (`host` or `host:port`); "" = any. */
+  allowedSipHosts?: string;
+  /** RTMP hosts the API may publish to, in the same form; "" = any. */
+  allowedRtmpHosts?: string;
 }
 
 /** What the node builds from its settings. */
@@ -23,7 +30,7 @@ export interface WcsNodeSettings {
   /** Normalised: a leading "/", no trailing "/", never the root. */
   basePath: string;
   api: Omit<WcsRestApiOptions, "engineFactory" | "logger">;
-  dtmfType: DtmfType;
+  auth: WcsAuthMode;
 }
 
 export const DEFAULT_BASE_PATH = "/rest-api";
@@ -50,14 +57,23 @@ export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
   };
   return {
     basePath,
-    dtmfType,
+    auth: authMode(config.auth),
     api: {
       ...(localRtmpUrl ? { localRtmpUrl } : {}),
+      allowedSipHosts: hostList(config.allowedSipHosts),
+      allowedRtmpHosts: hostList(config.allowedRtmpHosts),
       streamNamePrefix: settingString(config.streamNamePrefix),
       defaultDtmfType: dtmfType,
       engineOptions,
     },
   };
+}
+
+/** A comma or space separated list of hosts (the REST API core checks each entry). */
+function hostList(value: unknown): string[] {
+  return settingString(value)
+    .split(/[\s,]+/)
+    .filter((entry) => entry !== "");
 }
 
 /** The Express route pattern for everything below `basePath` (case-insensitive, as Express routes are). */
