@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { repoRoot, runRoot } from "../harness/paths";
+import { picturesDir, repoRoot, runRoot } from "../harness/paths";
 import { deployFlows, getFlows, typesOf } from "./admin-api";
 import { accountsToLoopback, deploy, editorNodes, importExample, screenshotFlow } from "./editor-actions";
 import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, dropFromPalette, openEditor, type EditorGlobals, type EditorPage } from "./editor-page";
@@ -33,12 +33,12 @@ const VALIDATION_SAMPLES: Partial<Record<string, { field: string; bad: string; g
 };
 
 /**
- * The README picture, and the example it shows. It comes from the default run (the project's
- * Node-RED); a run on another Node-RED (NODE_RED_PATH, scripts/test-node-red-5.sh) keeps its picture in .run/.
+ * The README picture, and the example it shows: in docs/ only from the project's own Node-RED under
+ * `npm run docs:pictures`; otherwise under .run/screenshots (a test run rewrites no tracked file).
  */
 const SCREENSHOT = process.env.NODE_RED_PATH
   ? path.join(runRoot(), "scheduled-broadcast-other-node-red.png")
-  : path.join(repoRoot(), "docs", "scheduled-broadcast.png");
+  : path.join(picturesDir(), "scheduled-broadcast.png");
 const SCREENSHOT_EXAMPLE = "scheduled-meeting-broadcast.json";
 
 /** examples/**\/*.json, relative to examples/. */

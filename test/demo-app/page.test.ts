@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { requirePeers } from "../harness";
-import { repoRoot } from "../harness/paths";
+import { picturesDir } from "../harness/paths";
 import { startLauncher, type LauncherProcess } from "./launcher-process";
 
 /** Debian's chromium, as FACTS.md says to drive it (no browser downloads here). */
@@ -86,8 +86,7 @@ describe("npm start: the demo page in Chromium", function () {
     await page.waitForFunction(() => (document.getElementById("digits")?.textContent ?? "").endsWith("1 2 # 5"), undefined, { timeout: 10_000 });
     await page.waitForFunction(() => /^sent /.test(document.getElementById("message")?.textContent ?? ""), undefined, { timeout: 10_000 });
 
-    const docs = path.join(repoRoot(), "docs");
-    fs.mkdirSync(docs, { recursive: true });
+    const docs = picturesDir();
     await page.screenshot({ path: path.join(docs, "demo-page.png") });
 
     await page.click("#stop");

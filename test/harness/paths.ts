@@ -36,6 +36,20 @@ export function runRoot(): string {
   return dir;
 }
 
+/** The variable that sends the browser tests' screenshots to the tracked `docs/` (`npm run docs:pictures`). */
+export const DOCS_PICTURES_VARIABLE = "SIPCAST_DOCS_PICTURES";
+
+/**
+ * Where the browser tests put their screenshots: `<repo>/.run/screenshots` (gitignored), so a test run
+ * never rewrites a tracked file; `<repo>/docs` only when `npm run docs:pictures` asks for the README's
+ * pictures (SIPCAST_DOCS_PICTURES=1).
+ */
+export function picturesDir(): string {
+  const dir = process.env[DOCS_PICTURES_VARIABLE] === "1" ? path.join(repoRoot(), "docs") : path.join(runRoot(), "screenshots");
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 /**
  * A fresh, empty directory under `<repo>/.run/` for one test or one peer. The name is
  * reduced to `[A-Za-z0-9._-]` and gets a unique suffix, so the same name can be asked
