@@ -1,4 +1,4 @@
-import type { DtmfType, EngineOptions, WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type WcsRestApiOptions } from "node-red-contrib-sipcast";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
 
@@ -16,6 +16,8 @@ export interface WcsRestApiConfig extends NodeDef {
   publicAddress?: string;
   rtpPortMin?: number | string;
   rtpPortMax?: number | string;
+  /** "signalled" or "learn" (see the sip-account node); absent in older flows: "signalled". */
+  rtpSourceCheck?: string;
 }
 
 /** What the node builds from its settings. */
@@ -45,6 +47,7 @@ export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
   const optional = (value: unknown): string | undefined => settingString(value).trim() || undefined;
   const engineOptions: Omit<EngineOptions, "account"> = {
     rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
+    rtpSourceCheck: (optional(config.rtpSourceCheck) ?? DEFAULT_RTP_SOURCE_CHECK) as RtpSourceCheck,
     localAddress: optional(config.localAddress),
     publicAddress: optional(config.publicAddress),
   };
