@@ -3,6 +3,7 @@ import * as dgram from "node:dgram";
 import { Engine } from "../../src/call/engine";
 import { CallStatus } from "../../src/call/call-status";
 import { dominantFrequencyHz, ffprobe, requirePeers, startBaresip, startRtmpServer, type Baresip, type RtmpServer } from "../harness";
+import { startSippUas } from "./helpers/sipp-uas";
 import { waitForStatus } from "./helpers/wait-for-status";
 
 /**
@@ -159,5 +160,52 @@ describe("Strict RTP source against baresip: a third party spraying the call's p
     assert.ok(codecs.includes("h264") && codecs.includes("aac"), codecs.join(","));
     const hz = await dominantFrequencyHz(file, { skipSec: 1, seconds: 2 });
     assert.ok(Math.abs(hz - 440) <= 10, `the published audio is at ${hz} Hz: the peer's tone is 440 Hz, the attacker's 1 kHz`);
+  });
+});
+
+describe("Strict RTP source with early media: a 183 with SDP names the peer before the answer", function () {
+  this.timeout(30_000);
+
+  it("drops an attacker's datagrams while the call is in SESSION_PROGRESS instead of keeping them for the answer", async () => {
+    requirePeers(["sipp"]);
+    const uas = await startSippUas("uas_early_media.xml");
+    const engine = new Engine({ account: { login: "alice", domain: "127.0.0.1", port: uas.port, password: "", registerRequired: false }, localAddress: "127.0.0.1", rtpTimeoutMs: 0 });
+    const sockets: dgram.Socket[] = [];
+    const bind = (address: string): Promise<dgram.Socket> =>
+      new Promise((resolve) => {
+        const s = dgram.createSocket("udp4");
+        sockets.push(s);
+        s.bind({ address, port: 0 }, () => resolve(s));
+      });
+    try {
+      const call = engine.call({ callee: uas.uri, hasVideo: false });
+      await waitForStatus(call, CallStatus.SESSION_PROGRESS, 10_000);
+      const audio = (): ChannelStats & { pendingBeforeRemote: number } => (call.stats() as { media: { audio: ChannelStats & { pendingBeforeRemote: number } } }).media.audio;
+      const [attacker, peer] = await Promise.all([bind(ATTACKER), bind("127.0.0.1")]);
+      const packet = (seq: number): Buffer => {
+        const b = Buffer.alloc(172, 0xff);
+        b[0] = 0x80;
+        b[1] = 0;
+        b.writeUInt16BE(seq, 2);
+        return b;
+      };
+      // The early SDP is being resolved and applied right after the 183: give it a moment.
+      await sleep(200);
+      for (let seq = 1; seq <= 10; seq++) attacker.send(packet(seq), audio().rtpPort, "127.0.0.1");
+      peer.send(packet(500), audio().rtpPort, "127.0.0.1");
+      await sleep(300);
+      assert.equal(call.status, CallStatus.SESSION_PROGRESS, "still before the answer");
+      const before = audio();
+      assert.equal(before.dropped.foreignSource, 10, `dropped ${before.dropped.foreignSource} of the attacker's 10`);
+      assert.equal(before.pendingBeforeRemote, 1, "only the peer's datagram is kept for the answer");
+      await waitForStatus(call, CallStatus.ESTABLISHED, 10_000);
+      assert.equal(audio().packetsReceived, 1);
+      call.terminate();
+      await waitForStatus(call, CallStatus.FINISH, 10_000);
+    } finally {
+      for (const s of sockets) s.close();
+      await engine.close();
+      await uas.stop();
+    }
   });
 });
