@@ -125,7 +125,7 @@ interface Datagram {
 /** Statistics are kept for this many SSRCs at most; the oldest is forgotten beyond. Also: candidates held in "learn" mode. */
 const MAX_SOURCES = 8;
 
-/** Packets held per candidate in "learn" mode: one short of what makes it the peer. */
+/** A candidate's held list that reaches this length loses its oldest: it keeps at most one probation's worth minus the packet that latches. */
 const RTP_LEARN_HELD_MAX = RTP_LEARN_PACKETS;
 
 /**
