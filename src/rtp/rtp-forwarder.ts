@@ -187,7 +187,7 @@ export class RtpForwarder {
     else {
       this.#queue.unshift(item);
       this.#queueBytes += item.data.length;
-      this.#trimQueue();
+      this.#trimQueue(1);
     }
   }
 
@@ -294,12 +294,13 @@ export class RtpForwarder {
   }
 
   /**
-   * Drops the oldest packets beyond the count and byte limits. The oldest, not the newest: what is
-   * kept is closest to live, and a consumer that late asks for a fresh keyframe anyway.
+   * Drops the oldest packets beyond the count and byte limits, sparing the first `spare` (a leading
+   * SR just put in front). The oldest, not the newest: what is kept is closest to live, and a
+   * consumer that late asks for a fresh keyframe anyway.
    */
-  #trimQueue(): void {
-    while (this.#queue.length > this.#maxQueue || this.#queueBytes > this.#maxQueueBytes) {
-      const dropped = this.#queue.shift();
+  #trimQueue(spare = 0): void {
+    while ((this.#queue.length > this.#maxQueue || this.#queueBytes > this.#maxQueueBytes) && this.#queue.length > spare) {
+      const [dropped] = this.#queue.splice(spare, 1);
       if (!dropped) break;
       this.#queueBytes -= dropped.data.length;
       this.#dropped.overflow++;

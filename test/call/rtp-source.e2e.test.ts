@@ -163,6 +163,56 @@ describe("Strict RTP source against baresip: a third party spraying the call's p
   });
 });
 
+describe('rtpSourceCheck "learn" against baresip (no attacker): the learnt peer is heard and hears us', function () {
+  this.timeout(60_000);
+  let baresip: Baresip;
+  let rtmp: RtmpServer;
+  let engine: Engine | undefined;
+
+  before(async function () {
+    requirePeers(["baresip", "ffmpeg", "ffprobe", "sox"]);
+    [baresip, rtmp] = await Promise.all([startBaresip(), startRtmpServer()]);
+  });
+
+  after(async () => {
+    await engine?.close();
+    await Promise.all([baresip?.stop(), rtmp?.stop()]);
+  });
+
+  it("publishes baresip's picture and 440 Hz tone and delivers RFC 4733 keys", async () => {
+    engine = new Engine({
+      account: { login: "alice", domain: "127.0.0.1", port: baresip.sipPort, password: "", registerRequired: false },
+      localAddress: "127.0.0.1",
+      rtpTimeoutMs: 0,
+      rtpSourceCheck: "learn",
+    });
+    const stream = `learn-${process.pid}-${Date.now().toString(36)}`;
+    const call = engine.call({ callee: baresip.uri, rtmpUrl: rtmp.url, rtmpStream: stream });
+    await waitForStatus(call, CallStatus.ESTABLISHED, 10_000);
+    await rtmp.waitForPublish(stream, 15_000);
+    await sleep(1000);
+    const since = Date.now();
+    await call.sendDtmf("42#", { type: "RFC2833" });
+    await sleep(2000);
+    const stats = (call.stats() as { media: Record<"audio" | "video", ChannelStats & { sourceCheck: string; rtpLatched: boolean }> }).media;
+    const digits = baresip.events.filter((e) => e.type === "CALL_DTMF_START" && e.receivedAt >= since).map((e) => e.param);
+    call.terminate();
+    await waitForStatus(call, CallStatus.FINISH, 10_000);
+    await call.whenClosed();
+    assert.deepEqual(digits, ["4", "2", "#"]);
+    for (const kind of ["audio", "video"] as const) {
+      assert.equal(stats[kind].sourceCheck, "learn");
+      assert.equal(stats[kind].rtpLatched, true, kind);
+    }
+    const file = rtmp.recordedFile(stream);
+    assert.ok(file, "the stream was recorded");
+    const codecs = (await ffprobe(file)).streams.map((s) => s.codec_name);
+    assert.ok(codecs.includes("h264") && codecs.includes("aac"), codecs.join(","));
+    const hz = await dominantFrequencyHz(file, { skipSec: 1, seconds: 2 });
+    assert.ok(Math.abs(hz - 440) <= 10, `published audio at ${hz} Hz`);
+  });
+});
+
 describe("Strict RTP source with early media: a 183 with SDP names the peer before the answer", function () {
   this.timeout(30_000);
 

@@ -154,6 +154,17 @@ describe("rtp/RtpForwarder (loopback)", () => {
     assert.deepEqual([forwarder.toJSON().forwardedRtcp, forwarder.toJSON().dropped.invalid], [2, 1]);
   });
 
+  it("a leading SR put in front of a full queue stays; the oldest media goes instead", async () => {
+    forwarder = new RtpForwarder({ payloadTypes: [0], outputPayloadType: 0, maxQueue: 2 });
+    forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 1 }));
+    forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 2 }));
+    forwarder.pushLeadingRtcp(SR);
+    assert.deepEqual([forwarder.toJSON().queued, forwarder.toJSON().dropped.overflow], [2, 1]);
+    await forwarder.open(consumer.rtpPort);
+    assert.deepEqual((await rtpInbox.next()).data, SR);
+    assert.equal((await rtpInbox.next()).data.readUInt16BE(2), 2);
+  });
+
   it("strips the peer's BYE from forwarded RTCP", async () => {
     forwarder = new RtpForwarder({ payloadTypes: [0], outputPayloadType: 0 });
     const rr = Buffer.from("80c90001cafebabe", "hex");
