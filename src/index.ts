@@ -27,6 +27,15 @@ export { resolveAccount, type SipAccountOptions, type ResolvedAccount, type SipT
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
 export { locateFfmpeg, MediaError, type MediaErrorReason } from "./media";
 export type { PortRange } from "./rtp";
+export {
+  RTP_SOURCE_CHECKS,
+  DEFAULT_RTP_SOURCE_CHECK,
+  RTP_LEARN_PACKETS,
+  isRtpSourceCheck,
+  type RtpSourceCheck,
+  MAX_PENDING_BYTES_BEFORE_REMOTE,
+  MAX_FORWARDER_QUEUE_BYTES,
+} from "./rtp";
 export { streamLogger, silentLogger, redactRtmpUrl, type Logger, type LogLevel } from "./util/logger";
 export * from "./demo";
 export * from "./wcs";

@@ -1,11 +1,13 @@
-import { bindRtpSocketPair, RtpChannel, type PortRange } from "../rtp";
+import { bindRtpSocketPair, RtpChannel, type PortRange, type RtpSourceCheck } from "../rtp";
 import { answerOffer, buildOffer, negotiateAnswer, type LocalOffer, type MediaKind, type NegotiatedMedia } from "../sdp";
+import { parseSdp } from "../sdp/parse-sdp";
 import { InvalidStateError } from "../errors";
 import type { Logger } from "../util/logger";
 import type { MediaNegotiator } from "../sip/media-negotiator";
 import { keyframeDetectorFor } from "../media/keyframe-gate";
 import { VideoSlateSender } from "../media/video-slate-sender";
 import { Publication, type PublicationOptions } from "./publication";
+import { MediaAddressResolver, type AddressResolver } from "./media-address";
 
 export interface CallMediaOptions {
   /** The address offered in SDP (public address, or the local one that routes to the server). */
@@ -17,6 +19,12 @@ export interface CallMediaOptions {
   portRange: PortRange;
   cname: string;
   logger: Logger;
+  /** Which RTP sources may become the peer's (default "signalled", see RtpSourceCheck). */
+  sourceCheck?: RtpSourceCheck;
+  /** Looks up host names in the peer's SDP c= lines (default: the system resolver). */
+  resolver?: AddressResolver;
+  /** How long such a lookup may take (default MEDIA_ADDRESS_LOOKUP_TIMEOUT_MS). */
+  resolveTimeoutMs?: number;
 }
 
 /**
@@ -32,11 +40,14 @@ export class CallMedia implements MediaNegotiator {
   private readonly draining = new Set<Promise<void>>();
   private slate: VideoSlateSender | undefined;
   private closed = false;
+  private readonly addresses: MediaAddressResolver;
 
   private constructor(
     private readonly o: CallMediaOptions,
     readonly channels: ReadonlyMap<MediaKind, RtpChannel>,
-  ) {}
+  ) {
+    this.addresses = new MediaAddressResolver({ bindAddress: o.bindAddress, resolver: o.resolver, timeoutMs: o.resolveTimeoutMs });
+  }
 
   /** Binds one RTP/RTCP socket pair per requested kind. */
   static async open(o: CallMediaOptions): Promise<CallMedia> {
@@ -54,7 +65,7 @@ export class CallMedia implements MediaNegotiator {
       for (const kind of kinds) {
         const sockets = await bindRtpSocketPair(o.bindAddress, o.portRange);
         const detector = kind === "video" ? { keyframeDetector } : {};
-        channels.set(kind, new RtpChannel({ kind, sockets, clockRate: kind === "audio" ? 8000 : 90000, cname: o.cname, logger: o.logger, ...detector }));
+        channels.set(kind, new RtpChannel({ kind, sockets, clockRate: kind === "audio" ? 8000 : 90000, cname: o.cname, logger: o.logger, sourceCheck: o.sourceCheck, ...detector }));
       }
     } catch (error) {
       for (const channel of channels.values()) channel.close();
@@ -85,12 +96,34 @@ export class CallMedia implements MediaNegotiator {
     return this.offer.sdp;
   }
 
-  applyAnswer(sdp: string): void {
+  async applyAnswer(sdp: string): Promise<void> {
     if (!this.offer) throw new InvalidStateError("answer without an offer");
-    this.apply(negotiateAnswer(this.offer, sdp));
+    await this.apply(negotiateAnswer(this.offer, sdp));
   }
 
-  answerOffer(sdp: string): string {
+  /**
+   * An SDP that came before the answer (a 183 Session Progress): from now on only datagrams from
+   * its addresses are kept for the answer (see RtpChannel.expectPeerAddress). Nothing is negotiated;
+   * an SDP that cannot be read or resolved is ignored here (the answer's SDP decides).
+   */
+  async expectEarlySdp(sdp: string): Promise<void> {
+    try {
+      const session = parseSdp(sdp, "early SDP");
+      const wanted: Array<[RtpChannel, string]> = [];
+      for (const m of session.media) {
+        const channel = this.channels.get(m.type as MediaKind);
+        const address = m.connection?.ip ?? session.connection?.ip;
+        if (channel && m.port > 0 && address) wanted.push([channel, address]);
+      }
+      const resolved = await this.addresses.resolveAll(wanted.map(([, address]) => address));
+      if (this.closed || this._negotiated) return;
+      for (const [channel, address] of wanted) channel.expectPeerAddress(resolved.get(address) ?? address);
+    } catch (error) {
+      this.o.logger.log("debug", "media", `early SDP ignored: ${(error as Error).message}`);
+    }
+  }
+
+  async answerOffer(sdp: string): Promise<string> {
     const answer = answerOffer(sdp, {
       address: this.o.address,
       audioPort: this.port("audio"),
@@ -99,17 +132,21 @@ export class CallMedia implements MediaNegotiator {
       sessionVersion: this.sessionVersion,
     });
     this.sessionVersion = answer.sessionVersion;
-    this.apply(answer.media);
+    await this.apply(answer.media);
     return answer.sdp;
   }
 
-  private apply(media: NegotiatedMedia): void {
+  /** Resolves the SDP's host names (once per SDP, see MediaAddressResolver), then hands the peer's addresses to the channels. */
+  private async apply(media: NegotiatedMedia): Promise<void> {
+    const kinds = [...this.channels.keys()].filter((kind) => media[kind] !== undefined);
+    const resolved = await this.addresses.resolveAll(kinds.map((kind) => media[kind]!.remoteAddress));
+    if (this.closed) return;
     this._negotiated = media;
     for (const [kind, channel] of this.channels) {
       const stream = media[kind];
       if (!stream) continue;
       channel.setRemote({
-        address: stream.remoteAddress,
+        address: resolved.get(stream.remoteAddress) ?? stream.remoteAddress,
         rtpPort: stream.remoteRtpPort,
         rtcpPort: stream.remoteRtcpPort,
         rtcpMux: stream.rtcpMux,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { SessionState, type Core, type Inviter } from "sip.js";
-import type { PortRange } from "../rtp";
+import type { PortRange, RtpSourceCheck } from "../rtp";
 import type { ResolvedAccount } from "../sip/account-options";
 import { calleeUri } from "../sip/account-options";
 import type { RegistrationResult, SipEndpoint } from "../sip/sip-endpoint";
@@ -39,6 +39,8 @@ export interface CallContext {
   resolveFfmpeg(): string;
   portRange: PortRange;
   bindAddress: string;
+  /** Which RTP sources may become the peer's (EngineOptions.rtpSourceCheck). */
+  rtpSourceCheck?: RtpSourceCheck;
   /** Default of CallOptions.rtpTimeoutMs (default 30000; 0 = off). */
   rtpTimeoutMs?: number;
   logger: Logger;
@@ -194,6 +196,7 @@ export class Call extends TypedEmitter<CallEvents> {
         portRange: this.ctx.portRange,
         cname: `sipcast-${this.id}`,
         logger: this.ctx.logger,
+        sourceCheck: this.ctx.rtpSourceCheck,
       });
     } catch (error) {
       return this.end(CallStatus.FAILED, CallReason.FAILED_BY_RTP_PORTS, (error as Error).message, "local");
@@ -222,6 +225,9 @@ export class Call extends TypedEmitter<CallEvents> {
         onTrying: note,
         onProgress: (r) => {
           note(r);
+          // An early SDP (183) names where the peer's media will come from, before the answer does.
+          const body = r.message.body;
+          if (body && /^application\/sdp/i.test(r.message.getHeader("Content-Type") ?? "")) void this.media?.expectEarlySdp(body);
           if (this.sipStatus === 183) this.transition(CallStatus.SESSION_PROGRESS);
           else if (this.sipStatus >= 180) this.transition(CallStatus.RING);
         },

@@ -1,6 +1,6 @@
 import { ConfigError, SipcastError } from "../errors";
 import { locateFfmpeg } from "../media";
-import type { PortRange } from "../rtp";
+import { isRtpSourceCheck, RTP_SOURCE_CHECKS, type PortRange, type RtpSourceCheck } from "../rtp";
 import { resolveAccount, type ResolvedAccount, type SipAccountOptions } from "../sip/account-options";
 import { SipEndpoint, type RegistrationResult, type RegistrationStatus } from "../sip/sip-endpoint";
 import { TypedEmitter } from "../util/typed-emitter";
@@ -13,6 +13,20 @@ export interface EngineOptions {
   account: SipAccountOptions;
   /** UDP ports for the calls' RTP/RTCP (default 10000–20000). */
   rtpPortRange?: PortRange;
+  /**
+   * Which sources a call takes RTP/RTCP from (default "signalled").
+   *
+   * @remarks
+   * "signalled": only from the address in the peer's SDP (c=), any port. A third party that sends
+   * to a call's RTP port, even while it rings, is dropped (counted in the channel's
+   * `dropped.foreignSource`) and gets none of the call's media or DTMF. A peer behind NAT whose SDP
+   * carries a private address is not heard.
+   * "learn": for such peers. The first source that sends RTP_LEARN_PACKETS (4) consecutive
+   * in-sequence RTP packets becomes the peer (RTCP then from its address only), wherever it is:
+   * a third party that reaches the port first with well-formed packets wins the call's media.
+   * Prefer "signalled" with a SIP ALG or an SBC that rewrites the SDP.
+   */
+  rtpSourceCheck?: RtpSourceCheck;
   /** ffmpeg binary; when absent: FFMPEG_PATH, then ffmpeg-static, then PATH. */
   ffmpegPath?: string;
   /** How long a SIP request may go unanswered (default 32000 ms). */
@@ -67,6 +81,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (!(range.min >= 1024 && range.max <= 65535 && range.max - range.min >= 3)) {
       throw new ConfigError(`rtpPortRange: expected 1024 ≤ min < max ≤ 65535 with room for two port pairs`);
     }
+    if (options.rtpSourceCheck !== undefined && !isRtpSourceCheck(options.rtpSourceCheck)) {
+      throw new ConfigError(`rtpSourceCheck: expected one of ${RTP_SOURCE_CHECKS.join(", ")}`);
+    }
     this.logger = options.logger ?? silentLogger;
     this.endpoint = new SipEndpoint({
       account: this.account,
@@ -117,6 +134,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
         resolveFfmpeg: () => locateFfmpeg({ configured: this.options.ffmpegPath }).path,
         portRange: this.options.rtpPortRange ?? DEFAULT_PORT_RANGE,
         bindAddress: this.options.localAddress ?? "0.0.0.0",
+        rtpSourceCheck: this.options.rtpSourceCheck,
         rtpTimeoutMs: this.options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
         logger: this.logger,
       },

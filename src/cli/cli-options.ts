@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../errors";
 import type { SipAccountOptions, SipTransportName } from "../sip/account-options";
 import type { CallOptions } from "../call/call-options";
-import type { PortRange } from "../rtp";
+import { isRtpSourceCheck, RTP_SOURCE_CHECKS, type PortRange, type RtpSourceCheck } from "../rtp";
 import { parseDtmfDigits, type DtmfType } from "../dtmf";
 import { checkAudioFilePath } from "../media/audio-file-path";
 
@@ -27,6 +27,7 @@ export interface CliCallOptions {
   ffmpegPath?: string;
   requestTimeoutMs?: number;
   rtpPortRange?: PortRange;
+  rtpSourceCheck?: RtpSourceCheck;
   publicAddress?: string;
   localAddress?: string;
   dtmf?: CliDtmf;
@@ -63,6 +64,7 @@ const SPEC = {
   "has-video": { type: "string" },
   duration: { type: "string" },
   "rtp-port-range": { type: "string" },
+  "rtp-source-check": { type: "string" },
   dtmf: { type: "string" },
   "dtmf-type": { type: "string" },
   "dtmf-delay-ms": { type: "string" },
@@ -115,6 +117,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     if (!m) throw new ConfigError(`--rtp-port-range: expected MIN-MAX, e.g. 10000-20000`);
     rtpPortRange = { min: Number(m[1]), max: Number(m[2]) };
   }
+  const sourceCheck = v["rtp-source-check"];
+  if (sourceCheck !== undefined && !isRtpSourceCheck(sourceCheck)) throw new ConfigError(`--rtp-source-check: expected ${RTP_SOURCE_CHECKS.join(" or ")}`);
   const rtmpUrl = v["rtmp-url"];
   if (v["rtmp-stream"] !== undefined && !rtmpUrl) throw new ConfigError(`--rtmp-stream needs --rtmp-url`);
   const timeoutSec = num(v["sip-request-timeout"], "sip-request-timeout", 1, 300);
@@ -164,6 +168,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       ffmpegPath: v.ffmpeg,
       requestTimeoutMs: timeoutSec === undefined ? undefined : Math.round(timeoutSec * 1000),
       rtpPortRange,
+      ...(sourceCheck === undefined ? {} : { rtpSourceCheck: sourceCheck }),
       publicAddress: v["sip-public-address"],
       localAddress: v["sip-local-address"],
       ...(dtmf === undefined ? {} : { dtmf }),

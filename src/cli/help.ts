@@ -47,6 +47,13 @@ Republishing (starts when the call is answered):
 
 Media:
   --rtp-port-range MIN-MAX         UDP ports for RTP/RTCP (default 10000-20000)
+  --rtp-source-check signalled|learn
+                                   whose RTP/RTCP the call takes (default signalled): signalled =
+                                   only from the address in the callee's SDP (any port), so that
+                                   nobody else can take the call's media or hear its DTMF; learn =
+                                   from the first source that sends 4 in-sequence packets, for a
+                                   callee behind NAT whose SDP has a private address (a third
+                                   party that reaches the port first would win the media)
   --rtp-timeout SECONDS            hang up (BYE, FAILED_BY_RTP_ACTIVITY) after this long without
                                    RTP from the peer; not counted while on HOLD (default 30; 0 = off)
   --jitter-buffer-ms N             per received stream, wait up to N ms for a missing RTP packet

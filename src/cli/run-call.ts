@@ -23,6 +23,7 @@ export async function runCall(o: CliCallOptions, out: NodeJS.WritableStream, err
     ffmpegPath: o.ffmpegPath,
     requestTimeoutMs: o.requestTimeoutMs,
     rtpPortRange: o.rtpPortRange,
+    rtpSourceCheck: o.rtpSourceCheck,
     publicAddress: o.publicAddress,
     localAddress: o.localAddress,
     logger: o.verbose ? streamLogger("debug", err) : streamLogger("warn", err),

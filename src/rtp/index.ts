@@ -13,6 +13,7 @@ export * from "./rtp-channel";
 export * from "./rtp-classify";
 export * from "./rtp-forwarder";
 export * from "./rtp-socket-pair";
+export * from "./rtp-source-check";
 export * from "./sender-report";
 export * from "./silence-frame";
 export * from "./symmetric-latch";

@@ -6,7 +6,7 @@ import { type Logger, silentLogger } from "../util/logger";
 import { TypedEmitter } from "../util/typed-emitter";
 import { ArrivalAnchor, type ArrivalAnchorValue } from "./arrival-anchor";
 import { type Clock, type TimerHandle, systemClock } from "./clock";
-import { type Endpoint, formatEndpoint } from "./endpoint";
+import { type Endpoint, formatEndpoint, sameAddress } from "./endpoint";
 import { isH264KeyframeStart } from "./h264-keyframe";
 import { ReceptionStats, type ReceptionStatsJson } from "./reception-stats";
 import { buildFir, buildPli } from "./rtcp-feedback";
@@ -14,7 +14,8 @@ import { buildReceiverReport } from "./rtcp-report";
 import { looksLikeRtcp, parseRtp } from "./rtp-classify";
 import { findSenderReport, senderReportSsrc } from "./sender-report";
 import type { RtpSocketPair } from "./rtp-socket-pair";
-import { SymmetricLatch } from "./symmetric-latch";
+import { DEFAULT_RTP_SOURCE_CHECK, RTP_LEARN_PACKETS, type RtpSourceCheck } from "./rtp-source-check";
+import { SymmetricLatch, endpointKey } from "./symmetric-latch";
 
 /** The medium an {@link RtpChannel} carries. */
 export type MediaKind = "audio" | "video";
@@ -52,7 +53,21 @@ export interface RtpChannelOptions {
   keyframeDetector?: (payload: Buffer) => boolean;
   /** Datagrams kept while setRemote() has not been called yet; default 2000. */
   maxPendingBeforeRemote?: number;
+  /** Bytes of those datagrams kept at most; default {@link MAX_PENDING_BYTES_BEFORE_REMOTE}. */
+  maxPendingBytesBeforeRemote?: number;
+  /** Which sources may become the peer's (see {@link RtpSourceCheck}); default "signalled". */
+  sourceCheck?: RtpSourceCheck;
 }
+
+/**
+ * Bytes of datagrams an {@link RtpChannel} keeps while the call is not answered yet (beyond, the
+ * oldest go). 2000 datagrams of up to 64 KiB each would be ~131 MB per channel; 4 MiB holds the
+ * 2000 packets of ordinary size (~1.2 kB) that the count allows.
+ */
+export const MAX_PENDING_BYTES_BEFORE_REMOTE = 4 * 1024 * 1024;
+
+/** A dropped packet from an unexpected source is logged at most this often per channel. */
+const FOREIGN_LOG_INTERVAL_MS = 10_000;
 
 /** Events of {@link RtpChannel}, emitted with safeEmit. */
 export type RtpChannelEvents = {
@@ -78,6 +93,9 @@ export interface RtpChannelJson {
   rtcpDestination: string | undefined;
   rtpLatched: boolean;
   rtcpLatched: boolean;
+  /** The source check in force, and the address sources must have ("signalled"; in "learn" mode the RTP source's, for RTCP). */
+  sourceCheck: RtpSourceCheck;
+  expectedAddress: string | undefined;
   packetsReceived: number;
   bytesReceived: number;
   packetsLost: number;
@@ -91,6 +109,7 @@ export interface RtpChannelJson {
   firSent: number;
   keyframesReceived: number;
   pendingBeforeRemote: number;
+  pendingBytesBeforeRemote: number;
   dropped: { invalid: number; payloadType: number; foreignSource: number; pendingOverflow: number };
   sendErrors: number;
   sources: ReceptionStatsJson[];
@@ -103,20 +122,29 @@ interface Datagram {
   arrivalMs: number;
 }
 
-/** Statistics are kept for this many SSRCs at most; the oldest is forgotten beyond. */
+/** Statistics are kept for this many SSRCs at most; the oldest is forgotten beyond. Also: candidates held in "learn" mode. */
 const MAX_SOURCES = 8;
+
+/** A candidate's held list that reaches this length loses its oldest: it keeps at most one probation's worth minus the packet that latches. */
+const RTP_LEARN_HELD_MAX = RTP_LEARN_PACKETS;
 
 /**
  * One medium of a call: receives RTP/RTCP on its socket pair, latches to the peer's real
  * addresses, keeps RFC 3550 receive statistics, sends receiver reports and keyframe requests.
  *
  * @remarks
- * Symmetric RTP latching: until a packet arrives, RTP and RTCP go to the SDP addresses. The
- * source of the first valid RTP packet (version 2, accepted payload type) becomes the RTP
- * destination, the source of the first RTCP packet the RTCP destination; later packets from
- * other sources are dropped and counted. Peers send RTP and RTCP before their 200 OK is
- * processed (baresip: 10–20 ms), so the sockets are read from construction on, and datagrams
- * that arrive before setRemote() are kept and processed, in order, when it is called.
+ * Symmetric RTP latching, restricted to the peer: until a packet arrives, RTP and RTCP go to the
+ * SDP addresses. With `sourceCheck` "signalled" (default), the source of the first valid RTP
+ * packet (version 2, accepted payload type) whose address is the SDP's connection address, from
+ * any port, becomes the RTP destination, likewise for RTCP; with "learn", the first source that
+ * sends {@link RTP_LEARN_PACKETS} in-sequence RTP packets (held meanwhile, then delivered), and
+ * RTCP from that source's address. Every other packet is dropped and counted
+ * (`dropped.foreignSource`), and logged at most every 10 s: a third party spraying the port, even
+ * before the answer, gets neither the call's media nor its DTMF.
+ * Peers send RTP and RTCP before their 200 OK is processed (baresip: 10–20 ms), so the sockets
+ * are read from construction on, and datagrams that arrive before setRemote() are kept (bounded
+ * in count and bytes, the oldest go) and processed, in order, when it is called; an SDP seen
+ * before the answer (183) names the address they must come from (expectPeerAddress).
  * From the first accepted RTP packet on, a compound RR + SDES CNAME goes out every
  * `rrIntervalMs`. SRs from the peer feed LSR/DLSR. No jitter buffer: packets are emitted
  * as they arrive (each consumer reorders with its own {@link JitterBuffer}).
@@ -137,8 +165,13 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   readonly #clock: Clock;
   readonly #keyframeDetector: ((payload: Buffer) => boolean) | undefined;
   readonly #maxPending: number;
-  readonly #rtpLatch = new SymmetricLatch();
-  readonly #rtcpLatch = new SymmetricLatch();
+  readonly #maxPendingBytes: number;
+  readonly #sourceCheck: RtpSourceCheck;
+  readonly #rtpLatch: SymmetricLatch;
+  /** Always "signalled": its expected address is the SDP's, or in "learn" mode the learnt RTP source's. */
+  readonly #rtcpLatch = new SymmetricLatch({ sourceCheck: "signalled" });
+  /** "learn" mode: RTP of each candidate source, delivered once it is learnt. */
+  readonly #held = new Map<string, Array<{ packet: RtpPacket; datagram: Datagram }>>();
   readonly #sources = new Map<number, ReceptionStats>();
   /** The peer's latest SR packet per sender SSRC (at most MAX_SOURCES). */
   readonly #senderReports = new Map<number, Buffer>();
@@ -151,6 +184,9 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   #remote: RtpRemote | undefined;
   #payloadTypes = new Set<number>();
   #pending: Datagram[] = [];
+  #pendingBytes = 0;
+  #foreignLoggedAt: number | undefined;
+  #foreignSinceLog = 0;
   #rrTimer: TimerHandle | undefined;
   #closed = false;
   #remoteSsrc: number | undefined;
@@ -183,6 +219,12 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     this.#clock = options.clock ?? systemClock;
     this.#keyframeDetector = options.keyframeDetector ?? (options.kind === "video" ? isH264KeyframeStart : undefined);
     this.#maxPending = options.maxPendingBeforeRemote ?? 2000;
+    this.#maxPendingBytes = options.maxPendingBytesBeforeRemote ?? MAX_PENDING_BYTES_BEFORE_REMOTE;
+    this.#sourceCheck = options.sourceCheck ?? DEFAULT_RTP_SOURCE_CHECK;
+    if (this.#sourceCheck !== "signalled" && this.#sourceCheck !== "learn") {
+      throw new ConfigError(`RtpChannel: sourceCheck must be "signalled" or "learn", got ${String(this.#sourceCheck)}`);
+    }
+    this.#rtpLatch = new SymmetricLatch({ sourceCheck: this.#sourceCheck });
     this.#arrival = new ArrivalAnchor(options.clockRate);
     for (const [socket, listener] of [
       [this.#sockets.rtp, this.#onRtpMessage],
@@ -228,24 +270,33 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
 
   /**
    * Sets the peer's addresses and accepted payload types from the negotiated SDP, then
-   * processes the datagrams that arrived before. Calling it again (re-INVITE) replaces them
-   * and forgets the latched sources.
+   * processes the datagrams that arrived before. Calling it again (re-INVITE) replaces them;
+   * when the address or a port changed, the latched sources are forgotten and latching starts
+   * over from the new address. An unspecified address (c=0.0.0.0, the old way to hold) keeps
+   * the address sources must come from: the peer may still send from where it was.
+   * `address` must be an IP address (resolve host names first: a name here would be looked up
+   * for every packet sent).
    * @throws InvalidStateError after close(); ConfigError for bad ports or payload types.
    */
   setRemote(remote: RtpRemote): void {
     if (this.#closed) throw new InvalidStateError("RtpChannel is closed");
     validateRemote(remote);
-    const first = this.#remote === undefined;
+    const previous = this.#remote;
     this.#remote = { ...remote, payloadTypes: [...remote.payloadTypes] };
     this.#payloadTypes = new Set(remote.payloadTypes);
     this.#rtpLatch.setFallback({ address: remote.address, port: remote.rtpPort });
     this.#rtcpLatch.setFallback({ address: remote.address, port: remote.rtcpMux ? remote.rtpPort : remote.rtcpPort });
-    if (!first) {
+    const unspecified = isUnspecified(remote.address);
+    if (previous !== undefined && movedPeer(previous, remote, unspecified)) {
       this.#rtpLatch.reset();
       this.#rtcpLatch.reset();
+      this.#dropHeld();
+      if (this.#sourceCheck === "learn") this.#rtcpLatch.setExpectedAddress(undefined);
     }
+    if (!unspecified) this.expectPeerAddress(remote.address);
     const pending = this.#pending;
     this.#pending = [];
+    this.#pendingBytes = 0;
     if (pending.length > 0) {
       this.#logger.log("debug", this.#category, `processing ${pending.length} datagram(s) that came before the SDP`);
     }
@@ -253,6 +304,22 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
       if (this.#closed) break;
       this.#process(d);
     }
+  }
+
+  /**
+   * Names the address the peer's packets come from ("signalled" mode), before the answer when an
+   * early SDP (183) gave it: datagrams from other addresses are dropped at once instead of being
+   * kept for setRemote(). An IP address (resolved), as for setRemote(). No effect in "learn" mode.
+   */
+  expectPeerAddress(address: string): void {
+    if (this.#closed || this.#sourceCheck === "learn" || isUnspecified(address)) return;
+    this.#rtpLatch.setExpectedAddress(address);
+    this.#rtcpLatch.setExpectedAddress(address);
+    if (this.#remote !== undefined) return;
+    const kept = this.#pending.filter((d) => this.#rtpLatch.mayLatch(d.source));
+    for (const d of this.#pending) if (!kept.includes(d)) this.#foreign(d.via, d.source);
+    this.#pending = kept;
+    this.#pendingBytes = kept.reduce((sum, d) => sum + d.data.length, 0);
   }
 
   /**
@@ -300,11 +367,14 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
       rtcpDestination: rtcpDestination && formatEndpoint(rtcpDestination),
       rtpLatched: this.#rtpLatch.latched !== undefined,
       rtcpLatched: this.#rtcpLatch.latched !== undefined,
+      sourceCheck: this.#sourceCheck,
+      expectedAddress: this.#sourceCheck === "learn" ? this.#rtcpLatch.expectedAddress : this.#rtpLatch.expectedAddress,
       ...this.#counters,
       packetsLost: sources.reduce((sum, s) => sum + s.packetsLost, 0),
       jitter: current ? Math.floor(current.jitter) : 0,
       jitterMs: current ? (current.jitter * 1000) / this.#clockRate : 0,
       pendingBeforeRemote: this.#pending.length,
+      pendingBytesBeforeRemote: this.#pendingBytes,
       dropped: { ...this.#dropped },
       sources: sources.map((s) => s.toJSON()),
     };
@@ -317,6 +387,8 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     if (this.#rrTimer !== undefined) this.#clock.clearInterval(this.#rrTimer);
     this.#rrTimer = undefined;
     this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#held.clear();
     this.#sockets.rtp.off("message", this.#onRtpMessage);
     this.#sockets.rtcp.off("message", this.#onRtcpMessage);
     this.#sockets.close();
@@ -331,9 +403,18 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
       this.#process(datagram);
       return;
     }
+    // An early SDP named the peer's address: nobody else's datagrams are worth keeping.
+    if (this.#rtpLatch.expectedAddress !== undefined && !this.#rtpLatch.mayLatch(datagram.source)) {
+      this.#foreign(via, datagram.source);
+      return;
+    }
     this.#pending.push(datagram);
-    if (this.#pending.length > this.#maxPending) {
-      this.#pending.shift();
+    this.#pendingBytes += data.length;
+    // The oldest go: what is kept is closest to live, and the first output asks for a fresh keyframe anyway.
+    while (this.#pending.length > this.#maxPending || this.#pendingBytes > this.#maxPendingBytes) {
+      const dropped = this.#pending.shift();
+      if (!dropped) break;
+      this.#pendingBytes -= dropped.data.length;
       this.#dropped.pendingOverflow++;
     }
   }
@@ -360,7 +441,27 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
       this.#dropped.payloadType++;
       return;
     }
-    if (!this.#admit(this.#rtpLatch, "rtp", d.source)) return;
+    const verdict = this.#rtpLatch.offer(d.source, packet.header.sequenceNumber);
+    if (verdict === "rejected") {
+      this.#foreign("rtp", d.source);
+      return;
+    }
+    if (verdict === "learning") {
+      this.#hold(packet, d);
+      return;
+    }
+    if (verdict === "latched") {
+      this.#onLatched("rtp", d.source);
+      const held = this.#held.get(endpointKey(d.source)) ?? [];
+      this.#held.delete(endpointKey(d.source));
+      this.#dropHeld();
+      for (const h of held) this.#acceptRtp(h.packet, h.datagram);
+      if (this.#closed) return;
+    }
+    this.#acceptRtp(packet, d);
+  }
+
+  #acceptRtp(packet: RtpPacket, d: Datagram): void {
     this.#counters.packetsReceived++;
     this.#counters.bytesReceived += d.data.length;
     const ssrc = packet.header.ssrc;
@@ -380,7 +481,12 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   }
 
   #onRtcp(d: Datagram): void {
-    if (!this.#admit(this.#rtcpLatch, "rtcp", d.source)) return;
+    const verdict = this.#rtcpLatch.offer(d.source);
+    if (verdict === "rejected") {
+      this.#foreign("rtcp", d.source);
+      return;
+    }
+    if (verdict === "latched") this.#onLatched("rtcp", d.source);
     this.#counters.rtcpReceived++;
     let packets: ReturnType<typeof RtcpPacketConverter.deSerialize> = [];
     try {
@@ -405,18 +511,49 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     if (this.#senderReports.size > MAX_SOURCES) this.#senderReports.delete(this.#senderReports.keys().next().value as number);
   }
 
-  /** Applies latching; logs and emits on the first packet, counts foreign ones. */
-  #admit(latch: SymmetricLatch, flow: "rtp" | "rtcp", source: Endpoint): boolean {
-    const verdict = latch.offer(source);
-    if (verdict === "rejected") {
-      this.#dropped.foreignSource++;
-      return false;
+  #onLatched(flow: "rtp" | "rtcp", source: Endpoint): void {
+    this.#logger.log("debug", this.#category, `${flow} latched to ${formatEndpoint(source)}`);
+    // In "learn" mode RTCP is taken from the learnt peer's address only.
+    if (flow === "rtp" && this.#sourceCheck === "learn") this.#rtcpLatch.setExpectedAddress(source.address);
+    this.safeEmit("latched", flow, { ...source });
+  }
+
+  /** "learn" mode: keeps a candidate's packets (at most one probation's worth) until it is learnt. */
+  #hold(packet: RtpPacket, datagram: Datagram): void {
+    const key = endpointKey(datagram.source);
+    const list = this.#held.get(key) ?? [];
+    this.#held.delete(key);
+    this.#held.set(key, list);
+    list.push({ packet, datagram });
+    if (list.length >= RTP_LEARN_HELD_MAX) {
+      list.shift();
+      this.#foreign("rtp", datagram.source);
     }
-    if (verdict === "latched") {
-      this.#logger.log("debug", this.#category, `${flow} latched to ${formatEndpoint(source)}`);
-      this.safeEmit("latched", flow, { ...source });
+    if (this.#held.size > MAX_SOURCES) {
+      const oldest = this.#held.keys().next().value as string;
+      for (const h of this.#held.get(oldest) ?? []) this.#foreign("rtp", h.datagram.source);
+      this.#held.delete(oldest);
     }
-    return true;
+  }
+
+  /** Forgets every candidate's held packets, counted as foreign. */
+  #dropHeld(): void {
+    for (const list of this.#held.values()) for (const h of list) this.#foreign("rtp", h.datagram.source);
+    this.#held.clear();
+  }
+
+  /** Counts a packet from a source that is not the peer's; logs the first, then at most every 10 s. */
+  #foreign(flow: "rtp" | "rtcp", source: Endpoint): void {
+    this.#dropped.foreignSource++;
+    this.#foreignSinceLog++;
+    const now = this.#clock.now();
+    if (this.#foreignLoggedAt !== undefined && now - this.#foreignLoggedAt < FOREIGN_LOG_INTERVAL_MS) return;
+    const expected = this.#sourceCheck === "learn" ? "a source that is learnt (rtpSourceCheck learn)" : `${this.#rtpLatch.expectedAddress ?? "the answer's address"} (rtpSourceCheck signalled)`;
+    const latched = (flow === "rtp" ? this.#rtpLatch : this.#rtcpLatch).latched;
+    const peer = latched ? `latched to ${formatEndpoint(latched)}` : `expecting ${expected}`;
+    this.#logger.log("warn", this.#category, `dropped ${this.#foreignSinceLog} packet(s) from sources that are not the peer's, e.g. ${flow} from ${formatEndpoint(source)}; ${peer}`);
+    this.#foreignLoggedAt = now;
+    this.#foreignSinceLog = 0;
   }
 
   #statsFor(ssrc: number): ReceptionStats {
@@ -465,6 +602,18 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
       this.#logger.log("debug", this.#category, `send failed: ${(error as Error).message}`);
     }
   }
+}
+
+/** The unspecified address: the RFC 2543 way to say "hold", not where the peer is. */
+function isUnspecified(address: string): boolean {
+  return address === "0.0.0.0" || address === "::";
+}
+
+/** Whether a re-INVITE moved the peer: another address (an unspecified one does not count) or port. */
+function movedPeer(previous: RtpRemote, next: RtpRemote, unspecified: boolean): boolean {
+  const rtcp = (r: RtpRemote): number => (r.rtcpMux ? r.rtpPort : r.rtcpPort);
+  if (!unspecified && !sameAddress(previous.address, next.address)) return true;
+  return previous.rtpPort !== next.rtpPort || rtcp(previous) !== rtcp(next);
 }
 
 function validateRemote(remote: RtpRemote): void {

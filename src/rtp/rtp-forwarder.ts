@@ -16,6 +16,8 @@ export interface RtpForwarderOptions {
   outputPayloadType: number;
   /** Packets (RTP and RTCP) held until open(); the oldest go beyond. Default 4000. */
   maxQueue?: number;
+  /** Bytes of those packets held at most; default {@link MAX_FORWARDER_QUEUE_BYTES}. */
+  maxQueueBytes?: number;
   logger?: Logger;
   /** Consumer host; default 127.0.0.1. */
   host?: string;
@@ -33,6 +35,13 @@ export interface RtpForwarderOptions {
   byePort?: "rtp" | "rtcp";
 }
 
+/**
+ * Bytes an {@link RtpForwarder} holds until its consumer listens (beyond, the oldest go).
+ * 4000 packets of up to 64 KiB would be ~262 MB; 8 MiB holds the 4000 packets of ordinary size
+ * (~1.2 kB) that the count allows.
+ */
+export const MAX_FORWARDER_QUEUE_BYTES = 8 * 1024 * 1024;
+
 /** Lifecycle of an {@link RtpForwarder}. */
 export type RtpForwarderState = "queueing" | "opening" | "flushing" | "open" | "closed";
 
@@ -44,6 +53,7 @@ export interface RtpForwarderJson {
   /** Our sending socket's port, once open. */
   localPort: number | undefined;
   queued: number;
+  queuedBytes: number;
   forwardedRtp: number;
   forwardedRtcp: number;
   byeSent: boolean;
@@ -67,7 +77,7 @@ interface Item {
  * @remarks
  * The consumer binds its ports some time after the call is answered, and the first packets
  * carry the first keyframe (without them ffmpeg gave up: "dimensions not set"), so packets
- * are held in a bounded queue until open(port), then delivered in order. When the queue is
+ * are held in a queue bounded in packets and bytes until open(port), then delivered in order. When the queue is
  * full the oldest packet goes: a consumer that late needs a fresh keyframe anyway.
  * The queue is paced out, `flushBatchSize` packets every `flushIntervalMs`: sent in one
  * burst, 4000 1.2 kB packets overflowed ffmpeg's socket buffer (up to a third lost, the BYE
@@ -83,6 +93,7 @@ export class RtpForwarder {
   readonly #payloadTypes: ReadonlySet<number>;
   readonly #outputPayloadType: number;
   readonly #maxQueue: number;
+  readonly #maxQueueBytes: number;
   readonly #logger: Logger;
   readonly #host: string;
   readonly #reporterSsrc: number;
@@ -93,6 +104,7 @@ export class RtpForwarder {
   readonly #ssrcs = new Set<number>();
   #state: RtpForwarderState = "queueing";
   #queue: Item[] = [];
+  #queueBytes = 0;
   #socket: dgram.Socket | undefined;
   #port: number | undefined;
   #flushTimer: TimerHandle | undefined;
@@ -109,10 +121,11 @@ export class RtpForwarder {
     this.#payloadTypes = new Set(options.payloadTypes);
     this.#outputPayloadType = outputPayloadType;
     this.#maxQueue = options.maxQueue ?? 4000;
+    this.#maxQueueBytes = options.maxQueueBytes ?? MAX_FORWARDER_QUEUE_BYTES;
     this.#flushBatchSize = options.flushBatchSize ?? 50;
     this.#flushIntervalMs = options.flushIntervalMs ?? 1;
     this.#clock = options.clock ?? systemClock;
-    for (const [name, value] of [["maxQueue", this.#maxQueue], ["flushBatchSize", this.#flushBatchSize]] as const) {
+    for (const [name, value] of [["maxQueue", this.#maxQueue], ["maxQueueBytes", this.#maxQueueBytes], ["flushBatchSize", this.#flushBatchSize]] as const) {
       if (!Number.isInteger(value) || value < 1) throw new ConfigError(`RtpForwarder: ${name} must be an integer >= 1, got ${value}`);
     }
     if (!(this.#flushIntervalMs >= 0)) throw new ConfigError(`RtpForwarder: flushIntervalMs must be >= 0, got ${this.#flushIntervalMs}`);
@@ -171,7 +184,11 @@ export class RtpForwarder {
     }
     const item: Item = { data: Buffer.from(buf), port: "rtp", what: "rtcp" };
     if (this.#state === "open") this.#send(item);
-    else this.#queue.unshift(item);
+    else {
+      this.#queue.unshift(item);
+      this.#queueBytes += item.data.length;
+      this.#trimQueue(1);
+    }
   }
 
   /**
@@ -227,6 +244,7 @@ export class RtpForwarder {
     if (this.#state !== "queueing") return 0;
     const n = this.#queue.length;
     this.#queue = [];
+    this.#queueBytes = 0;
     this.#dropped.discarded += n;
     return n;
   }
@@ -237,6 +255,7 @@ export class RtpForwarder {
       port: this.#port,
       localPort: this.#socket?.address().port,
       queued: this.#queue.length,
+      queuedBytes: this.#queueBytes,
       ...this.#counters,
       byeSent: this.#byeSent,
       dropped: { ...this.#dropped },
@@ -249,6 +268,7 @@ export class RtpForwarder {
     if (this.#state === "closed") return;
     this.#state = "closed";
     this.#queue = [];
+    this.#queueBytes = 0;
     if (this.#flushTimer !== undefined) this.#clock.clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     this.#resolveFlushed();
@@ -269,8 +289,20 @@ export class RtpForwarder {
       return;
     }
     this.#queue.push(item);
-    if (this.#queue.length > this.#maxQueue) {
-      this.#queue.shift();
+    this.#queueBytes += item.data.length;
+    this.#trimQueue();
+  }
+
+  /**
+   * Drops the oldest packets beyond the count and byte limits, sparing the first `spare` (a leading
+   * SR just put in front). The oldest, not the newest: what is kept is closest to live, and a
+   * consumer that late asks for a fresh keyframe anyway.
+   */
+  #trimQueue(spare = 0): void {
+    while ((this.#queue.length > this.#maxQueue || this.#queueBytes > this.#maxQueueBytes) && this.#queue.length > spare) {
+      const [dropped] = this.#queue.splice(spare, 1);
+      if (!dropped) break;
+      this.#queueBytes -= dropped.data.length;
       this.#dropped.overflow++;
     }
   }
@@ -279,7 +311,10 @@ export class RtpForwarder {
   #flushBatch(): void {
     this.#flushTimer = undefined;
     if (this.#state !== "flushing") return;
-    for (const item of this.#queue.splice(0, this.#flushBatchSize)) this.#send(item);
+    for (const item of this.#queue.splice(0, this.#flushBatchSize)) {
+      this.#queueBytes -= item.data.length;
+      this.#send(item);
+    }
     if (this.#queue.length > 0) {
       this.#flushTimer = this.#clock.setTimeout(() => this.#flushBatch(), this.#flushIntervalMs);
       return;

@@ -5,8 +5,11 @@
 export interface MediaNegotiator {
   /** Our initial offer (sockets are bound before it is built). */
   createOffer(): string;
-  /** The peer's answer to our offer. Throws (e.g. SdpError NO_COMMON_CODECS) when it cannot be used. */
-  applyAnswer(sdp: string): void;
-  /** An offer from the peer (re-INVITE: hold, unhold, new ports); returns our answer. */
-  answerOffer(sdp: string): string;
+  /**
+   * The peer's answer to our offer. Throws or rejects (e.g. SdpError NO_COMMON_CODECS) when it cannot
+   * be used. May be async (host names in c= are resolved before media flows); sip.js sends the ACK after it.
+   */
+  applyAnswer(sdp: string): void | Promise<void>;
+  /** An offer from the peer (re-INVITE: hold, unhold, new ports); returns (or resolves with) our answer. */
+  answerOffer(sdp: string): string | Promise<string>;
 }

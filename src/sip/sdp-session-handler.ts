@@ -33,10 +33,10 @@ export class SdpSessionHandler implements SessionDescriptionHandler {
     try {
       if (this.offerOutstanding) {
         this.offerOutstanding = false;
-        this.negotiator.applyAnswer(sdp);
+        await this.negotiator.applyAnswer(sdp);
       } else {
         // Answer now so that a bad offer is rejected here (sip.js then answers 488), not in getDescription.
-        this.pendingAnswer = this.negotiator.answerOffer(sdp);
+        this.pendingAnswer = await this.negotiator.answerOffer(sdp);
       }
     } catch (error) {
       this.pendingAnswer = undefined;

@@ -41,7 +41,17 @@ describe("CLI options", () => {
     assert.throws(() => parseCli([...BASE, "--sip-transport", "ws"], {}), /--sip-transport/);
     assert.throws(() => parseCli(["call", "--sip-domain", "x", "--callee", "y"], {}), /--sip-login is required/);
     assert.throws(() => parseCli([...BASE, "--rtp-port-range", "10000"], {}), /--rtp-port-range/);
+    assert.throws(() => parseCli([...BASE, "--rtp-source-check", "any"], {}), /--rtp-source-check: expected signalled or learn/);
     assert.throws(() => parseCli([...BASE, "--bogus"], {}), /bogus/);
+  });
+
+  it("maps --rtp-source-check (absent: the engine's default, signalled)", () => {
+    const learn = parseCli([...BASE, "--rtp-source-check", "learn"], {});
+    assert.equal(learn.kind === "call" && learn.options.rtpSourceCheck, "learn");
+    const signalled = parseCli([...BASE, "--rtp-source-check", "signalled"], {});
+    assert.equal(signalled.kind === "call" && signalled.options.rtpSourceCheck, "signalled");
+    const absent = parseCli(BASE, {});
+    assert.equal(absent.kind === "call" && absent.options.rtpSourceCheck, undefined);
   });
 
   it("maps --dtmf, --dtmf-type, --dtmf-delay-ms and --rtp-timeout", () => {
@@ -94,7 +104,7 @@ describe("CLI options", () => {
 
   it("documents every flag it accepts in --help", () => {
     assert.equal(parseCli(["--help"], {}).kind, "help");
-    const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "json", "verbose", "dtmf", "dtmf-type", "dtmf-delay-ms", "rtp-timeout", "jitter-buffer-ms", "play-audio", "play-audio-loop"];
+    const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "rtp-source-check", "json", "verbose", "dtmf", "dtmf-type", "dtmf-delay-ms", "rtp-timeout", "jitter-buffer-ms", "play-audio", "play-audio-loop"];
     for (const f of flags) assert.ok(HELP.includes(`--${f}`), `--${f} missing from help`);
   });
 });

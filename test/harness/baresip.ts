@@ -42,6 +42,11 @@ export interface BaresipOptions {
    * The WAV header is complete once the call has ended. Default: nothing is recorded.
    */
   recordDir?: string;
+  /**
+   * "auto" (default) answers at once; "manual" rings (180) until `command("accept")`, so that a
+   * test can act while the call rings.
+   */
+  answerMode?: "auto" | "manual";
 }
 
 /** A running baresip that auto-answers with H.264 video and a PCMU 440 Hz tone. */
@@ -81,6 +86,7 @@ export function baresipFiles(o: {
   audioCodecs?: string[];
   videoCodec?: "H264" | "VP8";
   recordDir?: string;
+  answerMode?: "auto" | "manual";
 }): { config: string; accounts: string } {
   const dir = path.join(peersDir(), "baresip");
   let config = fs
@@ -127,6 +133,7 @@ export function baresipFiles(o: {
       .replace(/@@REGISTRAR_PORT@@/g, String(r.port))
       .replace(/@@TRANSPORT@@/g, r.transport ?? "udp");
   }
+  if (o.answerMode === "manual") accounts = accounts.replace(/answermode=auto/, "answermode=manual");
   if (o.audioCodecs !== undefined) {
     if (!o.audioCodecs.every((c) => /^[A-Za-z0-9/-]+$/.test(c))) throw new Error("startBaresip: audioCodecs must be plain codec names");
     accounts = accounts.replace(/audio_codecs=[^;\s]*/, `audio_codecs=${o.audioCodecs.join(",")}`);
@@ -153,7 +160,7 @@ export async function startBaresip(o: BaresipOptions = {}): Promise<Baresip> {
       return [range[0], range[range.length - 1]];
     })());
   const dir = runDir(`baresip-${sipPort}`);
-  const files = baresipFiles({ sipPort, ctrlPort, rtpPorts, mediaDir: media.dir, video: o.video ?? true, registrar: o.registrar, audioCodecs: o.audioCodecs, videoCodec: o.videoCodec, recordDir: o.recordDir });
+  const files = baresipFiles({ sipPort, ctrlPort, rtpPorts, mediaDir: media.dir, video: o.video ?? true, registrar: o.registrar, audioCodecs: o.audioCodecs, videoCodec: o.videoCodec, recordDir: o.recordDir, answerMode: o.answerMode });
   fs.writeFileSync(path.join(dir, "config"), files.config);
   fs.writeFileSync(path.join(dir, "accounts"), files.accounts, { mode: 0o600 });
 

@@ -141,6 +141,7 @@ describe("nodes: sip-account settings and status", () => {
         registerExpires: 300,
         rtpPortMin: "20000",
         rtpPortMax: 20100,
+        rtpSourceCheck: "learn",
         publicAddress: "",
         localAddress: "",
         dtmfType: "INFO",
@@ -165,6 +166,7 @@ describe("nodes: sip-account settings and status", () => {
           tlsRejectUnauthorized: false,
         },
         rtpPortRange: { min: 20000, max: 20100 },
+        rtpSourceCheck: "learn",
         publicAddress: undefined,
         localAddress: undefined,
         ffmpegPath: undefined,
@@ -180,6 +182,7 @@ describe("nodes: sip-account settings and status", () => {
     assert.equal(s.engine.account.port, 5060);
     assert.equal(s.engine.account.registerRequired, true);
     assert.deepEqual(s.engine.rtpPortRange, { min: 10000, max: 20000 });
+    assert.equal(s.engine.rtpSourceCheck, "signalled", "a flow saved before the field existed gets the strict check");
     assert.equal(s.engine.requestTimeoutMs, 32_000);
     assert.equal(s.dtmfType, "RFC2833");
   });

@@ -4,7 +4,7 @@ import { RtcpPacketConverter, RtcpRrPacket, RtcpSenderInfo, RtcpSourceDescriptio
 import { InvalidStateError } from "../../src/errors";
 import { buildFir, buildPli } from "../../src/rtp/rtcp-feedback";
 import { buildSdesCname } from "../../src/rtp/rtcp-report";
-import { RtpChannel, type RtpChannelOptions, type RtpRemote } from "../../src/rtp/rtp-channel";
+import { MAX_PENDING_BYTES_BEFORE_REMOTE, RtpChannel, type RtpChannelOptions, type RtpRemote } from "../../src/rtp/rtp-channel";
 import { bindRtpSocketPair } from "../../src/rtp/rtp-socket-pair";
 import { FakeClock } from "./helpers/fake-clock";
 import { Inbox, bindUdp, closeQuietly, portOf, rtp, sendTo, waitFor } from "./helpers/udp";
@@ -156,6 +156,149 @@ describe("rtp/RtpChannel (loopback)", () => {
     assert.equal(json.packetsReceived, 3);
     assert.equal(json.rtpDestination, `${HOST}:${portOf(fx.peerRtp)}`);
     assert.equal(json.rtcpDestination, `${HOST}:${portOf(fx.peerRtcp)}`);
+  });
+
+  describe("strict source (rtpSourceCheck)", () => {
+    /** A sender on another loopback address: not the peer's SDP address (127.0.0.1). */
+    const ATTACKER = "127.0.0.2";
+    const warnings: string[] = [];
+    const logger = { log: (level: string, _c: string, message: string) => level === "warn" && warnings.push(message) };
+    beforeEach(() => warnings.splice(0));
+
+    it('"signalled": an attacker spraying before and after the answer is dropped; our packets go to the peer only', async () => {
+      fx = await setup({ logger });
+      const { channel } = fx;
+      const attackRtp = await bindUdp(0, ATTACKER);
+      const attackRtcp = await bindUdp(0, ATTACKER);
+      extraSockets.push(attackRtp, attackRtcp);
+      const attackerInbox = [new Inbox(attackRtp), new Inbox(attackRtcp)];
+      const peerRtpInbox = new Inbox(fx.peerRtp);
+      const peerRtcpInbox = new Inbox(fx.peerRtcp);
+      // While ringing: the attacker first (it would have latched), then the peer.
+      for (const seq of [100, 101, 102, 103, 104]) await sendTo(attackRtp, rtp({ payloadType: 96, sequenceNumber: seq, ssrc: 0xbad }), channel.rtpPort);
+      await sendTo(attackRtcp, senderReport(), channel.rtcpPort);
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 1, ssrc: PEER_SSRC }), channel.rtpPort);
+      await sendTo(fx.peerRtcp, senderReport(), channel.rtcpPort);
+      await waitFor(() => channel.toJSON().pendingBeforeRemote === 8);
+      channel.setRemote(fx.remote);
+      assert.deepEqual(fx.rtpEvents, [1]);
+      // After the answer, too.
+      await sendTo(attackRtp, rtp({ payloadType: 96, sequenceNumber: 105, ssrc: 0xbad }), channel.rtpPort);
+      await sendTo(attackRtcp, senderReport(), channel.rtcpPort);
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 2, ssrc: PEER_SSRC }), channel.rtpPort);
+      await waitFor(() => fx.rtpEvents.length === 2 && channel.toJSON().dropped.foreignSource === 8);
+      assert.deepEqual(fx.rtpEvents, [1, 2]);
+      const json = channel.toJSON();
+      assert.equal(json.rtpDestination, `${HOST}:${portOf(fx.peerRtp)}`);
+      assert.equal(json.rtcpDestination, `${HOST}:${portOf(fx.peerRtcp)}`);
+      assert.equal(json.sourceCheck, "signalled");
+      assert.equal(json.expectedAddress, HOST);
+      assert.equal(json.remoteSsrc, PEER_SSRC);
+      // What we send (DTMF, keyframe requests) reaches the peer; the attacker hears nothing.
+      assert.equal(channel.sendRtp(rtp({ payloadType: 101, sequenceNumber: 7, ssrc: LOCAL_SSRC })), true);
+      channel.requestKeyframe();
+      assert.equal((await peerRtpInbox.next()).port, channel.rtpPort);
+      assert.deepEqual((await peerRtcpInbox.next()).data, buildPli(LOCAL_SSRC, PEER_SSRC));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(attackerInbox.map((i) => i.size), [0, 0]);
+      // Logged once for the whole burst (rate-limited), naming the source.
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], /127\.0\.0\.2:\d+/);
+    });
+
+    it('"signalled": an early SDP (183) names the peer, so foreign datagrams are not even kept for the answer', async () => {
+      fx = await setup();
+      const { channel } = fx;
+      const attacker = await bindUdp(0, ATTACKER);
+      extraSockets.push(attacker);
+      channel.expectPeerAddress(HOST);
+      await sendTo(attacker, rtp({ payloadType: 96, sequenceNumber: 1, ssrc: 0xbad }), channel.rtpPort);
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 1, ssrc: PEER_SSRC }), channel.rtpPort);
+      await waitFor(() => channel.toJSON().pendingBeforeRemote === 1 && channel.toJSON().dropped.foreignSource === 1);
+      channel.setRemote(fx.remote);
+      assert.deepEqual(fx.rtpEvents, [1]);
+      assert.equal(channel.toJSON().rtpDestination, `${HOST}:${portOf(fx.peerRtp)}`);
+    });
+
+    it('"signalled": a re-INVITE to the same address keeps the latch; one that moves the peer re-latches at the new address only', async () => {
+      fx = await setup();
+      const { channel } = fx;
+      channel.setRemote(fx.remote);
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 1 }), channel.rtpPort);
+      await waitFor(() => fx.rtpEvents.length === 1);
+      channel.setRemote({ ...fx.remote }); // a session refresh: nothing moved
+      assert.equal(channel.toJSON().rtpLatched, true);
+      channel.setRemote({ ...fx.remote, address: "0.0.0.0" }); // old-style hold: the peer may still send from where it was
+      assert.equal(channel.toJSON().rtpLatched, true);
+      assert.equal(channel.toJSON().expectedAddress, HOST);
+      const moved = await bindUdp(0, ATTACKER);
+      extraSockets.push(moved);
+      channel.setRemote({ ...fx.remote, address: ATTACKER });
+      assert.equal(channel.toJSON().rtpLatched, false);
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 2 }), channel.rtpPort); // the old address: refused now
+      await sendTo(moved, rtp({ payloadType: 96, sequenceNumber: 3 }), channel.rtpPort);
+      await waitFor(() => fx.rtpEvents.length === 2);
+      assert.deepEqual(fx.rtpEvents, [1, 3]);
+      assert.equal(channel.toJSON().rtpDestination, `${ATTACKER}:${portOf(moved)}`);
+      assert.equal(channel.toJSON().dropped.foreignSource, 1);
+    });
+
+    it('"learn": the first source with 4 in-sequence packets becomes the peer, wherever it is; its held packets are delivered', async () => {
+      fx = await setup({ sourceCheck: "learn" });
+      const { channel } = fx;
+      const natted = await bindUdp(0, ATTACKER); // the SDP says 127.0.0.1 (a "private" address); the peer is elsewhere
+      const natRtcp = await bindUdp(0, ATTACKER);
+      extraSockets.push(natted, natRtcp);
+      const inbox = new Inbox(natted);
+      channel.setRemote(fx.remote);
+      await sendTo(natRtcp, senderReport(), channel.rtcpPort); // RTCP before the RTP source is learnt: dropped
+      await waitFor(() => channel.toJSON().dropped.foreignSource === 1);
+      for (const seq of [10, 11, 12]) await sendTo(natted, rtp({ payloadType: 96, sequenceNumber: seq, ssrc: PEER_SSRC }), channel.rtpPort);
+      await new Promise((r) => setTimeout(r, 30));
+      assert.deepEqual(fx.rtpEvents, [], "on probation: held");
+      assert.equal(channel.toJSON().rtpLatched, false);
+      await sendTo(natted, rtp({ payloadType: 96, sequenceNumber: 13, ssrc: PEER_SSRC }), channel.rtpPort);
+      await waitFor(() => fx.rtpEvents.length === 4);
+      assert.deepEqual(fx.rtpEvents, [10, 11, 12, 13]);
+      assert.equal(channel.toJSON().rtpDestination, `${ATTACKER}:${portOf(natted)}`);
+      // RTCP now from the learnt address (any port), nothing from the SDP's address.
+      await sendTo(natRtcp, senderReport(), channel.rtcpPort);
+      await sendTo(fx.peerRtcp, senderReport(), channel.rtcpPort);
+      await waitFor(() => channel.toJSON().rtcpReceived === 1 && channel.toJSON().dropped.foreignSource === 2);
+      assert.equal(channel.toJSON().rtcpDestination, `${ATTACKER}:${portOf(natRtcp)}`);
+      assert.equal(channel.toJSON().expectedAddress, ATTACKER);
+      // A latecomer at the SDP address is refused, and we send to the learnt source.
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 14 }), channel.rtpPort);
+      await waitFor(() => channel.toJSON().dropped.foreignSource === 3);
+      channel.sendRtp(rtp({ payloadType: 96, sequenceNumber: 1, ssrc: LOCAL_SSRC }));
+      assert.equal((await inbox.next()).port, channel.rtpPort);
+    });
+
+    it("refuses an unknown sourceCheck", async () => {
+      const sockets = await bindRtpSocketPair(HOST, RANGE);
+      assert.throws(() => new RtpChannel({ kind: "audio", sockets, clockRate: 8000, sourceCheck: "any" as never }), /sourceCheck/);
+      sockets.close();
+      fx = await setup();
+    });
+  });
+
+  it("caps the datagrams kept before setRemote in bytes (MAX_PENDING_BYTES_BEFORE_REMOTE), dropping the oldest", async () => {
+    fx = await setup();
+    const { channel } = fx;
+    const big = Buffer.alloc(60_000, 0x42);
+    // 100 datagrams of ~60 kB: 6 MB, far under the 2000-datagram count. One at a time, so that none is lost on the way.
+    for (let seq = 1; seq <= 100; seq++) {
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: seq, ssrc: PEER_SSRC, payload: big }), channel.rtpPort);
+      await waitFor(() => channel.toJSON().pendingBeforeRemote + channel.toJSON().dropped.pendingOverflow === seq);
+    }
+    const json = channel.toJSON();
+    assert.ok(json.pendingBytesBeforeRemote <= MAX_PENDING_BYTES_BEFORE_REMOTE, `${json.pendingBytesBeforeRemote} bytes kept`);
+    assert.ok(json.dropped.pendingOverflow >= 30, `overflow ${json.dropped.pendingOverflow}`);
+    channel.setRemote(fx.remote);
+    assert.equal(fx.rtpEvents.length, json.pendingBeforeRemote);
+    assert.equal(fx.rtpEvents[0], 100 - json.pendingBeforeRemote + 1, "the newest are kept");
+    assert.equal(fx.rtpEvents.at(-1), 100);
+    assert.equal(channel.toJSON().pendingBytesBeforeRemote, 0);
   });
 
   it("sends RR + SDES every rrIntervalMs once RTP flows, with LSR/DLSR from the peer's SR", async () => {

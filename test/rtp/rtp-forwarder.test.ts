@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { RtpPacket } from "werift-rtp";
 import { InvalidStateError } from "../../src/errors";
 import { buildCompoundBye } from "../../src/rtp/rtcp-bye";
-import { RtpForwarder } from "../../src/rtp/rtp-forwarder";
+import { MAX_FORWARDER_QUEUE_BYTES, RtpForwarder } from "../../src/rtp/rtp-forwarder";
 import { bindRtpSocketPair, type RtpSocketPair } from "../../src/rtp/rtp-socket-pair";
 import { FakeClock } from "./helpers/fake-clock";
 import { Inbox, bindUdp, closeQuietly, rtp, waitFor } from "./helpers/udp";
@@ -70,6 +70,7 @@ describe("rtp/RtpForwarder (loopback)", () => {
       port: consumer.rtpPort,
       localPort: rtcp.port,
       queued: 0,
+      queuedBytes: 0,
       forwardedRtp: 4,
       forwardedRtcp: 1,
       byeSent: true,
@@ -88,6 +89,30 @@ describe("rtp/RtpForwarder (loopback)", () => {
     const seqs = [];
     for (let i = 0; i < 3; i++) seqs.push((await rtpInbox.next()).data.readUInt16BE(2));
     assert.deepEqual(seqs, [3, 4, 5]);
+  });
+
+  it("caps the queue in bytes too (MAX_FORWARDER_QUEUE_BYTES): big datagrams push the oldest out, counted", async () => {
+    forwarder = new RtpForwarder({ payloadTypes: [96], outputPayloadType: 96 });
+    // 200 datagrams of ~60 kB (UDP's maximum is 64 kB): 12 MB, well under the 4000-packet count.
+    const big = Buffer.alloc(60_000, 0x41);
+    for (let seq = 1; seq <= 200; seq++) forwarder.pushRtp(rtp({ payloadType: 96, sequenceNumber: seq, payload: big }));
+    const json = forwarder.toJSON();
+    assert.ok(json.queuedBytes <= MAX_FORWARDER_QUEUE_BYTES, `${json.queuedBytes} bytes queued`);
+    assert.ok(json.queuedBytes > MAX_FORWARDER_QUEUE_BYTES - 60_100, "fills up to the cap");
+    assert.equal(json.queued + json.dropped.overflow, 200);
+    assert.ok(json.dropped.overflow >= 60, `overflow ${json.dropped.overflow}`);
+    assert.equal(json.queuedBytes, json.queued * (12 + 60_000));
+    // Small packets still fit by the thousand: ordinary media is not cut short by the byte cap.
+    const small = new RtpForwarder({ payloadTypes: [96], outputPayloadType: 96 });
+    for (let seq = 1; seq <= 4000; seq++) small.pushRtp(rtp({ payloadType: 96, sequenceNumber: seq, payload: Buffer.alloc(1200) }));
+    assert.equal(small.toJSON().queued, 4000);
+    assert.equal(small.toJSON().dropped.overflow, 0);
+    small.close();
+    // The newest are kept; the flush leaves nothing counted.
+    await forwarder.open(consumer.rtpPort);
+    assert.equal(forwarder.toJSON().queuedBytes, 0);
+    const firstSeq = (await rtpInbox.next()).data.readUInt16BE(2);
+    assert.equal(firstSeq, 200 - json.queued + 1);
   });
 
   it("discardQueued() drops what was queued before open(), and nothing after", async () => {
@@ -127,6 +152,17 @@ describe("rtp/RtpForwarder (loopback)", () => {
     assert.deepEqual((await rtpInbox.next()).data, later);
     assert.equal(rtcpInbox.size, 0);
     assert.deepEqual([forwarder.toJSON().forwardedRtcp, forwarder.toJSON().dropped.invalid], [2, 1]);
+  });
+
+  it("a leading SR put in front of a full queue stays; the oldest media goes instead", async () => {
+    forwarder = new RtpForwarder({ payloadTypes: [0], outputPayloadType: 0, maxQueue: 2 });
+    forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 1 }));
+    forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 2 }));
+    forwarder.pushLeadingRtcp(SR);
+    assert.deepEqual([forwarder.toJSON().queued, forwarder.toJSON().dropped.overflow], [2, 1]);
+    await forwarder.open(consumer.rtpPort);
+    assert.deepEqual((await rtpInbox.next()).data, SR);
+    assert.equal((await rtpInbox.next()).data.readUInt16BE(2), 2);
   });
 
   it("strips the peer's BYE from forwarded RTCP", async () => {

@@ -1,4 +1,4 @@
-import type { EngineOptions, SipTransportName } from "node-red-contrib-sipcast";
+import { DEFAULT_RTP_SOURCE_CHECK, type EngineOptions, type RtpSourceCheck, type SipTransportName } from "node-red-contrib-sipcast";
 import type { DtmfType } from "../shared/call-directory";
 import { settingBoolean, settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
@@ -15,6 +15,8 @@ export interface SipAccountConfig extends NodeDef {
   registerExpires?: number | string;
   rtpPortMin?: number | string;
   rtpPortMax?: number | string;
+  /** "signalled" or "learn"; absent in flows saved before it existed: "signalled". */
+  rtpSourceCheck?: string;
   publicAddress?: string;
   localAddress?: string;
   dtmfType?: string;
@@ -59,6 +61,7 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
         tlsRejectUnauthorized: !settingBoolean(config.tlsAllowSelfSigned, false),
       },
       rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
+      rtpSourceCheck: (settingString(config.rtpSourceCheck).trim() || DEFAULT_RTP_SOURCE_CHECK) as RtpSourceCheck,
       publicAddress: optional(config.publicAddress),
       localAddress: optional(config.localAddress),
       ffmpegPath: optional(config.ffmpegPath),

@@ -1,4 +1,4 @@
-import type { DtmfType, EngineOptions, WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type WcsRestApiOptions } from "node-red-contrib-sipcast";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
 import { authMode, type WcsAuthMode } from "./request-auth";
@@ -23,6 +23,8 @@ export interface WcsRestApiConfig extends NodeDef {
   allowedSipHosts?: string;
   /** RTMP hosts the API may publish to, in the same form; "" = any. */
   allowedRtmpHosts?: string;
+  /** "signalled" or "learn" (see the sip-account node); absent in older flows: "signalled". */
+  rtpSourceCheck?: string;
 }
 
 /** What the node builds from its settings. */
@@ -52,6 +54,7 @@ export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
   const optional = (value: unknown): string | undefined => settingString(value).trim() || undefined;
   const engineOptions: Omit<EngineOptions, "account"> = {
     rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
+    rtpSourceCheck: (optional(config.rtpSourceCheck) ?? DEFAULT_RTP_SOURCE_CHECK) as RtpSourceCheck,
     localAddress: optional(config.localAddress),
     publicAddress: optional(config.publicAddress),
   };

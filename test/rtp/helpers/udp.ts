@@ -1,12 +1,15 @@
 import * as dgram from "node:dgram";
 import { RtpHeader, RtpPacket } from "werift-rtp";
 
-/** Binds a UDP socket on 127.0.0.1 (port 0: any free port). */
-export function bindUdp(port = 0): Promise<dgram.Socket> {
+/**
+ * Binds a UDP socket on 127.0.0.1 (port 0: any free port). `address` may name another loopback
+ * address (Linux routes all of 127.0.0.0/8 to lo): a sender whose address is not the peer's.
+ */
+export function bindUdp(port = 0, address = "127.0.0.1"): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket("udp4");
     socket.once("error", reject);
-    socket.bind({ address: "127.0.0.1", port, exclusive: true }, () => {
+    socket.bind({ address, port, exclusive: true }, () => {
       socket.off("error", reject);
       resolve(socket);
     });
