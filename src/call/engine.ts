@@ -8,6 +8,9 @@ import { silentLogger, type Logger } from "../util/logger";
 import { Call } from "./call";
 import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
 import type { CallOptions } from "./call-options";
+import { CallAdmission, resolveEngineLimits, type EngineLimits, type ResolvedEngineLimits } from "./engine-limits";
+import { isFinalStatus } from "./call-status";
+import { checkText, MAX_PATH_LENGTH } from "../util/text-fields";
 
 export interface EngineOptions {
   account: SipAccountOptions;
@@ -25,6 +28,12 @@ export interface EngineOptions {
   publicAddress?: string;
   /** Default of each call's `rtpTimeoutMs`: hang up after this long without RTP (default 30000; 0 = off). */
   rtpTimeoutMs?: number;
+  /**
+   * Caps on concurrent calls, outputs per call and call starts per second (defaults
+   * DEFAULT_ENGINE_LIMITS: 50, 4, 10). A call or output beyond one is refused with a LimitError
+   * naming the limit; calls in a final state do not count.
+   */
+  limits?: EngineLimits;
   logger?: Logger;
 }
 
@@ -57,6 +66,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private readonly endpoint: SipEndpoint;
   private readonly registry = new Map<string, Call>();
   private readonly logger: Logger;
+  private readonly admission: CallAdmission;
   private starting: Promise<void> | undefined;
   private closed = false;
 
@@ -67,6 +77,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (!(range.min >= 1024 && range.max <= 65535 && range.max - range.min >= 3)) {
       throw new ConfigError(`rtpPortRange: expected 1024 ≤ min < max ≤ 65535 with room for two port pairs`);
     }
+    if (options.ffmpegPath !== undefined) checkText("ffmpegPath", options.ffmpegPath, MAX_PATH_LENGTH);
+    this.admission = new CallAdmission(resolveEngineLimits(options.limits));
     this.logger = options.logger ?? silentLogger;
     this.endpoint = new SipEndpoint({
       account: this.account,
@@ -97,6 +109,11 @@ export class Engine extends TypedEmitter<EngineEvents> {
     );
   }
 
+  /** The limits in force (the defaults filled in). */
+  get limits(): ResolvedEngineLimits {
+    return this.admission.limits;
+  }
+
   /** Whether the account is registered now. */
   get registered(): boolean {
     return this.endpoint.registered;
@@ -104,7 +121,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /**
    * Places a call. Returns at once; follow it with `call.on("state", …)` or the engine's `state` event.
-   * Throws ConfigError for bad options and DuplicateCallError for a callId in use.
+   * Throws ConfigError for bad options, DuplicateCallError for a callId in use, and LimitError when
+   * `limits.maxCalls` calls are live or `limits.callStartsPerSecond` started within the last second.
    */
   call(options: CallOptions): Call {
     if (this.closed) throw new SipcastError("engine is closed", "ENGINE_CLOSED");
@@ -118,11 +136,14 @@ export class Engine extends TypedEmitter<EngineEvents> {
         portRange: this.options.rtpPortRange ?? DEFAULT_PORT_RANGE,
         bindAddress: this.options.localAddress ?? "0.0.0.0",
         rtpTimeoutMs: this.options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
+        maxOutputs: this.admission.limits.maxOutputsPerCall,
         logger: this.logger,
       },
       options,
     );
     if (this.registry.has(call.id)) throw new DuplicateCallError(call.id);
+    // After the options were checked (a rejected request uses no start), before anything is sent.
+    this.admission.admit(this.calls().filter((c) => !isFinalStatus(c.status)).length);
     this.registry.set(call.id, call);
     call.on("state", (event) => this.safeEmit("state", event));
     call.on("publish", (event) => this.safeEmit("publish", event));
