@@ -1,4 +1,5 @@
 import type { EngineOptions } from "../call/engine";
+import type { CallAdmission } from "../call/engine-limits";
 import type { OutputSettings } from "../call/output/output-types";
 import type { DtmfType } from "../dtmf";
 import type { Logger } from "../util/logger";
@@ -19,7 +20,11 @@ export interface WcsRestApiOptions {
    * `/call/startup`'s `rtmpStream` too, as in WCS.
    */
   streamNamePrefix?: string;
-  /** Engine settings for every account (RTP ports, ffmpeg, addresses, timeouts). */
+  /**
+   * Engine settings for every account (RTP ports, ffmpeg, addresses, timeouts). Its `limits` hold for
+   * the whole API as well as for each account's engine: at most `maxCalls` live calls and
+   * `callStartsPerSecond` starts over all accounts, `maxOutputsPerCall` outputs per call (429 beyond).
+   */
   engineOptions?: Omit<EngineOptions, "account">;
   /** Output settings for every call and transponder (retries, RTMPS certificates, …). */
   outputSettings?: OutputSettings;
@@ -51,6 +56,8 @@ export interface WcsResponse {
 export interface WcsState {
   readonly book: CallBook;
   readonly pool: EnginePool;
+  /** The API-wide call limits (engineOptions.limits) over every account's engine. */
+  readonly admission: CallAdmission;
   readonly options: WcsRestApiOptions;
   readonly logger: Logger;
 }
