@@ -1,4 +1,4 @@
-import type { DtmfType, EngineOptions, WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { DEFAULT_ENGINE_LIMITS, type DtmfType, type EngineOptions, type WcsRestApiOptions } from "node-red-contrib-sipcast";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
 
@@ -16,6 +16,10 @@ export interface WcsRestApiConfig extends NodeDef {
   publicAddress?: string;
   rtpPortMin?: number | string;
   rtpPortMax?: number | string;
+  /** EngineLimits for the whole API; absent in flows saved before they existed (defaults apply). */
+  maxCalls?: number | string;
+  maxOutputsPerCall?: number | string;
+  callStartsPerSecond?: number | string;
 }
 
 /** What the node builds from its settings. */
@@ -47,6 +51,11 @@ export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
     rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
     localAddress: optional(config.localAddress),
     publicAddress: optional(config.publicAddress),
+    limits: {
+      maxCalls: settingNumber(config.maxCalls, DEFAULT_ENGINE_LIMITS.maxCalls),
+      maxOutputsPerCall: settingNumber(config.maxOutputsPerCall, DEFAULT_ENGINE_LIMITS.maxOutputsPerCall),
+      callStartsPerSecond: settingNumber(config.callStartsPerSecond, DEFAULT_ENGINE_LIMITS.callStartsPerSecond),
+    },
   };
   return {
     basePath,
