@@ -4,11 +4,21 @@
  */
 export * from "./errors";
 export { Engine, DuplicateCallError, type EngineOptions, type EngineEvents } from "./call/engine";
+export {
+  CallAdmission,
+  DEFAULT_ENGINE_LIMITS,
+  MAX_ENGINE_LIMITS,
+  LimitError,
+  resolveEngineLimits,
+  type EngineLimits,
+  type ResolvedEngineLimits,
+} from "./call/engine-limits";
+export { TEXT_LIMITS, MAX_PATH_LENGTH, checkText } from "./util/text-fields";
 export { Call, type CallEvents, type PlayAudioOptions } from "./call/call";
 export { CallStatus, isFinalStatus, isAnswered, canTransition } from "./call/call-status";
 export { CallReason, outcomeOfRejection } from "./call/call-reason";
 export type { CallStateEvent, PublishEvent, PublishStatus, DtmfEvent } from "./call/call-event";
-export { DtmfError, type DtmfOptions, type DtmfType, type DtmfDigit } from "./dtmf";
+export { DtmfError, MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfOptions, type DtmfType, type DtmfDigit } from "./dtmf";
 export { rtmpOutputUrl, type CallOptions, type RtmpTarget } from "./call/call-options";
 export {
   DuplicateOutputError,
@@ -25,7 +35,7 @@ export type { KeyframePolicy } from "./call/output/keyframe-scheduler";
 export type { RetryPolicy, RecordFormat } from "./media";
 export { resolveAccount, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
-export { locateFfmpeg, MediaError, type MediaErrorReason } from "./media";
+export { locateFfmpeg, resolveMediaFile, MediaError, type MediaErrorReason } from "./media";
 export type { PortRange } from "./rtp";
 export {
   RTP_SOURCE_CHECKS,

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors";
+import { checkText, TEXT_LIMITS } from "../util/text-fields";
 import type { RecordFormat } from "../media/output-target";
 import type { OutputSettings } from "./output/output-types";
 
@@ -54,6 +55,8 @@ export interface CallOptions extends OutputSettings {
   playAudio?: string;
   /** With `playAudio`: repeat the file until `stopAudio()` or the end of the call (default false). */
   playAudioLoop?: boolean;
+  /** With `playAudio`: the file must be inside this folder (see PlayAudioOptions.mediaRoot). */
+  mediaRoot?: string;
 }
 
 /** An RTMP target: the application URL and the stream name (which is secret on every CDN). */
@@ -64,6 +67,8 @@ export interface RtmpTarget {
 
 /** The URL ffmpeg publishes to: `rtmpUrl/rtmpStream`, or `rtmpUrl` alone when it already holds the stream. */
 export function rtmpOutputUrl(t: RtmpTarget): string {
+  checkText("rtmpUrl", t.rtmpUrl, TEXT_LIMITS.rtmpUrl);
+  checkText("rtmpStream", t.rtmpStream, TEXT_LIMITS.rtmpStream);
   if (!/^rtmps?:\/\/[^/\s]+/i.test(t.rtmpUrl)) throw new ConfigError(`rtmpUrl: expected rtmp://host[:port]/app or rtmps://…`);
   if (/\s/.test(t.rtmpStream)) throw new ConfigError(`rtmpStream: must not contain spaces`);
   return t.rtmpStream ? `${t.rtmpUrl.replace(/\/+$/, "")}/${t.rtmpStream}` : t.rtmpUrl;
@@ -81,10 +86,11 @@ export function checkJitterBufferMs(ms: number | undefined): number {
   return ms;
 }
 
-const CALL_ID = /^[\x21-\x7e]{1,128}$/;
+const CALL_ID = /^[\x21-\x7e]+$/;
 
 /** Checks a callId given by a user (printable ASCII, no spaces, at most 128 characters). */
 export function checkCallId(id: string): string {
-  if (!CALL_ID.test(id)) throw new ConfigError(`callId: expected 1–128 printable characters without spaces`);
+  checkText("callId", id, TEXT_LIMITS.callId);
+  if (!CALL_ID.test(id)) throw new ConfigError(`callId: expected 1–${TEXT_LIMITS.callId} printable characters without spaces`);
   return id;
 }

@@ -22,11 +22,19 @@ import { receivedMediaStats } from "./media-stats";
 import { parseSessionExpires, type SessionExpires } from "./session-timer";
 import type { OutgoingAudio } from "./outgoing-audio";
 import { checkAudioFilePath } from "../media/audio-file-path";
+import { resolveMediaFile } from "../media/media-folder";
+import { DEFAULT_ENGINE_LIMITS } from "./engine-limits";
 
 /** Options of {@link Call.playAudio}. */
 export interface PlayAudioOptions {
   /** Repeat the file until stopAudio(), another playAudio() or the end of the call (default false). */
   loop?: boolean;
+  /**
+   * Play only files inside this folder (a relative path is taken from it; `..` and symbolic links are
+   * followed, and whatever ends outside is refused with the same error as a missing file). For front
+   * ends whose paths come from someone else (flow messages); a library user's own paths need none.
+   */
+  mediaRoot?: string;
 }
 
 /** What a Call needs from the Engine that owns it. */
@@ -43,6 +51,8 @@ export interface CallContext {
   rtpSourceCheck?: RtpSourceCheck;
   /** Default of CallOptions.rtpTimeoutMs (default 30000; 0 = off). */
   rtpTimeoutMs?: number;
+  /** Running outputs allowed at once (EngineLimits.maxOutputsPerCall); default DEFAULT_ENGINE_LIMITS'. */
+  maxOutputs?: number;
   logger: Logger;
 }
 
@@ -109,11 +119,15 @@ export class Call extends TypedEmitter<CallEvents> {
       rtmpOutputUrl(this.target);
     }
     checkCallOutputOptions(options);
-    if (options.playAudio !== undefined) checkAudioFilePath(options.playAudio);
+    if (options.playAudio !== undefined) {
+      if (options.mediaRoot !== undefined) resolveMediaFile(options.mediaRoot, options.playAudio);
+      else checkAudioFilePath(options.playAudio);
+    }
     if (options.playAudioLoop !== undefined && typeof options.playAudioLoop !== "boolean") throw new ConfigError(`playAudioLoop: expected true or false`);
     this.outputSet = new CallOutputs({
       callId: this.id,
       settings: options,
+      maxOutputs: ctx.maxOutputs ?? DEFAULT_ENGINE_LIMITS.maxOutputsPerCall,
       resolveFfmpeg: () => ctx.resolveFfmpeg(),
       requestPictureFastUpdate: () => {
         if (this.session?.state === SessionState.Established) sendPictureFastUpdate(this.session);
@@ -302,7 +316,7 @@ export class Call extends TypedEmitter<CallEvents> {
    * with its own ffmpeg, reconnecting by itself; the others and the call are untouched. Returns the
    * output's id. Follow it with the `publish` events (`outputId`).
    * @throws InvalidStateError unless the call is ESTABLISHED (or HOLD); DuplicateOutputError for an id
-   * in use; ConfigError for a bad target; FfmpegNotFoundError.
+   * in use; LimitError when `limits.maxOutputsPerCall` outputs are running; ConfigError for a bad target; FfmpegNotFoundError.
    */
   publish(target: OutputTarget, options?: PublishOptions): string {
     if (this.closed || !isAnswered(this._status) || isFinalStatus(this._status) || !this.media) {
@@ -353,10 +367,16 @@ export class Call extends TypedEmitter<CallEvents> {
     this.transition(next);
   }
 
+  /** DTMF sequences queued or being sent; sendDtmf() refuses more than MAX_PENDING_DTMF_SEQUENCES. */
+  get pendingDtmf(): number {
+    return this.control?.pendingDtmf ?? 0;
+  }
+
   /**
-   * Sends DTMF keys (0-9 * # A-D; `,` pauses) to the peer, after any sequence sent before.
-   * Resolves when every key has gone out (INFO: each accepted before the next).
-   * @throws (rejects) ConfigError for invalid digits or options, InvalidStateError when the call is
+   * Sends DTMF keys (0-9 * # A-D; `,` pauses; at most MAX_DTMF_KEYS) to the peer, after any sequence
+   * sent before. Resolves when every key has gone out (INFO: each accepted before the next).
+   * @throws (rejects) ConfigError for invalid or too many digits, bad options or a full queue
+   * (MAX_PENDING_DTMF_SEQUENCES), before anything is queued; InvalidStateError when the call is
    * not ESTABLISHED (or ends before the keys went out), DtmfError when the peer refused an INFO.
    */
   sendDtmf(digits: string, options?: DtmfOptions): Promise<void> {
@@ -376,13 +396,13 @@ export class Call extends TypedEmitter<CallEvents> {
    * sends, encoded to the negotiated PCMU, PCMA, G722 or opus (WCS `inject_stream`). A file already
    * playing is replaced (its promise resolves). RFC 4733 keys interrupt it; on hold it pauses.
    * Resolves when the file has played to its end (never with `loop`) or was stopped by stopAudio().
-   * @throws (rejects) ConfigError for a missing path or file; InvalidStateError when the call is not
+   * @throws (rejects) ConfigError for a missing path or file (or one outside `mediaRoot`); InvalidStateError when the call is not
    * ESTABLISHED/HOLD, has no audio or another codec, or ends first; MediaError when ffmpeg cannot
    * read the file (no audio stream, not a media file); FfmpegNotFoundError. The call stays up.
    */
   playAudio(path: string, options: PlayAudioOptions = {}): Promise<void> {
     try {
-      checkAudioFilePath(path);
+      path = options.mediaRoot === undefined ? checkAudioFilePath(path) : resolveMediaFile(options.mediaRoot, path);
       if (options.loop !== undefined && typeof options.loop !== "boolean") throw new ConfigError(`loop: expected true or false`);
     } catch (error) {
       return Promise.reject(error);
@@ -409,7 +429,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** CallOptions.playAudio: a failure is logged, the call goes on. */
   private playOptionAudio(file: string): void {
-    this.playAudio(file, { loop: this.options.playAudioLoop === true }).catch((error: Error) => {
+    this.playAudio(file, { loop: this.options.playAudioLoop === true, mediaRoot: this.options.mediaRoot }).catch((error: Error) => {
       // The call ending mid-file is no failure of the file.
       const level = error instanceof InvalidStateError ? "info" : "error";
       this.ctx.logger.log(level, "call", `${this.id}: playAudio: ${error.message}`);

@@ -8,6 +8,9 @@ import { silentLogger, type Logger } from "../util/logger";
 import { Call } from "./call";
 import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
 import type { CallOptions } from "./call-options";
+import { CallAdmission, resolveEngineLimits, type EngineLimits, type ResolvedEngineLimits } from "./engine-limits";
+import { isFinalStatus } from "./call-status";
+import { checkText, MAX_PATH_LENGTH } from "../util/text-fields";
 
 export interface EngineOptions {
   account: SipAccountOptions;
@@ -39,6 +42,12 @@ export interface EngineOptions {
   publicAddress?: string;
   /** Default of each call's `rtpTimeoutMs`: hang up after this long without RTP (default 30000; 0 = off). */
   rtpTimeoutMs?: number;
+  /**
+   * Caps on concurrent calls, outputs per call and call starts per second (defaults
+   * DEFAULT_ENGINE_LIMITS: 50, 4, 10). A call or output beyond one is refused with a LimitError
+   * naming the limit; calls in a final state do not count.
+   */
+  limits?: EngineLimits;
   logger?: Logger;
 }
 
@@ -71,6 +80,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private readonly endpoint: SipEndpoint;
   private readonly registry = new Map<string, Call>();
   private readonly logger: Logger;
+  private readonly admission: CallAdmission;
   private starting: Promise<void> | undefined;
   private closed = false;
 
@@ -84,6 +94,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (options.rtpSourceCheck !== undefined && !isRtpSourceCheck(options.rtpSourceCheck)) {
       throw new ConfigError(`rtpSourceCheck: expected one of ${RTP_SOURCE_CHECKS.join(", ")}`);
     }
+    if (options.ffmpegPath !== undefined) checkText("ffmpegPath", options.ffmpegPath, MAX_PATH_LENGTH);
+    this.admission = new CallAdmission(resolveEngineLimits(options.limits));
     this.logger = options.logger ?? silentLogger;
     this.endpoint = new SipEndpoint({
       account: this.account,
@@ -114,6 +126,11 @@ export class Engine extends TypedEmitter<EngineEvents> {
     );
   }
 
+  /** The limits in force (the defaults filled in). */
+  get limits(): ResolvedEngineLimits {
+    return this.admission.limits;
+  }
+
   /** Whether the account is registered now. */
   get registered(): boolean {
     return this.endpoint.registered;
@@ -121,7 +138,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /**
    * Places a call. Returns at once; follow it with `call.on("state", …)` or the engine's `state` event.
-   * Throws ConfigError for bad options and DuplicateCallError for a callId in use.
+   * Throws ConfigError for bad options, DuplicateCallError for a callId in use, and LimitError when
+   * `limits.maxCalls` calls are live or `limits.callStartsPerSecond` started within the last second.
    */
   call(options: CallOptions): Call {
     if (this.closed) throw new SipcastError("engine is closed", "ENGINE_CLOSED");
@@ -136,11 +154,14 @@ export class Engine extends TypedEmitter<EngineEvents> {
         bindAddress: this.options.localAddress ?? "0.0.0.0",
         rtpSourceCheck: this.options.rtpSourceCheck,
         rtpTimeoutMs: this.options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
+        maxOutputs: this.admission.limits.maxOutputsPerCall,
         logger: this.logger,
       },
       options,
     );
     if (this.registry.has(call.id)) throw new DuplicateCallError(call.id);
+    // After the options were checked (a rejected request uses no start), before anything is sent.
+    this.admission.admit(this.calls().filter((c) => !isFinalStatus(c.status)).length);
     this.registry.set(call.id, call);
     call.on("state", (event) => this.safeEmit("state", event));
     call.on("publish", (event) => this.safeEmit("publish", event));

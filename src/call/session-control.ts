@@ -90,6 +90,11 @@ export class SessionControl {
     else this.watch?.watch();
   }
 
+  /** DTMF sequences queued or being sent. */
+  get pendingDtmf(): number {
+    return this.dtmf.queued;
+  }
+
   /** Queues a DTMF sequence (see {@link DtmfSender.send}). */
   sendDtmf(digits: string, options?: DtmfOptions): Promise<void> {
     return this.dtmf.send(digits, options);

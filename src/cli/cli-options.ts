@@ -5,6 +5,7 @@ import type { CallOptions } from "../call/call-options";
 import { isRtpSourceCheck, RTP_SOURCE_CHECKS, type PortRange, type RtpSourceCheck } from "../rtp";
 import { parseDtmfDigits, type DtmfType } from "../dtmf";
 import { checkAudioFilePath } from "../media/audio-file-path";
+import { MAX_ENGINE_LIMITS, type EngineLimits } from "../call/engine-limits";
 
 /** DTMF the CLI sends once the call is answered. */
 export interface CliDtmf {
@@ -31,6 +32,8 @@ export interface CliCallOptions {
   publicAddress?: string;
   localAddress?: string;
   dtmf?: CliDtmf;
+  /** Only the limits given as flags; the engine fills in the rest. */
+  limits?: EngineLimits;
 }
 
 export type CliCommand = { kind: "help" } | { kind: "version" } | { kind: "call"; options: CliCallOptions };
@@ -73,6 +76,9 @@ const SPEC = {
   "play-audio": { type: "string" },
   "play-audio-loop": { type: "string" },
   ffmpeg: { type: "string" },
+  "max-calls": { type: "string" },
+  "max-outputs-per-call": { type: "string" },
+  "call-starts-per-second": { type: "string" },
   json: { type: "boolean" },
   verbose: { type: "boolean", short: "v" },
 } as const;
@@ -129,6 +135,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   const dtmf = parseDtmfFlags(v.dtmf, v["dtmf-type"], v["dtmf-delay-ms"]);
   const jitterBufferMs = num(v["jitter-buffer-ms"], "jitter-buffer-ms", 0, 1000);
   const playAudio = parsePlayAudioFlags(v["play-audio"], v["play-audio-loop"]);
+  const limits = parseLimitFlags(v["max-calls"], v["max-outputs-per-call"], v["call-starts-per-second"]);
   return {
     kind: "call",
     options: {
@@ -172,8 +179,28 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       publicAddress: v["sip-public-address"],
       localAddress: v["sip-local-address"],
       ...(dtmf === undefined ? {} : { dtmf }),
+      ...(limits === undefined ? {} : { limits }),
     },
   };
+}
+
+/** `--max-calls`, `--max-outputs-per-call`, `--call-starts-per-second`: whole numbers within MAX_ENGINE_LIMITS. */
+function parseLimitFlags(calls: string | undefined, outputs: string | undefined, starts: string | undefined): EngineLimits | undefined {
+  const whole = (value: string | undefined, flag: string, max: number): number | undefined => {
+    const n = num(value, flag, 1, max);
+    if (n !== undefined && !Number.isInteger(n)) throw new ConfigError(`--${flag}: expected a whole number from 1 to ${max}, got "${value ?? ""}"`);
+    return n;
+  };
+  const limits: EngineLimits = {
+    ...optional("maxCalls", whole(calls, "max-calls", MAX_ENGINE_LIMITS.maxCalls)),
+    ...optional("maxOutputsPerCall", whole(outputs, "max-outputs-per-call", MAX_ENGINE_LIMITS.maxOutputsPerCall)),
+    ...optional("callStartsPerSecond", whole(starts, "call-starts-per-second", MAX_ENGINE_LIMITS.callStartsPerSecond)),
+  };
+  return Object.keys(limits).length === 0 ? undefined : limits;
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
 /** `--play-audio FILE [--play-audio-loop true|false]`: checked here so that a typo is a usage error before dialling. */

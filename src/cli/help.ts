@@ -67,10 +67,17 @@ Audio to the callee (instead of silence, once answered):
   --play-audio-loop true|false     repeat the file until the call ends (default false)
 
 DTMF (sent once the call is answered):
-  --dtmf DIGITS                    keys to send: 0-9 * # A-D, and , for a 500 ms pause (e.g. "1234#")
+  --dtmf DIGITS                    keys to send: 0-9 * # A-D, and , for a 500 ms pause (e.g. "1234#");
+                                   at most 64, pauses included
   --dtmf-type RFC2833|INFO         RFC 4733 events in the audio stream, or SIP INFO
                                    application/dtmf-relay (default RFC2833)
   --dtmf-delay-ms N                wait this long after ESTABLISHED before the first key (default 0)
+
+Limits (the call is refused, naming the limit, beyond one):
+  --max-calls N                    calls up at once (default 50; 1-10000)
+  --max-outputs-per-call N         outputs (RTMP targets and recordings, one ffmpeg each) a call
+                                   may run at once (default 4; 1-64)
+  --call-starts-per-second N       new calls accepted within any one second (default 10; 1-1000)
 
 Output:
   --json                           one JSON object per state change on stdout

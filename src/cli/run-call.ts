@@ -26,6 +26,7 @@ export async function runCall(o: CliCallOptions, out: NodeJS.WritableStream, err
     rtpSourceCheck: o.rtpSourceCheck,
     publicAddress: o.publicAddress,
     localAddress: o.localAddress,
+    limits: o.limits,
     logger: o.verbose ? streamLogger("debug", err) : streamLogger("warn", err),
   });
   const call = engine.call(o.call);

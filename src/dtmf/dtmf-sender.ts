@@ -1,4 +1,4 @@
-import { InvalidStateError, SipcastError } from "../errors";
+import { ConfigError, InvalidStateError, SipcastError } from "../errors";
 import { systemClock, type Clock, type TimerHandle } from "../rtp/clock";
 import type { DtmfDigit } from "./dtmf-digits";
 import { planDtmf, resolveDtmfOptions, type DtmfOptions, type DtmfStep, type DtmfType } from "./dtmf-plan";
@@ -9,6 +9,13 @@ export class DtmfError extends SipcastError {
     super(message, "DTMF_FAILED");
   }
 }
+
+/**
+ * The most DTMF sequences one call holds at a time, the one being sent included. Each waits for the
+ * one before it (seconds each, with pauses), so a client that keeps sending would otherwise pile up
+ * plans and promises without end; 8 leaves room for a PIN, a menu choice and a few retries.
+ */
+export const MAX_PENDING_DTMF_SEQUENCES = 8;
 
 /** How the keys leave: supplied by the call. */
 export interface DtmfTransport {
@@ -34,6 +41,8 @@ export interface DtmfSenderOptions {
  */
 export class DtmfSender {
   private tail: Promise<void> = Promise.resolve();
+  /** Sequences queued or running. */
+  private pending = 0;
   private readonly clock: Clock;
   private readonly waits = new Map<TimerHandle, () => void>();
   private closed = false;
@@ -42,13 +51,22 @@ export class DtmfSender {
     this.clock = o.clock ?? systemClock;
   }
 
+  /** Sequences queued or being sent (at most {@link MAX_PENDING_DTMF_SEQUENCES}). */
+  get queued(): number {
+    return this.pending;
+  }
+
   /**
    * Queues `digits` and resolves when they have all been sent.
-   * @throws (rejects) ConfigError for invalid digits or options (before anything is queued),
+   * @throws (rejects) ConfigError for invalid digits or options, or when {@link MAX_PENDING_DTMF_SEQUENCES}
+   * sequences are already queued or running (before anything is queued),
    * InvalidStateError when closed before it finished, DtmfError when a key was refused.
    */
   send(digits: string, options?: DtmfOptions): Promise<void> {
     if (this.closed) return Promise.reject(new InvalidStateError("DTMF sender is closed"));
+    if (this.pending >= MAX_PENDING_DTMF_SEQUENCES) {
+      return Promise.reject(new ConfigError(`dtmf: ${this.pending} sequences are already waiting to be sent, at most ${MAX_PENDING_DTMF_SEQUENCES} (MAX_PENDING_DTMF_SEQUENCES) per call`));
+    }
     let steps: DtmfStep[];
     let type: DtmfType;
     try {
@@ -58,7 +76,8 @@ export class DtmfSender {
     } catch (error) {
       return Promise.reject(error);
     }
-    const run = this.tail.then(() => this.run(steps, type));
+    this.pending++;
+    const run = this.tail.then(() => this.run(steps, type)).finally(() => this.pending--);
     // The next sequence waits for this one whether it succeeds or fails.
     this.tail = run.catch(() => undefined);
     return run;

@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { ConfigError } from "../errors";
+import { checkText, MAX_PATH_LENGTH } from "../util/text-fields";
 
 /**
  * Checks that `file` names a regular file we can stat, so that a typo is reported at once and in
@@ -8,6 +9,7 @@ import { ConfigError } from "../errors";
  */
 export function checkAudioFilePath(file: unknown, field = "playAudio"): string {
   if (typeof file !== "string" || file.trim() === "") throw new ConfigError(`${field}: expected the path of an audio file`);
+  checkText(field, file, MAX_PATH_LENGTH);
   let isFile: boolean;
   try {
     isFile = statSync(file).isFile();

@@ -48,3 +48,4 @@ export { VideoSlateSender, buildSlateArgs, type RtpSink, type VideoSlateSenderJs
 export { AudioFilePlayer, type AudioFilePlayerJson, type AudioFilePlayerOptions } from "./audio-file-player";
 export { audioFileFormat, buildAudioFileArgs, AUDIO_FILE_CODECS, type AudioFileFormat } from "./audio-file-format";
 export { checkAudioFilePath } from "./audio-file-path";
+export { resolveMediaFile } from "./media-folder";

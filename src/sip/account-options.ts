@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors";
+import { checkOptionalText, checkText, TEXT_LIMITS } from "../util/text-fields";
 
 export type SipTransportName = "udp" | "tcp" | "tls";
 
@@ -20,6 +21,7 @@ export interface SipAccountOptions {
   registerRequired?: boolean;
   /** Requested registration lifetime in seconds (default 600); sip.js refreshes before it runs out. */
   registerExpires?: number;
+  /** The name shown to the callee (From header); any text but CR, LF and NUL, at most 128 characters. */
   displayName?: string;
   /** TLS: false allows self-signed certificates. Default true (certificates verified). */
   tlsRejectUnauthorized?: boolean;
@@ -58,6 +60,13 @@ function checkPort(port: number, field: string): void {
 
 /** Checks the account and fills in defaults. Throws ConfigError naming the bad field (never echoing the password). */
 export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
+  if (o === null || typeof o !== "object") throw new ConfigError(`account: expected an object`);
+  // Length and CR/LF/NUL first, so that the syntax errors below never echo an oversized or multi-line value.
+  checkText("login", o.login ?? "", TEXT_LIMITS.login);
+  checkOptionalText("authenticationName", o.authenticationName, TEXT_LIMITS.authenticationName);
+  checkText("domain", o.domain ?? "", TEXT_LIMITS.domain);
+  checkOptionalText("outboundProxy", o.outboundProxy, TEXT_LIMITS.outboundProxy);
+  checkOptionalText("displayName", o.displayName, TEXT_LIMITS.displayName);
   const transport = o.transport ?? "udp";
   if (!["udp", "tcp", "tls"].includes(transport)) throw new ConfigError(`transport: expected udp, tcp or tls, got "${String(transport)}"`);
   if (!o.login || !TOKEN.test(o.login)) throw new ConfigError(`login: expected a SIP user name, got "${o.login ?? ""}"`);
@@ -91,7 +100,7 @@ export function domainHostPort(a: ResolvedAccount): string {
 
 /** The URI an INVITE for `callee` is addressed to: a full sip: URI is kept, a bare user goes to the account's domain. */
 export function calleeUri(a: ResolvedAccount, callee: string): string {
-  const c = callee.trim();
+  const c = checkText("callee", callee, TEXT_LIMITS.callee).trim();
   if (/^sips?:/i.test(c)) return c;
   if (c.includes("@")) return `sip:${c}`;
   if (!c || !TOKEN.test(c)) throw new ConfigError(`callee: expected a user name or sip: URI, got "${callee}"`);

@@ -99,7 +99,7 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     };
     const ua = new UserAgent({
       uri,
-      displayName: a.displayName,
+      displayName: a.displayName === undefined ? undefined : quotedStringContent(a.displayName),
       authorizationUsername: a.authenticationName,
       authorizationPassword: a.password,
       transportConstructor: SipTransport,
@@ -214,6 +214,16 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     if (ua) await withTimeout(ua.stop().catch(() => undefined), timeoutMs);
     this.removeAllListeners();
   }
+}
+
+/**
+ * The inside of an RFC 3261 quoted-string (§25.1: `"` and `\\` are written as quoted-pairs) for a
+ * display name. sip.js 0.21.2 writes From as `"` + displayName + `" <uri>` without escaping anything
+ * (NameAddrHeader.toString), so the name is escaped here, before it is handed over; CR, LF and NUL,
+ * which no quoted-string may hold, were already refused by resolveAccount.
+ */
+export function quotedStringContent(name: string): string {
+  return name.replace(/["\\]/g, (c) => `\\${c}`);
 }
 
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { Engine } from "../call/engine";
 import type { Call } from "../call/call";
-import { rtmpOutputUrl, type CallOptions } from "../call/call-options";
-import type { DtmfType } from "../dtmf";
+import { checkCallId, rtmpOutputUrl, type CallOptions } from "../call/call-options";
+import { MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfType } from "../dtmf";
 import type { WcsCallRecord } from "./call-book";
 import { httpErrorOf } from "./engine-errors";
 import { checkRtmpTarget, checkSipTargets } from "./target-checks";
@@ -36,6 +36,12 @@ export function startup(state: WcsState, body: WcsBody, legacy: boolean): Record
   const primary = primaryOutput(state, { rtmpUrl, rtmpStream, toStream }, prefix);
   if (rtmpUrl !== null && toStream !== null && state.options.localRtmpUrl) checkRtmpTarget(state.allow.rtmp, state.options.localRtmpUrl, "toStream");
   checkConflicts(state, givenId, primary, toStream);
+  // Before an engine (sockets, a registration) is made for the account.
+  try {
+    state.admission.check(state.book.liveCalls().length);
+  } catch (error) {
+    throw httpErrorOf(error, "callee");
+  }
 
   const engine = state.pool.engineFor(account);
   const options: CallOptions = {
@@ -49,6 +55,7 @@ export function startup(state: WcsState, body: WcsBody, legacy: boolean): Record
   let call: Call;
   try {
     call = engine.call(options);
+    state.admission.record();
   } catch (error) {
     state.pool.releaseIfIdle(account, engine);
     throw httpErrorOf(error, "callee");
@@ -186,7 +193,7 @@ export function findAll(state: WcsState): WcsCallJson[] {
 
 /** The legacy `/getStatus`: the call's status as plain text. */
 export function status(state: WcsState, body: WcsBody): string {
-  const callId = requiredString(body, "callId");
+  const callId = knownCallId(body);
   const record = state.book.get(callId);
   if (!record) throw new WcsHttpError(404, `callId: no call "${callId}"`, "callId");
   return record.last.status;
@@ -197,14 +204,20 @@ const DTMF = /^[0-9*#A-Da-d,]+$/;
 /**
  * `/call/send_dtmf` and the legacy `/sendDTMF`: `dtmf` (0-9 * # A-D, `,` pauses) and `type`
  * (RFC2833, INFO; INFO_RELAY is read as INFO). Answers once the keys are queued, as WCS does;
- * 409 when the call is not ESTABLISHED.
+ * 409 when the call is not ESTABLISHED; 400 for more than MAX_DTMF_KEYS keys or when the call
+ * already has MAX_PENDING_DTMF_SEQUENCES sequences queued.
  */
 export function sendDtmf(state: WcsState, body: WcsBody): Record<string, never> {
   const dtmf = requiredString(body, "dtmf");
+  if (dtmf.length > MAX_DTMF_KEYS) throw badField("dtmf", `${dtmf.length} keys, at most ${MAX_DTMF_KEYS} per request ("," pauses included)`);
   if (!DTMF.test(dtmf)) throw badField("dtmf", "expected keys 0-9 * # A-D (and , for a pause)");
   const type = dtmfType(optionalString(body, "type"), state.options.defaultDtmfType ?? "RFC2833");
   const record = liveCall(state, body);
   if (record.call.status !== "ESTABLISHED") throw new WcsHttpError(409, `the call is ${record.call.status}, not ESTABLISHED`);
+  // The engine would refuse it too, but only in the promise this route does not wait for.
+  if (record.call.pendingDtmf >= MAX_PENDING_DTMF_SEQUENCES) {
+    throw badField("dtmf", `${record.call.pendingDtmf} sequences are already waiting to be sent, at most ${MAX_PENDING_DTMF_SEQUENCES} per call`);
+  }
   record.call.sendDtmf(dtmf.toUpperCase(), { type }).catch((error: unknown) => {
     state.logger.log("warn", "wcs", `call ${record.callId}: DTMF not sent: ${(error as Error).message}`);
   });
@@ -221,10 +234,20 @@ function dtmfType(value: string | undefined, fallback: DtmfType): DtmfType {
 }
 
 function liveCall(state: WcsState, body: WcsBody): WcsCallRecord {
-  const callId = requiredString(body, "callId");
+  const callId = knownCallId(body);
   const record = state.book.live(callId);
   if (!record) throw new WcsHttpError(404, `callId: no live call "${callId}"`, "callId");
   return record;
+}
+
+/** The body's callId, checked as the engine checks it (its 404 message repeats it into the log). */
+function knownCallId(body: WcsBody): string {
+  const callId = requiredString(body, "callId");
+  try {
+    return checkCallId(callId);
+  } catch (error) {
+    throw httpErrorOf(error, "callId");
+  }
 }
 
 /** The default engine factory. */

@@ -19,6 +19,7 @@ const WCS_FIELD: Readonly<Record<string, string>> = {
   port: "sipPort",
   outboundProxy: "sipOutboundProxy",
   transport: "sipTransport",
+  displayName: "visibleName",
 };
 
 /**

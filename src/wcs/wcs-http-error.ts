@@ -1,11 +1,12 @@
 /**
  * A REST call that fails with an HTTP status: 400 (bad body, `field` names the culprit), 403 (a host
  * not in an allowlist, `field` names the field), 404 (unknown callId, stream or transponder), 409
- * (duplicate, or the call is in the wrong state).
+ * (duplicate, or the call is in the wrong state), 429 (an engine limit: calls, outputs per call or
+ * call starts per second).
  */
 export class WcsHttpError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 405 | 409 | 500,
+    readonly status: 400 | 403 | 404 | 405 | 409 | 429 | 500,
     message: string,
     readonly field?: string,
   ) {

@@ -1,4 +1,5 @@
 import type { EngineOptions } from "../call/engine";
+import type { CallAdmission } from "../call/engine-limits";
 import type { OutputSettings } from "../call/output/output-types";
 import type { DtmfType } from "../dtmf";
 import type { Logger } from "../util/logger";
@@ -31,7 +32,11 @@ export interface WcsRestApiOptions {
    * `localRtmpUrl` when a call's `toStream` is published there), in the same form. Empty or absent: any.
    */
   allowedRtmpHosts?: readonly string[];
-  /** Engine settings for every account (RTP ports, ffmpeg, addresses, timeouts). */
+  /**
+   * Engine settings for every account (RTP ports, ffmpeg, addresses, timeouts). Its `limits` hold for
+   * the whole API as well as for each account's engine: at most `maxCalls` live calls and
+   * `callStartsPerSecond` starts over all accounts, `maxOutputsPerCall` outputs per call (429 beyond).
+   */
   engineOptions?: Omit<EngineOptions, "account">;
   /** Output settings for every call and transponder (retries, RTMPS certificates, …). */
   outputSettings?: OutputSettings;
@@ -63,6 +68,8 @@ export interface WcsResponse {
 export interface WcsState {
   readonly book: CallBook;
   readonly pool: EnginePool;
+  /** The API-wide call limits (engineOptions.limits) over every account's engine. */
+  readonly admission: CallAdmission;
   readonly options: WcsRestApiOptions;
   readonly logger: Logger;
   readonly allow: WcsAllowlists;

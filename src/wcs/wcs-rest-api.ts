@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import { silentLogger } from "../util/logger";
+import { CallAdmission, resolveEngineLimits } from "../call/engine-limits";
 import { CallBook } from "./call-book";
 import { find, findAll, newEngine, sendDtmf, startup, status, terminate } from "./call-routes";
 import { EnginePool } from "./engine-pool";
@@ -63,7 +64,8 @@ export function wcsMethodPath(path: string): string {
  * Status codes as WCS: 200; 400 for a bad body (the answer names the field); 403 for a SIP or RTMP
  * host outside `allowedSipHosts` / `allowedRtmpHosts` (naming the field); 404 for an unknown
  * callId, stream or transponder, and for an empty `find_all`; 409 for a duplicate callId, RTMP
- * target, stream name or transponder, or a call in the wrong state; 405 for anything but POST.
+ * target, stream name or transponder, or a call in the wrong state; 429 when a limit of
+ * `engineOptions.limits` is reached (the message names it); 405 for anything but POST.
  * Error bodies are `{ error, message, field? }`. Nothing secret is logged or echoed.
  * Authentication, CORS and the body's media type belong to whatever serves it over HTTP (the
  * Node-RED node does all three).
@@ -83,6 +85,7 @@ export class WcsRestApi {
         rtmp: HostAllowlist.parse("allowedRtmpHosts", options.allowedRtmpHosts),
       },
       book: new CallBook(options.endedCallLingerMs ?? 30_000, options.now ?? Date.now),
+      admission: new CallAdmission(resolveEngineLimits(options.engineOptions?.limits)),
       pool: new EnginePool(options.engineFactory ?? newEngine, options.engineOptions ?? {}, logger),
     };
   }

@@ -102,9 +102,29 @@ describe("CLI options", () => {
     }
   });
 
+  it("limits: --max-calls, --max-outputs-per-call, --call-starts-per-second (whole numbers, within their maxima)", () => {
+    const c = parseCli([...BASE, "--max-calls", "3", "--max-outputs-per-call", "2", "--call-starts-per-second", "5"], {});
+    assert.ok(c.kind === "call");
+    assert.deepEqual(c.kind === "call" && c.options.limits, { maxCalls: 3, maxOutputsPerCall: 2, callStartsPerSecond: 5 });
+    const one = parseCli([...BASE, "--max-outputs-per-call", "1"], {});
+    assert.deepEqual(one.kind === "call" && one.options.limits, { maxOutputsPerCall: 1 }, "flags not given are left to the engine's defaults");
+    const none = parseCli(BASE, {});
+    assert.ok(none.kind === "call" && !("limits" in none.options));
+    assert.throws(() => parseCli([...BASE, "--max-calls", "0"], {}), /^ConfigError: --max-calls: expected a number from 1 to 10000, got "0"$/);
+    assert.throws(() => parseCli([...BASE, "--max-calls", "10001"], {}), /--max-calls: expected a number from 1 to 10000/);
+    assert.throws(() => parseCli([...BASE, "--max-outputs-per-call", "65"], {}), /--max-outputs-per-call: expected a number from 1 to 64/);
+    assert.throws(() => parseCli([...BASE, "--call-starts-per-second", "2.5"], {}), /--call-starts-per-second: expected a whole number from 1 to 1000/);
+    assert.throws(() => parseCli([...BASE, "--call-starts-per-second", "fast"], {}), /--call-starts-per-second/);
+  });
+
+  it("--dtmf: at most 64 keys, pauses included", () => {
+    assert.ok(parseCli([...BASE, "--dtmf", "1,".repeat(32)], {}).kind === "call");
+    assert.throws(() => parseCli([...BASE, "--dtmf", "1".repeat(65)], {}), /^ConfigError: --dtmf: 65 keys, at most 64/);
+  });
+
   it("documents every flag it accepts in --help", () => {
     assert.equal(parseCli(["--help"], {}).kind, "help");
-    const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "rtp-source-check", "json", "verbose", "dtmf", "dtmf-type", "dtmf-delay-ms", "rtp-timeout", "jitter-buffer-ms", "play-audio", "play-audio-loop"];
+    const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "rtp-source-check", "json", "verbose", "dtmf", "dtmf-type", "dtmf-delay-ms", "rtp-timeout", "jitter-buffer-ms", "play-audio", "play-audio-loop", "max-calls", "max-outputs-per-call", "call-starts-per-second"];
     for (const f of flags) assert.ok(HELP.includes(`--${f}`), `--${f} missing from help`);
   });
 });

@@ -1,3 +1,4 @@
+import { wcsNodeSettings } from "../../src/nodes/wcs-rest-api/wcs-node-settings";
 import { strict as assert } from "node:assert";
 import { CallReason, CallStatus, type CallStateEvent, type PublishEvent } from "node-red-contrib-sipcast";
 import { parseCallRequest } from "../../src/nodes/sip-call/call-input";
@@ -127,6 +128,11 @@ describe("nodes: rtmp-republish input", () => {
 });
 
 describe("nodes: sip-account settings and status", () => {
+  it("maps the limit fields (text numbers too) to EngineOptions.limits", () => {
+    const s = accountSettings({ ...base, login: "a", domain: "d", maxCalls: "7", maxOutputsPerCall: 2, callStartsPerSecond: "3" }, undefined);
+    assert.deepEqual(s.engine.limits, { maxCalls: 7, maxOutputsPerCall: 2, callStartsPerSecond: 3 });
+  });
+
   it("maps the editor's fields (text numbers included) to engine options", () => {
     const s = accountSettings(
       {
@@ -171,6 +177,8 @@ describe("nodes: sip-account settings and status", () => {
         localAddress: undefined,
         ffmpegPath: undefined,
         requestTimeoutMs: 10_000,
+        // A flow saved before the limit fields existed gets the engine's defaults.
+        limits: { maxCalls: 50, maxOutputsPerCall: 4, callStartsPerSecond: 10 },
       },
       dtmfType: "INFO",
       registerRequired: false,
@@ -219,5 +227,13 @@ describe("nodes: rtmp-republish status", () => {
       text: "failed FAILED_BY_RTMP_WRITER_ERROR",
     });
     assert.equal(republishView({ ...event, status: "STOPPED" }, 1000, 5000).fill, "grey");
+  });
+});
+
+describe("nodes: wcs-rest-api limit fields", () => {
+  it("map to engineOptions.limits; a flow saved before they existed gets the defaults", () => {
+    const node = { id: "w1", type: "wcs-rest-api" };
+    assert.deepEqual(wcsNodeSettings({ ...node, maxCalls: "5", maxOutputsPerCall: 1, callStartsPerSecond: "2" }).api.engineOptions?.limits, { maxCalls: 5, maxOutputsPerCall: 1, callStartsPerSecond: 2 });
+    assert.deepEqual(wcsNodeSettings(node).api.engineOptions?.limits, { maxCalls: 50, maxOutputsPerCall: 4, callStartsPerSecond: 10 });
   });
 });

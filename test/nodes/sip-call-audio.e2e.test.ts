@@ -54,7 +54,7 @@ describe("nodes end to end: sip-call plays an audio file into the call", functio
     const flow: FlowNode[] = [
       tab(),
       node("sip-account", "acc", { login: "alice", domain: "127.0.0.1", port: baresip.sipPort, registerRequired: false }),
-      node("sip-call", "call", { account: "acc", callee: "uas", jitterBufferMs: 80 }, [["calls"]]),
+      node("sip-call", "call", { account: "acc", callee: "uas", jitterBufferMs: 80, mediaFolder: tmp }, [["calls"]]),
       flowNode("done", "complete", { name: "", scope: ["call"], uncaught: false }, [["completes"]]),
       catchAll("catch", "errors"),
       sink("calls"),

@@ -59,7 +59,8 @@ describe("nodes: sip-call audio actions report errors to Catch", function () {
     const flow = [
       tab(),
       node("sip-account", "acc", { login: "alice", domain: "127.0.0.1", port: silent.port, registerRequired: false, requestTimeout: 2 }),
-      node("sip-call", "call", { account: "acc", callee: "uas" }, [["calls"]]),
+      // The test folder is the media folder: this file is in it, no-such-file.wav is not.
+      node("sip-call", "call", { account: "acc", callee: "uas", mediaFolder: __dirname }, [["calls"]]),
       node("sip-call", "badjb", { account: "acc", callee: "uas", jitterBufferMs: 5000 }, [["calls"]]),
       catchAll("catch", "errors"),
       sink("errors"),
@@ -91,7 +92,7 @@ describe("nodes: sip-call audio actions report errors to Catch", function () {
     await expectCaught("call", { action: "playAudio", callId: "nope" }, /^msg\.audioFile: the path of the audio file to play is missing$/);
     await expectCaught("call", { jitterBufferMs: "soon" }, /^msg\.jitterBufferMs: expected a number of milliseconds/);
     await expectCaught("badjb", {}, /^jitterBufferMs: expected 0 \(off\) to 1000 milliseconds, got 5000$/);
-    await expectCaught("call", { audioFile: path.join(__dirname, "no-such-file.wav") }, /^playAudio: no such file: .*no-such-file\.wav$/);
+    await expectCaught("call", { audioFile: path.join(__dirname, "no-such-file.wav") }, /^playAudio: no audio file ".*no-such-file\.wav" in the media folder$/);
   });
 
   it("a call that is not answered yet cannot play audio; stopAudio on it is harmless", async () => {

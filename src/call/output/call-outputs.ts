@@ -6,6 +6,7 @@ import type { CallReason } from "../call-reason";
 import type { PublishEvent } from "../call-event";
 import type { Publication } from "../publication";
 import { checkJitterBufferMs } from "../call-options";
+import { LimitError } from "../engine-limits";
 import { DuplicateOutputError, type OutputSettings, type OutputSnapshot, type OutputTarget, type PublishOptions } from "./output-types";
 import { checkImage, resolveTarget } from "./resolve-target";
 
@@ -14,6 +15,8 @@ export interface CallOutputsOptions {
   callId: string;
   /** The call's defaults for every output, and its jitter buffer (CallOptions.jitterBufferMs). */
   settings: OutputSettings & { jitterBufferMs?: number };
+  /** Outputs running at once (EngineLimits.maxOutputsPerCall). */
+  maxOutputs: number;
   /** The ffmpeg binary (throws FfmpegNotFoundError). */
   resolveFfmpeg: () => string;
   /** Sends a SIP INFO picture_fast_update in the call's dialog. */
@@ -48,7 +51,8 @@ export class CallOutputs {
 
   /**
    * Starts an output. Returns its id.
-   * @throws InvalidStateError before the answer; DuplicateOutputError for an id in use; ConfigError for
+   * @throws InvalidStateError before the answer; DuplicateOutputError for an id in use; LimitError when
+   * `maxOutputs` are running; ConfigError for
    * a bad target or option; FfmpegNotFoundError.
    */
   publish(target: OutputTarget, options: PublishOptions = {}): string {
@@ -57,6 +61,7 @@ export class CallOutputs {
     const id = options.id ?? this.#nextId();
     if (!ID.test(id)) throw new ConfigError(`publish: output id must be 1–64 characters of A-Z a-z 0-9 . _ ~ -`);
     if (this.#live.has(id)) throw new DuplicateOutputError(id);
+    if (this.#live.size >= this.#o.maxOutputs) throw new LimitError("maxOutputsPerCall", this.#o.maxOutputs, `output ${id} of call ${this.#o.callId}`);
     const settings: OutputSettings = { ...this.#o.settings, ...definedOnly(options) };
     const output = resolveTarget(target, settings);
     checkImage(settings.slateImage, "slateImage");

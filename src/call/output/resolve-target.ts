@@ -3,6 +3,7 @@ import { ConfigError } from "../../errors";
 import { checkRecordPath, recordFormatOf, type RepublishOutput } from "../../media/output-target";
 import { resolveRetryPolicy } from "../../media/retry-policy";
 import { checkJitterBufferMs, rtmpOutputUrl, type CallOptions } from "../call-options";
+import { checkText, MAX_PATH_LENGTH } from "../../util/text-fields";
 import { isRecordTarget, type OutputSettings, type OutputTarget } from "./output-types";
 
 /**
@@ -14,10 +15,11 @@ export function resolveTarget(target: OutputTarget, settings: OutputSettings): R
   if (target === null || typeof target !== "object") throw new ConfigError("publish: expected { rtmpUrl, rtmpStream? } or { recordPath, format? }");
   if (isRecordTarget(target)) {
     if ((target as { rtmpUrl?: unknown }).rtmpUrl !== undefined) throw new ConfigError("publish: give either rtmpUrl or recordPath, not both");
-    return { kind: "record", path: checkRecordPath(target.recordPath), format: recordFormatOf(target.recordPath, target.format) };
+    return { kind: "record", path: checkRecordPath(checkText("recordPath", target.recordPath, MAX_PATH_LENGTH)), format: recordFormatOf(target.recordPath, target.format) };
   }
   if (typeof target.rtmpUrl !== "string") throw new ConfigError("publish: expected { rtmpUrl, rtmpStream? } or { recordPath, format? }");
   const url = rtmpOutputUrl({ rtmpUrl: target.rtmpUrl, rtmpStream: target.rtmpStream ?? "" });
+  if (settings.rtmpsCaFile !== undefined) checkText("rtmpsCaFile", settings.rtmpsCaFile, MAX_PATH_LENGTH);
   return {
     kind: "rtmp",
     url,
@@ -29,6 +31,7 @@ export function resolveTarget(target: OutputTarget, settings: OutputSettings): R
 /** Checks that an image option names a readable file. @throws ConfigError */
 export function checkImage(file: string | undefined, field: string): void {
   if (file === undefined) return;
+  checkText(field, file, MAX_PATH_LENGTH);
   if (typeof file !== "string" || file === "" || !existsSync(file) || !statSync(file).isFile()) throw new ConfigError(`${field}: no image file at "${String(file)}"`);
 }
 

@@ -1,3 +1,4 @@
+import { MAX_DTMF_KEYS } from "node-red-contrib-sipcast";
 import type { DtmfType } from "../shared/call-directory";
 import { msgChoice, msgString, settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
@@ -48,6 +49,8 @@ export function parseDtmfRequest(msg: NodeMessage, config: DtmfSendConfig): Dtmf
   const fromPayload = typeof msg.payload === "string" && msg.payload.trim() !== "" ? msg.payload : undefined;
   const field = fromMsg !== undefined ? "msg.digits" : fromPayload !== undefined ? "msg.payload" : "digits";
   const digits = (fromMsg ?? fromPayload ?? settingString(config.digits)).replace(/\s+/g, "").toUpperCase();
+  // The engine refuses it too, but only once the call is answered: say so at once.
+  if (digits.length > MAX_DTMF_KEYS) throw new Error(`${field}: ${digits.length} keys, at most ${MAX_DTMF_KEYS} ("," pauses included)`);
   if (!DIGITS.test(digits)) throw new Error(`${field}: expected DTMF digits 0-9 * # A-D and "," for a pause, got "${digits.slice(0, 40)}"`);
   const setting = settingString(config.dtmfType);
   const type = msgChoice(msg, "dtmfType", TYPES) ?? TYPES.find((t) => t === setting.toUpperCase());

@@ -1,4 +1,4 @@
-import { DEFAULT_RTP_SOURCE_CHECK, type EngineOptions, type RtpSourceCheck, type SipTransportName } from "node-red-contrib-sipcast";
+import { DEFAULT_ENGINE_LIMITS, DEFAULT_RTP_SOURCE_CHECK, type EngineOptions, type RtpSourceCheck, type SipTransportName } from "node-red-contrib-sipcast";
 import type { DtmfType } from "../shared/call-directory";
 import { settingBoolean, settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
@@ -24,6 +24,10 @@ export interface SipAccountConfig extends NodeDef {
   tlsAllowSelfSigned?: boolean | string;
   /** Seconds. */
   requestTimeout?: number | string;
+  /** EngineLimits; absent in flows saved before they existed (the engine's defaults apply). */
+  maxCalls?: number | string;
+  maxOutputsPerCall?: number | string;
+  callStartsPerSecond?: number | string;
 }
 
 /** The credentials of a sip-account node. */
@@ -66,6 +70,11 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
       localAddress: optional(config.localAddress),
       ffmpegPath: optional(config.ffmpegPath),
       requestTimeoutMs: settingNumber(config.requestTimeout, 32) * 1000,
+      limits: {
+        maxCalls: settingNumber(config.maxCalls, DEFAULT_ENGINE_LIMITS.maxCalls),
+        maxOutputsPerCall: settingNumber(config.maxOutputsPerCall, DEFAULT_ENGINE_LIMITS.maxOutputsPerCall),
+        callStartsPerSecond: settingNumber(config.callStartsPerSecond, DEFAULT_ENGINE_LIMITS.callStartsPerSecond),
+      },
     },
     dtmfType: settingString(config.dtmfType).toUpperCase() === "INFO" ? "INFO" : "RFC2833",
     registerRequired,

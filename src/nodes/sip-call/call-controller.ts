@@ -6,7 +6,7 @@ import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend, NodeStatus } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";
 import { realTimers, type Timers } from "../shared/timers";
-import { parseCallRequest, type SipCallConfig, type SipCallCredentials } from "./call-input";
+import { mediaFolderOf, parseCallRequest, type SipCallConfig, type SipCallCredentials } from "./call-input";
 import { callPayload, callView, isTicking } from "./call-view";
 
 /** How long closing the node waits for its calls to hang up (Call's own guard is 5 s). */
@@ -24,6 +24,8 @@ export class SipCallController implements AccountUser {
   private lastCall: Call | undefined;
   private lastEvent: CallStateEvent | undefined;
   private readonly ticker: Ticker;
+  /** `msg.audioFile` must name a file in here (the engine resolves links and `..` and refuses anything outside). */
+  private readonly mediaRoot: string;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -33,6 +35,7 @@ export class SipCallController implements AccountUser {
     private readonly timers: Timers = realTimers,
   ) {
     this.id = node.id;
+    this.mediaRoot = mediaFolderOf(config, (RED as NodeAPI & { settings?: { userDir?: string } }).settings?.userDir);
     this.ticker = new Ticker(() => this.render(), timers);
     if (account) account.register(this);
     else node.status({ fill: "red", shape: "ring", text: "no sip-account" });
@@ -50,7 +53,7 @@ export class SipCallController implements AccountUser {
     if (request.kind === "playAudio") return this.playAudio(this.liveCall(request.callId, "no call to play audio into"), request.file, request.loop);
     if (request.kind === "stopAudio") return this.liveCall(request.callId, "no call to stop audio in").stopAudio();
     if (!this.account) throw new Error("no sip-account configured");
-    const call = this.account.placeCall(request.options);
+    const call = this.account.placeCall(request.options.playAudio === undefined ? request.options : { ...request.options, mediaRoot: this.mediaRoot });
     // The id of the placed call, also for nodes that see this msg complete (Complete node, HTTP flows).
     msg.callId = call.id;
     const template = this.RED.util.cloneMessage(msg);
@@ -82,7 +85,7 @@ export class SipCallController implements AccountUser {
    */
   private async playAudio(call: Call, file: string, loop: boolean): Promise<void> {
     try {
-      await call.playAudio(file, { loop });
+      await call.playAudio(file, { loop, mediaRoot: this.mediaRoot });
     } catch (error) {
       // Hanging up is the normal end of a looping file, not an error of this message.
       if (call.isClosed || isFinalStatus(call.status)) return;

@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { CallOptions } from "node-red-contrib-sipcast";
 import { MsgFieldError, msgBoolean, msgString, settingBoolean, settingString } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
@@ -12,6 +14,16 @@ export interface SipCallConfig extends NodeDef {
   rtmpUrl?: string;
   /** Reorder/jitter buffer per received stream, ms (editor default 50; 0 = off); absent in flows made before it existed. */
   jitterBufferMs?: number | string;
+  /** The only folder `msg.audioFile` may name files in; "" or absent: `<userDir>/sipcast-media`. */
+  mediaFolder?: string;
+}
+
+/** The media folder below Node-RED's user directory when the node names none. */
+export const DEFAULT_MEDIA_FOLDER_NAME = "sipcast-media";
+
+/** The node's media folder: its setting, else `<userDir>/sipcast-media` (userDir: Node-RED's, default ~/.node-red). */
+export function mediaFolderOf(config: SipCallConfig, userDir: string | undefined): string {
+  return settingString(config.mediaFolder) || join(userDir ?? join(homedir(), ".node-red"), DEFAULT_MEDIA_FOLDER_NAME);
 }
 
 /** The credentials of a sip-call node: the stream name, which is the CDN's stream key. */

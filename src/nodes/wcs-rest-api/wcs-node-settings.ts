@@ -1,4 +1,4 @@
-import { DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { DEFAULT_ENGINE_LIMITS, DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type WcsRestApiOptions } from "node-red-contrib-sipcast";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
 import { authMode, type WcsAuthMode } from "./request-auth";
@@ -25,6 +25,10 @@ export interface WcsRestApiConfig extends NodeDef {
   allowedRtmpHosts?: string;
   /** "signalled" or "learn" (see the sip-account node); absent in older flows: "signalled". */
   rtpSourceCheck?: string;
+  /** EngineLimits for the whole API; absent in flows saved before they existed (defaults apply). */
+  maxCalls?: number | string;
+  maxOutputsPerCall?: number | string;
+  callStartsPerSecond?: number | string;
 }
 
 /** What the node builds from its settings. */
@@ -57,6 +61,11 @@ export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
     rtpSourceCheck: (optional(config.rtpSourceCheck) ?? DEFAULT_RTP_SOURCE_CHECK) as RtpSourceCheck,
     localAddress: optional(config.localAddress),
     publicAddress: optional(config.publicAddress),
+    limits: {
+      maxCalls: settingNumber(config.maxCalls, DEFAULT_ENGINE_LIMITS.maxCalls),
+      maxOutputsPerCall: settingNumber(config.maxOutputsPerCall, DEFAULT_ENGINE_LIMITS.maxOutputsPerCall),
+      callStartsPerSecond: settingNumber(config.callStartsPerSecond, DEFAULT_ENGINE_LIMITS.callStartsPerSecond),
+    },
   };
   return {
     basePath,
