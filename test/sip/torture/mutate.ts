@@ -85,6 +85,13 @@ const MUTATIONS: Record<string, (m: Buffer, r: Prng) => Buffer> = {
     const i = 1 + r.int(Math.max(1, lines.length - 1));
     return join([...lines.slice(0, i), Buffer.concat([Buffer.from(`${name}: `), value]), ...lines.slice(i)], body);
   },
+  headerFlood: (m, r) => {
+    // Many values of a header sip.js parses value by value (Contact, Record-Route, Via, Route).
+    const { lines, body } = split(m);
+    const line = Buffer.from(r.pick(["Record-Route: <sip:h;lr>", "Contact: <sip:a@h>", "Via: SIP/2.0/UDP h;branch=z9hG4bKx", "Route: <sip:h;lr>", "Allow: INVITE,ACK,BYE"]));
+    const n = Math.min(1 + r.int(2500), Math.floor((MAX_UDP_PAYLOAD - m.length) / (line.length + 2)));
+    return join([lines[0], ...Array.from({ length: n }, () => line), ...lines.slice(1)], body);
+  },
   bogusContentLength: (m, r) => setHeader(m, "Content-Length", r.pick(BOGUS_LENGTHS)),
   cseqOverflow: (m, r) => {
     const method = /\r\nCSeq:\s*\S*\s+(\S+)/i.exec(m.toString("latin1"))?.[1] ?? "INFO";

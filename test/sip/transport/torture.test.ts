@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { TransportState } from "sip.js";
 import { SIP_MAX_BODY_BYTES, SIP_MAX_HEAD_BYTES, SipFramingError, SipStreamFramer, SipTransport } from "../../../src/sip/transport";
 import { cseqMethod, headerLines, headerValue, parseStartLine, topViaBranch, transactionKey } from "../../../src/sip/transport/message-head";
+import { headerLimitExceeded } from "../../../src/sip/transport/message-limits";
 import { RFC4475_MESSAGES, type TortureMessage } from "../torture/rfc4475-messages";
 import { MAX_UDP_PAYLOAD, mutated } from "../torture/mutate";
 import { Prng, tortureSeed } from "../torture/prng";
@@ -16,6 +17,7 @@ function startKind(bytes: Buffer): string {
 /** Runs every head reader the transport uses on received text; throws only if one of them does. */
 function readHead(text: string): void {
   parseStartLine(text);
+  headerLimitExceeded(text);
   for (const line of headerLines(text)) headerValue(text, line);
   topViaBranch(text);
   cseqMethod(text);
@@ -185,7 +187,7 @@ describe("SIP transport torture: RFC 4475 messages and random input (no peers)",
     assert.throws(() => longHead.push(Buffer.from("h")), SipFramingError);
   });
 
-  it("over UDP: a SipTransport delivers what reads as SIP, drops the rest, and stays connected through the RFC set and 3,000 mutated datagrams", async () => {
+  it("over UDP: a SipTransport delivers what reads as SIP within the header limits, drops the rest, and stays connected through the RFC set and 3,000 mutated datagrams", async () => {
     const r = new Prng(seed);
     const peer = await UdpPeer.open();
     const transport = new SipTransport(quietSipLogger, {
@@ -201,7 +203,8 @@ describe("SIP transport torture: RFC 4475 messages and random input (no peers)",
       let expected = 0;
       const datagrams = [...RFC4475_MESSAGES.map((m) => m.bytes), ...Array.from({ length: 3000 }, () => mutated(mutationBases(), r).bytes)];
       for (const [i, bytes] of datagrams.entries()) {
-        if (parseStartLine(bytes.toString("utf8"))) expected++;
+        const text = bytes.toString("utf8");
+        if (parseStartLine(text) && !headerLimitExceeded(text)) expected++;
         await new Promise<void>((resolve, reject) =>
           peer.socket.send(bytes, transport.localPort, "127.0.0.1", (error) => (error ? reject(error) : resolve())),
         );
