@@ -1,6 +1,7 @@
 import { TransportState, type Transport } from "sip.js";
 import type { Logger } from "../../util/logger";
 import { parseStartLine, topViaBranch, transactionKey } from "./message-head";
+import { headerLimitExceeded } from "./message-limits";
 import { RequestTimers } from "./request-timers";
 import type { SipChannel, SocketEndpoint } from "./sip-channel";
 import {
@@ -240,6 +241,11 @@ export class SipTransport extends TransportStateMachine implements Transport {
     if (!start) {
       const sample = JSON.stringify(text.slice(0, 40));
       this.log("debug", `dropping non-SIP data from ${from.address}:${from.port}: ${sample}`);
+      return;
+    }
+    const overLimit = headerLimitExceeded(text);
+    if (overLimit) {
+      this.log("debug", `dropping a message from ${from.address}:${from.port} with ${overLimit}`);
       return;
     }
     if (start.kind === "response") {
