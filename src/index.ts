@@ -23,7 +23,7 @@ export {
 } from "./call/output/output-types";
 export type { KeyframePolicy } from "./call/output/keyframe-scheduler";
 export type { RetryPolicy, RecordFormat } from "./media";
-export { resolveAccount, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
+export { resolveAccount, MAX_AUTH_HOSTS, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
 export { locateFfmpeg, MediaError, type MediaErrorReason } from "./media";
 export type { PortRange } from "./rtp";
