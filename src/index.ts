@@ -28,5 +28,7 @@ export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint"
 export { locateFfmpeg, MediaError, type MediaErrorReason } from "./media";
 export type { PortRange } from "./rtp";
 export { streamLogger, silentLogger, redactRtmpUrl, type Logger, type LogLevel } from "./util/logger";
+export { escapeLogText, escapingLogger } from "./util/log-text";
+export { RepeatLimiter, REPEAT_LIMIT_DEFAULTS, type RepeatLimitOptions } from "./util/repeat-limiter";
 export * from "./demo";
 export * from "./wcs";

@@ -5,6 +5,8 @@ import { resolveAccount, type ResolvedAccount, type SipAccountOptions } from "..
 import { SipEndpoint, type RegistrationResult, type RegistrationStatus } from "../sip/sip-endpoint";
 import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
+import { escapingLogger } from "../util/log-text";
+import { RepeatLimiter } from "../util/repeat-limiter";
 import { Call } from "./call";
 import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
 import type { CallOptions } from "./call-options";
@@ -56,7 +58,10 @@ export class Engine extends TypedEmitter<EngineEvents> {
   readonly account: ResolvedAccount;
   private readonly endpoint: SipEndpoint;
   private readonly registry = new Map<string, Call>();
+  /** The user's logger behind control-character escaping: what every part of the engine writes to. */
   private readonly logger: Logger;
+  /** The SIP endpoint's share of the log, with repeats limited (a flood of bad datagrams). */
+  private readonly endpointLogger: RepeatLimiter;
   private starting: Promise<void> | undefined;
   private closed = false;
 
@@ -67,14 +72,15 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (!(range.min >= 1024 && range.max <= 65535 && range.max - range.min >= 3)) {
       throw new ConfigError(`rtpPortRange: expected 1024 ≤ min < max ≤ 65535 with room for two port pairs`);
     }
-    this.logger = options.logger ?? silentLogger;
+    this.logger = escapingLogger(options.logger ?? silentLogger);
+    this.endpointLogger = new RepeatLimiter(this.logger);
     this.endpoint = new SipEndpoint({
       account: this.account,
       localAddress: options.localAddress,
       localPort: options.localPort,
       publicAddress: options.publicAddress,
       requestTimeoutMs: options.requestTimeoutMs,
-      logger: this.logger,
+      logger: this.endpointLogger,
     });
     this.endpoint.on("registration", (status, result) => this.safeEmit("registration", status, result));
   }
@@ -109,6 +115,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
   call(options: CallOptions): Call {
     if (this.closed) throw new SipcastError("engine is closed", "ENGINE_CLOSED");
     if (options.callId && this.registry.has(options.callId)) throw new DuplicateCallError(options.callId);
+    // Per call, so one call's ffmpeg warning storm is summarized without hiding another call's lines.
+    const logger = new RepeatLimiter(this.logger);
     const call = new Call(
       {
         endpoint: this.endpoint,
@@ -118,7 +126,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
         portRange: this.options.rtpPortRange ?? DEFAULT_PORT_RANGE,
         bindAddress: this.options.localAddress ?? "0.0.0.0",
         rtpTimeoutMs: this.options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
-        logger: this.logger,
+        logger,
       },
       options,
     );
@@ -127,7 +135,10 @@ export class Engine extends TypedEmitter<EngineEvents> {
     call.on("state", (event) => this.safeEmit("state", event));
     call.on("publish", (event) => this.safeEmit("publish", event));
     call.on("dtmf", (event) => this.safeEmit("dtmf", event));
-    call.on("@close", () => this.registry.delete(call.id));
+    call.on("@close", () => {
+      this.registry.delete(call.id);
+      void call.whenClosed().then(() => logger.flush());
+    });
     void call.start();
     return call;
   }
@@ -158,6 +169,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     for (const call of calls) call.close();
     await Promise.all(calls.map((c) => c.whenClosed()));
     await this.endpoint.close();
+    this.endpointLogger.flush();
     this.safeEmit("@close");
   }
 }
