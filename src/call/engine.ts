@@ -1,5 +1,5 @@
 import { ConfigError, SipcastError } from "../errors";
-import { locateFfmpeg } from "../media";
+import { locateFfmpeg, removeStaleTempDirs } from "../media";
 import type { PortRange } from "../rtp";
 import { resolveAccount, type ResolvedAccount, type SipAccountOptions } from "../sip/account-options";
 import { SipEndpoint, type RegistrationResult, type RegistrationStatus } from "../sip/sip-endpoint";
@@ -73,6 +73,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
       throw new ConfigError(`rtpPortRange: expected 1024 ≤ min < max ≤ 65535 with room for two port pairs`);
     }
     this.logger = escapingLogger(options.logger ?? silentLogger);
+    // SDP folders of engines that were killed before they could remove them (their pid is gone).
+    for (const folder of removeStaleTempDirs()) this.logger.log("info", "engine", `removed ${folder}, left by a process that is gone`);
     this.endpointLogger = new RepeatLimiter(this.logger);
     this.endpoint = new SipEndpoint({
       account: this.account,

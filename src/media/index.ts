@@ -48,3 +48,5 @@ export { VideoSlateSender, buildSlateArgs, type RtpSink, type VideoSlateSenderJs
 export { AudioFilePlayer, type AudioFilePlayerJson, type AudioFilePlayerOptions } from "./audio-file-player";
 export { audioFileFormat, buildAudioFileArgs, AUDIO_FILE_CODECS, type AudioFileFormat } from "./audio-file-format";
 export { checkAudioFilePath } from "./audio-file-path";
+export { removeStaleTempDirs, writePrivateTempFile, type PrivateTempFile } from "./private-temp-file";
+export { tiedToThisProcess, type ChildCommand } from "./parent-death";
