@@ -45,7 +45,10 @@ export interface ResolvedAccount {
   registerExpires: number;
   displayName?: string;
   tlsRejectUnauthorized: boolean;
-  /** Every host whose challenges are answered: domain:port, the outbound proxy, then `authHosts`. */
+  /**
+   * Every host whose challenges are answered: domain:port (with an outbound proxy also the domain at
+   * the transport's default port, as bare callees are addressed), the outbound proxy, then `authHosts`.
+   */
   authHosts: { host: string; port?: number }[];
 }
 
@@ -97,8 +100,13 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
   checkPort(port, "port");
   const expires = o.registerExpires ?? 600;
   if (!Number.isInteger(expires) || expires < 30) throw new ConfigError(`registerExpires: expected whole seconds >= 30, got ${expires}`);
-  const outboundProxy = o.outboundProxy ? parseHostPort(o.outboundProxy, "outboundProxy", transport === "tls" ? 5061 : 5060) : undefined;
-  const authHosts: { host: string; port?: number }[] = [{ host: unbracket(o.domain), port }, ...(outboundProxy ? [{ host: unbracket(outboundProxy.host), port: outboundProxy.port }] : [])];
+  const defaultPort = transport === "tls" ? 5061 : 5060;
+  const outboundProxy = o.outboundProxy ? parseHostPort(o.outboundProxy, "outboundProxy", defaultPort) : undefined;
+  const authHosts: { host: string; port?: number }[] = [{ host: unbracket(o.domain), port }];
+  if (outboundProxy) {
+    // Through a proxy a bare callee is addressed as user@domain, without the port (calleeUri).
+    authHosts.push({ host: unbracket(o.domain), port: defaultPort }, { host: unbracket(outboundProxy.host), port: outboundProxy.port });
+  }
   authHosts.push(...parseAuthHosts(o.authHosts));
   return {
     login: o.login,

@@ -36,6 +36,7 @@ describe("SIP account options", () => {
     const a = resolveAccount({ login: "a", domain: "pbx.example", port: 5080, outboundProxy: "edge.example", authHosts: ["media.example", "[::1]:5062"] });
     assert.deepEqual(a.authHosts, [
       { host: "pbx.example", port: 5080 },
+      { host: "pbx.example", port: 5060 },
       { host: "edge.example", port: 5060 },
       { host: "media.example" },
       { host: "::1", port: 5062 },
