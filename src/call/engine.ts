@@ -1,5 +1,5 @@
 import { ConfigError, SipcastError } from "../errors";
-import { locateFfmpeg, removeStaleTempDirs } from "../media";
+import { canTieChildren, locateFfmpeg, removeStaleTempDirs } from "../media";
 import type { PortRange } from "../rtp";
 import { resolveAccount, type ResolvedAccount, type SipAccountOptions } from "../sip/account-options";
 import { SipEndpoint, type RegistrationResult, type RegistrationStatus } from "../sip/sip-endpoint";
@@ -75,6 +75,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
     this.logger = escapingLogger(options.logger ?? silentLogger);
     // SDP folders of engines that were killed before they could remove them (their pid is gone).
     for (const folder of removeStaleTempDirs()) this.logger.log("info", "engine", `removed ${folder}, left by a process that is gone`);
+    if (!canTieChildren()) {
+      this.logger.log("info", "engine", "no setpriv (util-linux, Linux only): ffmpeg children that outlive a killed engine run on until their input or output fails");
+    }
     this.endpointLogger = new RepeatLimiter(this.logger);
     this.endpoint = new SipEndpoint({
       account: this.account,

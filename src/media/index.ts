@@ -49,4 +49,4 @@ export { AudioFilePlayer, type AudioFilePlayerJson, type AudioFilePlayerOptions 
 export { audioFileFormat, buildAudioFileArgs, AUDIO_FILE_CODECS, type AudioFileFormat } from "./audio-file-format";
 export { checkAudioFilePath } from "./audio-file-path";
 export { removeStaleTempDirs, writePrivateTempFile, type PrivateTempFile } from "./private-temp-file";
-export { tiedToThisProcess, type ChildCommand } from "./parent-death";
+export { canTieChildren, tiedToThisProcess, type ChildCommand } from "./parent-death";

@@ -28,6 +28,11 @@ function isExecutable(file: string): boolean {
   }
 }
 
+/** Whether children can be tied to this process's life here (Linux with util-linux's setpriv). */
+export function canTieChildren(): boolean {
+  return findSetpriv() !== null;
+}
+
 /** A command line and whether the child it starts ends with this process. */
 export interface ChildCommand {
   command: string;
