@@ -9,16 +9,16 @@ function headers(request: string, name: string): string[] {
   return request.split("\r\n").filter((l) => l.toLowerCase().startsWith(`${name}:`));
 }
 
-/** A 401 echoing the INVITE's Via/From/To/Call-ID/CSeq, with a digest challenge. */
-function unauthorized(request: string): string {
+/** A 401 (or a proxy's 407) echoing the INVITE's Via/From/To/Call-ID/CSeq, with a digest challenge. */
+function unauthorized(request: string, proxy = false): string {
   return [
-    "SIP/2.0 401 Unauthorized",
+    proxy ? "SIP/2.0 407 Proxy Authentication Required" : "SIP/2.0 401 Unauthorized",
     ...headers(request, "via"),
     ...headers(request, "from"),
     ...headers(request, "to").map((l) => `${l};tag=evil`),
     ...headers(request, "call-id"),
     ...headers(request, "cseq"),
-    'WWW-Authenticate: Digest realm="127.0.0.1", nonce="0123456789abcdef", algorithm=MD5, qop="auth"',
+    `${proxy ? "Proxy" : "WWW"}-Authenticate: Digest realm="127.0.0.1", nonce="0123456789abcdef", algorithm=MD5, qop="auth"`,
     "Content-Length: 0",
     "",
     "",
@@ -29,14 +29,14 @@ function unauthorized(request: string): string {
  * A SIP server named in the callee that challenges every INVITE: collects the requests it gets
  * and answers each INVITE with a 401 (an ACK needs no answer).
  */
-function challengeEverything(server: UdpPeer, seen: string[]): { stop(): void } {
+function challengeEverything(server: UdpPeer, seen: string[], proxy = false): { stop(): void } {
   let on = true;
   void (async () => {
     while (on) {
       const { text, port } = await server.received.next();
       if (!on) return;
       seen.push(text);
-      if (text.startsWith("INVITE ")) await server.send(unauthorized(text), port);
+      if (text.startsWith("INVITE ")) await server.send(unauthorized(text, proxy), port);
     }
   })();
   return { stop: () => (on = false) };
@@ -58,9 +58,9 @@ describe("SIP: credentials only answer challenges from the account's own hosts",
     await Promise.all([registrar.close(), stranger.close()]);
   });
 
-  function startEngine(authHosts?: string[]): Engine {
+  function startEngine(authHosts?: string[], outboundProxy?: string): Engine {
     engine = new Engine({
-      account: { login: "alice", password: "s3cret-pw", domain: "127.0.0.1", port: registrar.port, registerRequired: false, authHosts },
+      account: { login: "alice", password: "s3cret-pw", domain: "127.0.0.1", port: registrar.port, registerRequired: false, authHosts, outboundProxy },
       localAddress: "127.0.0.1",
       rtpPortRange: { min: 30000, max: 30999 },
     });
@@ -91,5 +91,23 @@ describe("SIP: credentials only answer challenges from the account's own hosts",
     server.stop();
     const withCredentials = seen.filter((t) => t.startsWith("INVITE ") && /^authorization\s*:\s*digest /im.test(t));
     assert.equal(withCredentials.length, 1, "the challenge was not answered");
+  });
+
+  it("through an outbound proxy: answers its 407 for a callee at the domain, not for a callee elsewhere", async () => {
+    const seen: string[] = [];
+    const proxy = challengeEverything(stranger, seen, true);
+    const e = startEngine(undefined, `127.0.0.1:${stranger.port}`);
+    await waitForStatus(e.call({ callee: "uas", hasVideo: false }), CallStatus.FAILED, 10000);
+    const elsewhere = await waitForStatus(e.call({ callee: "sip:x@evil.example", hasVideo: false }), CallStatus.FAILED, 10000);
+    await new Promise((r) => setTimeout(r, 500));
+    proxy.stop();
+    const invites = seen.filter((t) => t.startsWith("INVITE "));
+    const toDomain = invites.filter((t) => t.startsWith("INVITE sip:uas@127.0.0.1 "));
+    const toEvil = invites.filter((t) => t.startsWith("INVITE sip:x@evil.example "));
+    assert.equal(toDomain.filter((t) => /^proxy-authorization\s*:\s*digest /im.test(t)).length, 1, "the proxy's challenge for the domain was not answered");
+    assert.equal(toEvil.length, 1, "the INVITE to evil.example was retried");
+    assert.doesNotMatch(toEvil[0], /^proxy-authorization\s*:/im);
+    assert.equal(elsewhere.reason, "AUTHENTICATION_FAILED");
+    assert.match(elsewhere.sipMessage, /challenge from evil\.example:5060 not answered/);
   });
 });
