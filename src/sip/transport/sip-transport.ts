@@ -164,7 +164,7 @@ export class SipTransport extends TransportStateMachine implements Transport {
     const local = this.local;
     if (!channel || !local) throw new Error(`${this.protocol} transport is not connected`);
     const text = start.kind === "request" ? addViaPort(message, local.port) : message;
-    if (start.kind === "request") this.guardCredentials(text, start.uri);
+    if (start.kind === "request" && start.method !== "ACK" && start.method !== "CANCEL") this.guardCredentials(text, start.uri);
     const key = start.kind === "request" ? this.timers.track(text) : undefined;
     if (key) this.inFlight.add(key);
     try {
@@ -271,19 +271,20 @@ export class SipTransport extends TransportStateMachine implements Transport {
     }
   }
 
-  /** Remembers a request whose Request-URI or next hop is not an auth host: its challenges go unanswered. */
+  /**
+   * Remembers a request whose Request-URI (the UAS that would send a 401) or next hop (the proxy
+   * that would send a 407) is not an auth host: its challenges go unanswered. A Request-URI that is
+   * no sip:/sips: URI (tel:) counts as a stranger too.
+   */
   private guardCredentials(request: string, uri: string): void {
     const key = transactionKey(request);
     if (!key) return;
     const server = this.options.server;
     const target = uriHop(uri);
     const next = this.options.protocol === "udp" ? requestHop(request, server, this.options.forceServer) : server;
-    const stranger = !isAuthHost(target, this.authHosts) ? target : !isAuthHost(next, this.authHosts) ? next : undefined;
-    if (!target) {
-      this.remember(key, uri.slice(0, 64));
-    } else if (stranger) {
-      this.remember(key, hopText(stranger));
-    }
+    if (!target) this.remember(key, uri.slice(0, 64));
+    else if (!isAuthHost(target, this.authHosts)) this.remember(key, hopText(target));
+    else if (!isAuthHost(next, this.authHosts)) this.remember(key, hopText(next));
   }
 
   private remember(key: string, host: string): void {
