@@ -89,7 +89,7 @@ describe("SIP: responses to unsolicited requests go to the packet's real source"
       const factor = bytes(toAttacker) / Buffer.byteLength(request);
       assert.equal(toAttacker.length, 1, "more than one response");
       assert.ok(factor <= 1, `amplification ${factor.toFixed(2)}x`);
-      console.log(`      ${method} (${toAttacker.map((t) => t.slice(8, 20)).join(", ")}): ${Buffer.byteLength(request)} bytes in, ${bytes(toAttacker)} bytes out in ${toAttacker.length} datagram(s): ${factor.toFixed(2)}x`);
+      console.log(`      ${method} (${toAttacker.map((t) => t.split("\r\n")[0].slice(8)).join(", ")}): ${Buffer.byteLength(request)} bytes in, ${bytes(toAttacker)} bytes out in ${toAttacker.length} datagram(s): ${factor.toFixed(2)}x`);
     });
   }
 });
