@@ -33,7 +33,7 @@ export {
 } from "./call/output/output-types";
 export type { KeyframePolicy } from "./call/output/keyframe-scheduler";
 export type { RetryPolicy, RecordFormat } from "./media";
-export { resolveAccount, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
+export { resolveAccount, MAX_AUTH_HOSTS, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
 export { locateFfmpeg, resolveMediaFile, MediaError, type MediaErrorReason } from "./media";
 export type { PortRange } from "./rtp";
@@ -47,5 +47,7 @@ export {
   MAX_FORWARDER_QUEUE_BYTES,
 } from "./rtp";
 export { streamLogger, silentLogger, redactRtmpUrl, type Logger, type LogLevel } from "./util/logger";
+export { escapeLogText, escapingLogger } from "./util/log-text";
+export { RepeatLimiter, REPEAT_LIMIT_DEFAULTS, type RepeatLimitOptions } from "./util/repeat-limiter";
 export * from "./demo";
 export * from "./wcs";

@@ -1,10 +1,12 @@
 import { ConfigError, SipcastError } from "../errors";
-import { locateFfmpeg } from "../media";
+import { canTieChildren, locateFfmpeg, removeStaleTempDirs } from "../media";
 import { isRtpSourceCheck, RTP_SOURCE_CHECKS, type PortRange, type RtpSourceCheck } from "../rtp";
 import { resolveAccount, type ResolvedAccount, type SipAccountOptions } from "../sip/account-options";
 import { SipEndpoint, type RegistrationResult, type RegistrationStatus } from "../sip/sip-endpoint";
 import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
+import { escapingLogger } from "../util/log-text";
+import { RepeatLimiter } from "../util/repeat-limiter";
 import { Call } from "./call";
 import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
 import type { CallOptions } from "./call-options";
@@ -79,8 +81,11 @@ export class Engine extends TypedEmitter<EngineEvents> {
   readonly account: ResolvedAccount;
   private readonly endpoint: SipEndpoint;
   private readonly registry = new Map<string, Call>();
+  /** The user's logger behind control-character escaping: what every part of the engine writes to. */
   private readonly logger: Logger;
   private readonly admission: CallAdmission;
+  /** The SIP endpoint's share of the log, with repeats limited (a flood of bad datagrams). */
+  private readonly endpointLogger: RepeatLimiter;
   private starting: Promise<void> | undefined;
   private closed = false;
 
@@ -96,14 +101,20 @@ export class Engine extends TypedEmitter<EngineEvents> {
     }
     if (options.ffmpegPath !== undefined) checkText("ffmpegPath", options.ffmpegPath, MAX_PATH_LENGTH);
     this.admission = new CallAdmission(resolveEngineLimits(options.limits));
-    this.logger = options.logger ?? silentLogger;
+    this.logger = escapingLogger(options.logger ?? silentLogger);
+    // SDP folders of engines that were killed before they could remove them (their pid is gone).
+    for (const folder of removeStaleTempDirs()) this.logger.log("info", "engine", `removed ${folder}, left by a process that is gone`);
+    if (!canTieChildren()) {
+      this.logger.log("info", "engine", "no setpriv (util-linux, Linux only): ffmpeg children that outlive a killed engine run on until their input or output fails");
+    }
+    this.endpointLogger = new RepeatLimiter(this.logger);
     this.endpoint = new SipEndpoint({
       account: this.account,
       localAddress: options.localAddress,
       localPort: options.localPort,
       publicAddress: options.publicAddress,
       requestTimeoutMs: options.requestTimeoutMs,
-      logger: this.logger,
+      logger: this.endpointLogger,
     });
     this.endpoint.on("registration", (status, result) => this.safeEmit("registration", status, result));
   }
@@ -144,6 +155,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
   call(options: CallOptions): Call {
     if (this.closed) throw new SipcastError("engine is closed", "ENGINE_CLOSED");
     if (options.callId && this.registry.has(options.callId)) throw new DuplicateCallError(options.callId);
+    // Per call, so one call's ffmpeg warning storm is summarized without hiding another call's lines.
+    const logger = new RepeatLimiter(this.logger);
     const call = new Call(
       {
         endpoint: this.endpoint,
@@ -155,7 +168,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
         rtpSourceCheck: this.options.rtpSourceCheck,
         rtpTimeoutMs: this.options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
         maxOutputs: this.admission.limits.maxOutputsPerCall,
-        logger: this.logger,
+        logger,
       },
       options,
     );
@@ -166,7 +179,10 @@ export class Engine extends TypedEmitter<EngineEvents> {
     call.on("state", (event) => this.safeEmit("state", event));
     call.on("publish", (event) => this.safeEmit("publish", event));
     call.on("dtmf", (event) => this.safeEmit("dtmf", event));
-    call.on("@close", () => this.registry.delete(call.id));
+    call.on("@close", () => {
+      this.registry.delete(call.id);
+      void call.whenClosed().then(() => logger.flush());
+    });
     void call.start();
     return call;
   }
@@ -197,6 +213,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     for (const call of calls) call.close();
     await Promise.all(calls.map((c) => c.whenClosed()));
     await this.endpoint.close();
+    this.endpointLogger.flush();
     this.safeEmit("@close");
   }
 }

@@ -54,6 +54,7 @@ const SPEC = {
   "sip-local-address": { type: "string" },
   "sip-request-timeout": { type: "string" },
   "tls-allow-self-signed": { type: "boolean" },
+  "sip-auth-host": { type: "string", multiple: true },
   callee: { type: "string" },
   "call-id": { type: "string" },
   "rtmp-url": { type: "string" },
@@ -150,6 +151,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         registerRequired: bool(v["sip-register-required"], "sip-register-required", true),
         registerExpires: num(v["sip-register-expires"], "sip-register-expires", 30, 86400),
         tlsRejectUnauthorized: !v["tls-allow-self-signed"],
+        ...(v["sip-auth-host"] ? { authHosts: v["sip-auth-host"].flatMap((h) => h.split(",")).map((h) => h.trim()).filter((h) => h !== "") } : {}),
       },
       call: {
         callee: required(v.callee, "callee"),

@@ -22,6 +22,11 @@ SIP account:
   --sip-local-address ADDR         address to bind SIP and RTP sockets to (default 0.0.0.0)
   --sip-request-timeout SECONDS    give up on an unanswered request after this (default 32)
   --tls-allow-self-signed          accept a self-signed certificate over tls
+  --sip-auth-host HOST[:PORT]      also answer 401/407 challenges from this host (repeatable or
+                                   comma-separated; without a port: any port). By default the
+                                   password only answers challenges to requests for the domain
+                                   and the outbound proxy; a callee elsewhere that challenges
+                                   gets nothing and the call ends AUTHENTICATION_FAILED
 
 Call:
   --callee USER|USER@HOST|sip:URI  who to call

@@ -3,6 +3,7 @@ import { CallReason } from "../call/call-reason";
 import { CallStatus } from "../call/call-status";
 import type { CallStateEvent } from "../call/call-event";
 import { streamLogger } from "../util/logger";
+import { escapeLogText } from "../util/log-text";
 import type { CliCallOptions } from "./cli-options";
 
 /** Formats a state change as one human-readable line. */
@@ -71,6 +72,6 @@ export async function runCall(o: CliCallOptions, out: NodeJS.WritableStream, err
   await call.whenClosed();
   await engine.close();
   const ok = established && last?.status === CallStatus.FINISH && last.reason === CallReason.NORMAL_CALL_CLEARING;
-  if (!ok && last) err.write(`sipcast: call ended ${last.status}${last.reason ? ` (${last.reason})` : ""}${last.detail ? `: ${last.detail}` : ""}\n`);
+  if (!ok && last) err.write(`sipcast: call ended ${last.status}${last.reason ? ` (${last.reason})` : ""}${last.detail ? `: ${escapeLogText(last.detail)}` : ""}\n`);
   return ok ? 0 : 1;
 }

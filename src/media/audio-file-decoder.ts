@@ -6,6 +6,7 @@ import { describeAudioFileFailure } from "./audio-file-failure";
 import { isStartError, shortenLine } from "./classify-ffmpeg-failure";
 import { LineSplitter } from "./line-splitter";
 import { MediaError } from "./media-error";
+import { tiedToThisProcess } from "./parent-death";
 
 /** Starts a child the way `child_process.spawn` does (tests pass a fake). */
 export type SpawnChild = (command: string, args: readonly string[]) => ChildProcess;
@@ -38,7 +39,11 @@ export interface AudioFileDecoderJson {
 
 const STDERR_TAIL = 10;
 
-const defaultSpawn: SpawnChild = (command, args) => nodeSpawn(command, [...args], { stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+/** A decoder paused on a full queue blocks in a write and would outlive a killed engine: tie it to us. */
+const defaultSpawn: SpawnChild = (command, args) => {
+  const c = tiedToThisProcess(command, args);
+  return nodeSpawn(c.command, c.args, { stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+};
 
 /**
  * One ffmpeg that decodes an audio file into the call's codec, as a queue of RTP payloads that the

@@ -5,6 +5,7 @@ import { classifyFfmpegStderr, isHarmlessFfmpegLine, isStartError, shortenLine }
 import { FfmpegProgressParser, progressShowsOutput, type FfmpegProgress } from "./ffmpeg-progress";
 import { LineSplitter } from "./line-splitter";
 import { MediaError } from "./media-error";
+import { tiedToThisProcess } from "./parent-death";
 import { makeUrlRedactor } from "./url-redactor";
 
 /** Events of {@link FfmpegProcess}. */
@@ -71,7 +72,9 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
     this.#exited = new Promise((resolve) => (this.#resolveExited = resolve));
     this.#logger.log("debug", "ffmpeg", `spawn ${this.#redact([o.path, ...o.args].join(" "))}`);
 
-    this.#child = spawn(o.path, o.args, { stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+    // Ended by the kernel when this process dies, even by SIGKILL (see parent-death.ts).
+    const command = tiedToThisProcess(o.path, o.args);
+    this.#child = spawn(command.command, command.args, { stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
     const child = this.#child;
     child.stdin?.on("error", () => undefined); // EPIPE when ffmpeg exits: nothing to do.
 

@@ -49,3 +49,5 @@ export { AudioFilePlayer, type AudioFilePlayerJson, type AudioFilePlayerOptions 
 export { audioFileFormat, buildAudioFileArgs, AUDIO_FILE_CODECS, type AudioFileFormat } from "./audio-file-format";
 export { checkAudioFilePath } from "./audio-file-path";
 export { resolveMediaFile } from "./media-folder";
+export { removeStaleTempDirs, writePrivateTempFile, type PrivateTempFile } from "./private-temp-file";
+export { canTieChildren, tiedToThisProcess, type ChildCommand } from "./parent-death";

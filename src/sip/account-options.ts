@@ -25,6 +25,13 @@ export interface SipAccountOptions {
   displayName?: string;
   /** TLS: false allows self-signed certificates. Default true (certificates verified). */
   tlsRejectUnauthorized?: boolean;
+  /**
+   * Also answer 401/407 challenges from these hosts (`host` for any port, or `host:port`). By
+   * default the credentials only answer challenges to requests that go to the account's
+   * domain:port and outbound proxy; a challenge from anywhere else ends the call with
+   * AUTHENTICATION_FAILED. At most {@link MAX_AUTH_HOSTS}.
+   */
+  authHosts?: string[];
 }
 
 /** The account with every default filled in and every field checked. */
@@ -40,7 +47,15 @@ export interface ResolvedAccount {
   registerExpires: number;
   displayName?: string;
   tlsRejectUnauthorized: boolean;
+  /**
+   * Every host whose challenges are answered: domain:port (with an outbound proxy also the domain at
+   * the transport's default port, as bare callees are addressed), the outbound proxy, then `authHosts`.
+   */
+  authHosts: { host: string; port?: number }[];
 }
+
+/** The most `authHosts` entries an account may list. */
+export const MAX_AUTH_HOSTS = 16;
 
 const TOKEN = /^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/;
 const HOST = /^[A-Za-z0-9.\-]+$|^\[[0-9A-Fa-f:.]+\]$/;
@@ -56,6 +71,23 @@ export function parseHostPort(value: string, field: string, defaultPort: number)
 
 function checkPort(port: number, field: string): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`${field}: not a port number: ${port}`);
+}
+
+/** Parses `authHosts`: each `host` (any port) or `host:port`. */
+function parseAuthHosts(value: unknown): { host: string; port?: number }[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ConfigError("authHosts: expected a list of host[:port]");
+  if (value.length > MAX_AUTH_HOSTS) throw new ConfigError(`authHosts: at most ${MAX_AUTH_HOSTS} hosts, got ${value.length}`);
+  return value.map((entry: unknown) => {
+    if (typeof entry !== "string" || entry.length > 255) throw new ConfigError("authHosts: expected host[:port] strings");
+    const hasPort = /^(\[[^\]]*\]|[^:]*):\d+$/.test(entry.trim());
+    const { host, port } = parseHostPort(entry, "authHosts", 5060);
+    return hasPort ? { host: unbracket(host), port } : { host: unbracket(host) };
+  });
+}
+
+function unbracket(host: string): string {
+  return host.replace(/^\[|\]$/g, "");
 }
 
 /** Checks the account and fills in defaults. Throws ConfigError naming the bad field (never echoing the password). */
@@ -77,18 +109,27 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
   checkPort(port, "port");
   const expires = o.registerExpires ?? 600;
   if (!Number.isInteger(expires) || expires < 30) throw new ConfigError(`registerExpires: expected whole seconds >= 30, got ${expires}`);
+  const defaultPort = transport === "tls" ? 5061 : 5060;
+  const outboundProxy = o.outboundProxy ? parseHostPort(o.outboundProxy, "outboundProxy", defaultPort) : undefined;
+  const authHosts: { host: string; port?: number }[] = [{ host: unbracket(o.domain), port }];
+  if (outboundProxy) {
+    // Through a proxy a bare callee is addressed as user@domain, without the port (calleeUri).
+    authHosts.push({ host: unbracket(o.domain), port: defaultPort }, { host: unbracket(outboundProxy.host), port: outboundProxy.port });
+  }
+  authHosts.push(...parseAuthHosts(o.authHosts));
   return {
     login: o.login,
     authenticationName,
     password: o.password ?? "",
     domain: o.domain,
     port,
-    outboundProxy: o.outboundProxy ? parseHostPort(o.outboundProxy, "outboundProxy", transport === "tls" ? 5061 : 5060) : undefined,
+    outboundProxy,
     transport,
     registerRequired: o.registerRequired ?? true,
     registerExpires: expires,
     displayName: o.displayName,
     tlsRejectUnauthorized: o.tlsRejectUnauthorized ?? true,
+    authHosts,
   };
 }
 

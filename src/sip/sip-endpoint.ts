@@ -90,6 +90,10 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
       publicAddress: this.address,
       requestTimeoutMs: this.options.requestTimeoutMs,
       tlsRejectUnauthorized: a.tlsRejectUnauthorized,
+      authHosts: a.authHosts,
+      // This engine only places calls: a new INVITE or OPTIONS gets one stateless response no
+      // larger than needed (see the option's remarks for what sip.js would send).
+      answerUnsolicitedStatelessly: true,
       logger: this.logger,
     };
     const uri = UserAgent.makeURI(`sip:${a.login}@${a.domain}`);

@@ -1,3 +1,5 @@
+import { escapeLogText } from "./log-text";
+
 /** Severity levels, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -20,7 +22,8 @@ export function streamLogger(minLevel: LogLevel = "info", out: NodeJS.WritableSt
   return {
     log(level, category, message) {
       if (order.indexOf(level) < min) return;
-      out.write(`${new Date().toISOString()} ${level} [${category}] ${message}\n`);
+      // One entry, one line: a CR/LF inside a value must not start a forged line.
+      out.write(`${new Date().toISOString()} ${level} [${escapeLogText(category)}] ${escapeLogText(message)}\n`);
     },
   };
 }

@@ -31,6 +31,13 @@ describe("CLI options", () => {
     assert.equal(c.options.json, true);
   });
 
+  it("maps --sip-auth-host (repeated and comma-separated) to the account's authHosts", () => {
+    const c = parseCli([...BASE, "--sip-auth-host", "media.example:5070, edge.example", "--sip-auth-host", "10.0.0.9"], {});
+    assert.equal(c.kind, "call");
+    if (c.kind !== "call") return;
+    assert.deepEqual(c.options.account.authHosts, ["media.example:5070", "edge.example", "10.0.0.9"]);
+  });
+
   it("prefers --sip-password over the environment", () => {
     const c = parseCli([...BASE, "--sip-password", "flag"], { SIP_PASSWORD: "env" });
     assert.equal(c.kind === "call" && c.options.account.password, "flag");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FfmpegProcess, makeUrlRedactor, type FfmpegProgress, type MediaError } from "../../src/media";
+import { FfmpegProcess, makeUrlRedactor, tiedToThisProcess, type FfmpegProgress, type MediaError } from "../../src/media";
 import { CaptureLogger } from "./helpers/capture-logger";
 import { processGone } from "./helpers/process-gone";
 import { TempDir } from "./helpers/temp-dir";
@@ -141,5 +141,17 @@ describe("media/FfmpegProcess (fake ffmpeg scripts)", () => {
     assert.ok(logger.lines.includes("debug [ffmpeg] [flv @ 0x1] Failed to update header with correct filesize."));
     assert.ok(logger.lines.includes("warn [ffmpeg] real problem"));
     assert.equal(r.errors[0]!.detail, "real problem");
+  });
+});
+
+describe("tiedToThisProcess", () => {
+  it("starts an executable by absolute path under setpriv --pdeathsig SIGTERM on Linux, else unchanged", function () {
+    const c = tiedToThisProcess(process.execPath, ["-v"]);
+    if (process.platform !== "linux" || !c.tied) this.skip();
+    assert.deepEqual(c.args.slice(0, 4), ["--pdeathsig", "SIGTERM", "--", process.execPath]);
+    assert.deepEqual(c.args.slice(4), ["-v"]);
+    // A bare name or a missing binary is spawned as is, so it still fails with ENOENT (FFMPEG_NOT_FOUND).
+    assert.deepEqual(tiedToThisProcess("ffmpeg", ["-v"]), { command: "ffmpeg", args: ["-v"], tied: false });
+    assert.deepEqual(tiedToThisProcess("/nonexistent/ffmpeg", []), { command: "/nonexistent/ffmpeg", args: [], tied: false });
   });
 });

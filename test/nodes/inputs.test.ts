@@ -185,6 +185,11 @@ describe("nodes: sip-account settings and status", () => {
     });
   });
 
+  it("maps the comma-separated auth hosts field to authHosts, and leaves it out when empty", () => {
+    assert.deepEqual(accountSettings({ ...base, authHosts: " media.example:5070, edge.example ," }, undefined).engine.account.authHosts, ["media.example:5070", "edge.example"]);
+    assert.equal("authHosts" in accountSettings({ ...base, authHosts: "" }, undefined).engine.account, false);
+  });
+
   it("fills the defaults of an empty config", () => {
     const s = accountSettings({ ...base }, undefined);
     assert.equal(s.engine.account.port, 5060);

@@ -32,6 +32,20 @@ describe("SIP account options", () => {
     );
   });
 
+  it("answers challenges for domain:port and the outbound proxy, plus authHosts (a host alone: any port)", () => {
+    const a = resolveAccount({ login: "a", domain: "pbx.example", port: 5080, outboundProxy: "edge.example", authHosts: ["media.example", "[::1]:5062"] });
+    assert.deepEqual(a.authHosts, [
+      { host: "pbx.example", port: 5080 },
+      { host: "pbx.example", port: 5060 },
+      { host: "edge.example", port: 5060 },
+      { host: "media.example" },
+      { host: "::1", port: 5062 },
+    ]);
+    assert.throws(() => resolveAccount({ login: "a", domain: "d", authHosts: ["bad host"] }), (e: Error) => e instanceof ConfigError && /authHosts/.test(e.message));
+    assert.throws(() => resolveAccount({ login: "a", domain: "d", authHosts: "d" as never }), /authHosts/);
+    assert.throws(() => resolveAccount({ login: "a", domain: "d", authHosts: Array.from({ length: 17 }, () => "h") }), /at most 16/);
+  });
+
   it("builds callee URIs: bare user at domain:port, user@host, full URI kept", () => {
     const a = resolveAccount({ login: "alice", domain: "127.0.0.1", port: 25060 });
     assert.equal(calleeUri(a, "uas"), "sip:uas@127.0.0.1:25060");

@@ -10,6 +10,8 @@ export interface SipAccountConfig extends NodeDef {
   domain?: string;
   port?: number | string;
   outboundProxy?: string;
+  /** Comma-separated `host[:port]` whose challenges are also answered; absent in flows saved before it existed. */
+  authHosts?: string;
   transport?: string;
   registerRequired?: boolean | string;
   registerExpires?: number | string;
@@ -63,6 +65,7 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
         registerRequired,
         registerExpires: settingNumber(config.registerExpires, 600),
         tlsRejectUnauthorized: !settingBoolean(config.tlsAllowSelfSigned, false),
+        ...authHostsOf(config.authHosts),
       },
       rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
       rtpSourceCheck: (settingString(config.rtpSourceCheck).trim() || DEFAULT_RTP_SOURCE_CHECK) as RtpSourceCheck,
@@ -79,4 +82,13 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
     dtmfType: settingString(config.dtmfType).toUpperCase() === "INFO" ? "INFO" : "RFC2833",
     registerRequired,
   };
+}
+
+/** The comma-separated auth hosts field as the account's `authHosts` list (left out when empty). */
+function authHostsOf(value: unknown): { authHosts?: string[] } {
+  const hosts = settingString(value)
+    .split(",")
+    .map((h) => h.trim())
+    .filter((h) => h !== "");
+  return hosts.length > 0 ? { authHosts: hosts } : {};
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from "../../errors";
 import type { Logger } from "../../util/logger";
+import type { AuthHost } from "./challenge-guard";
 
 /** The transport protocol of a SIP account. */
 export type SipTransportProtocol = "udp" | "tcp" | "tls";
@@ -42,6 +43,20 @@ export interface SipTransportOptions {
   tlsRejectUnauthorized?: boolean;
   /** SNI and certificate name for TLS; default the server host when it is a name. */
   tlsServerName?: string;
+  /**
+   * Hosts whose 401/407 challenges are answered: a request's Request-URI and its next hop must
+   * both be one of them (see challenge-guard.ts). Default: `server` alone.
+   */
+  authHosts?: AuthHost[];
+  /**
+   * Answer new incoming requests (no To tag) of an engine that only places calls without sip.js:
+   * INVITE with 603 Decline, OPTIONS with 200 OK, each one datagram copying only the request's
+   * Via, From, To, Call-ID and CSeq, and no transaction state. sip.js would send 100, 180 and 603
+   * to an INVITE (3× the request's bytes) and a 200 with Allow/Accept/Supported to an OPTIONS
+   * (1.6×): with a spoofed source address that makes the host a reflection amplifier.
+   * Default false.
+   */
+  answerUnsolicitedStatelessly?: boolean;
   /** Where the transport logs; default: the sip.js logger it is constructed with. */
   logger?: Logger;
   /** Injectable timers for unit tests; default the global ones. */
@@ -68,6 +83,11 @@ export function validateTransportOptions(
   }
   if (!Number.isInteger(server.port) || server.port < 1 || server.port > 65535) {
     throw new ConfigError("transportOptions.server.port must be an integer 1-65535");
+  }
+  for (const a of options.authHosts ?? []) {
+    if (!a || typeof a.host !== "string" || a.host === "" || (a.port !== undefined && !Number.isInteger(a.port))) {
+      throw new ConfigError("transportOptions.authHosts: each entry needs a host and an optional integer port");
+    }
   }
   for (const name of ["requestTimeoutMs", "t1Ms", "t2Ms"] as const) {
     const value = options[name];

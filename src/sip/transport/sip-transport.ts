@@ -1,7 +1,9 @@
 import { TransportState, type Transport } from "sip.js";
 import type { Logger } from "../../util/logger";
-import { parseStartLine, topViaBranch, transactionKey } from "./message-head";
+import { hopText, isAuthHost, refuseChallenge, type AuthHost } from "./challenge-guard";
+import { firstHeader, headerValue, parseStartLine, topViaBranch, transactionKey } from "./message-head";
 import { headerLimitExceeded } from "./message-limits";
+import { requestHop, uriHop } from "./next-hop";
 import { RequestTimers } from "./request-timers";
 import type { SipChannel, SocketEndpoint } from "./sip-channel";
 import {
@@ -11,7 +13,7 @@ import {
   type TimerClock,
 } from "./sip-transport-options";
 import { StreamChannel } from "./stream-channel";
-import { synthesizeResponse } from "./synthesize-response";
+import { statelessReply, synthesizeResponse } from "./synthesize-response";
 import { TransportStateMachine } from "./transport-state-machine";
 import { UdpChannel } from "./udp-channel";
 import { addViaPort, stampReceived, stripViaPort } from "./via-rewrite";
@@ -26,6 +28,14 @@ export interface SipJsLogger {
 
 /** How many INVITE branches to remember whose ACK must not go out (see `noAckFor`). */
 const NO_ACK_MEMORY = 64;
+/** The stateless answers of `answerUnsolicitedStatelessly`, by method. */
+const UNSOLICITED_REPLIES: Readonly<Record<string, { statusCode: number; reasonPhrase: string }>> = {
+  INVITE: { statusCode: 603, reasonPhrase: "Decline" },
+  OPTIONS: { statusCode: 200, reasonPhrase: "OK" },
+};
+
+/** How many outstanding requests to remember whose challenges must not be answered. */
+const NO_AUTH_MEMORY = 256;
 
 const REAL_CLOCK: TimerClock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -66,6 +76,9 @@ export class SipTransport extends TransportStateMachine implements Transport {
   private readonly inFlight = new Set<string>();
   /** INVITE branches answered by a synthesized final response: sip.js's ACK to it is dropped. */
   private readonly noAckFor = new Set<string>();
+  /** Requests that went to a host the credentials are not for: transaction key → that host. */
+  private readonly noAuthFor = new Map<string, string>();
+  private readonly authHosts: readonly AuthHost[];
 
   constructor(sipLogger: SipJsLogger, options: SipTransportOptions) {
     validateTransportOptions(options);
@@ -74,6 +87,7 @@ export class SipTransport extends TransportStateMachine implements Transport {
     this.options = options;
     this.protocol = options.protocol.toUpperCase();
     this.clock = options.clock ?? REAL_CLOCK;
+    this.authHosts = options.authHosts ?? [options.server];
     this.timers = new RequestTimers(
       {
         t1Ms: options.t1Ms ?? TRANSPORT_DEFAULTS.t1Ms,
@@ -151,6 +165,7 @@ export class SipTransport extends TransportStateMachine implements Transport {
     const local = this.local;
     if (!channel || !local) throw new Error(`${this.protocol} transport is not connected`);
     const text = start.kind === "request" ? addViaPort(message, local.port) : message;
+    if (start.kind === "request" && start.method !== "ACK" && start.method !== "CANCEL") this.guardCredentials(text, start.uri);
     const key = start.kind === "request" ? this.timers.track(text) : undefined;
     if (key) this.inFlight.add(key);
     try {
@@ -250,10 +265,56 @@ export class SipTransport extends TransportStateMachine implements Transport {
     }
     if (start.kind === "response") {
       this.timers.responseReceived(text);
-      this.deliver(stripViaPort(text));
+      this.deliver(stripViaPort(this.checkChallenge(text, start.statusCode)));
     } else {
-      this.deliver(stampReceived(text, from.address, from.port));
+      const stamped = stampReceived(text, from.address, from.port);
+      const reply = UNSOLICITED_REPLIES[start.method];
+      if (reply && this.options.answerUnsolicitedStatelessly && !hasToTag(stamped)) {
+        this.replyStatelessly(stamped, reply.statusCode, reply.reasonPhrase);
+        return;
+      }
+      this.deliver(stamped);
     }
+  }
+
+  /**
+   * Remembers a request whose Request-URI (the UAS that would send a 401) or next hop (the proxy
+   * that would send a 407) is not an auth host: its challenges go unanswered. A Request-URI that is
+   * no sip:/sips: URI (tel:) counts as a stranger too.
+   */
+  private guardCredentials(request: string, uri: string): void {
+    const key = transactionKey(request);
+    if (!key) return;
+    const server = this.options.server;
+    const target = uriHop(uri);
+    const next = this.options.protocol === "udp" ? requestHop(request, server, this.options.forceServer) : server;
+    if (!target) this.remember(key, uri.slice(0, 64));
+    else if (!isAuthHost(target, this.authHosts)) this.remember(key, hopText(target));
+    else if (!isAuthHost(next, this.authHosts)) this.remember(key, hopText(next));
+  }
+
+  private remember(key: string, host: string): void {
+    this.noAuthFor.set(key, host);
+    if (this.noAuthFor.size > NO_AUTH_MEMORY) this.noAuthFor.delete(this.noAuthFor.keys().next().value as string);
+  }
+
+  /** A 401/407 to a request that went to a stranger loses its challenge (the credentials stay home). */
+  private checkChallenge(response: string, statusCode: number): string {
+    if (statusCode < 200) return response;
+    const key = transactionKey(response);
+    const stranger = key === undefined ? undefined : this.noAuthFor.get(key);
+    if (key !== undefined) this.noAuthFor.delete(key);
+    if (stranger === undefined || (statusCode !== 401 && statusCode !== 407)) return response;
+    const why = `challenge from ${stranger} not answered: the credentials are only sent to the account's registrar, proxy and authHosts`;
+    this.log("warn", `${statusCode} ${why}`);
+    return refuseChallenge(response, why);
+  }
+
+  /** Answers a new request with one small response, sent to its real source; sip.js never sees it. */
+  private replyStatelessly(request: string, statusCode: number, reasonPhrase: string): void {
+    this.channel
+      ?.send(statelessReply(request, statusCode, reasonPhrase))
+      .catch((error: unknown) => this.log("debug", `${statusCode} to an unsolicited request not sent: ${asError(error).message}`));
   }
 
   private retransmit(request: string): void {
@@ -301,6 +362,7 @@ export class SipTransport extends TransportStateMachine implements Transport {
     this.timers.dispose();
     this.inFlight.clear();
     this.noAckFor.clear();
+    this.noAuthFor.clear();
     const channel = this.channel;
     this.channel = undefined;
     channel?.close();
@@ -309,6 +371,11 @@ export class SipTransport extends TransportStateMachine implements Transport {
   private serverText(): string {
     return `${this.options.server.host}:${this.options.server.port}`;
   }
+}
+
+function hasToTag(request: string): boolean {
+  const to = firstHeader(request, "to");
+  return to !== undefined && /;\s*tag\s*=/i.test(headerValue(request, to));
 }
 
 function asError(value: unknown): Error {

@@ -53,20 +53,19 @@ export function stripViaPort(text: string): string {
 }
 
 /**
- * Records where an incoming request really came from (RFC 3261 §18.2.1, RFC 3581): adds
- * `received=<address>` when the sent-by host differs or `rport` was asked for, and fills in an
- * empty `rport`. sip.js copies the Via into its responses, and the transport routes responses by
- * these parameters, so replies reach a sender behind NAT.
+ * Records where an incoming request really came from (RFC 3261 §18.2.1, RFC 3581): every
+ * `received` and `rport` the sender wrote is removed and `;received=<address>;rport=<port>` of the
+ * packet's real source is appended. sip.js copies the Via into its responses, and the transport
+ * routes responses by these parameters, so a reply goes back where the request came from: to a
+ * sender behind NAT, and never to a third party a forged `received`/`rport` names (which would
+ * make the engine a reflector). `rport` is set even when not asked for, so responses over UDP
+ * always go to the source port.
  */
 export function stampReceived(text: string, address: string, port: number): string {
   const via = topVia(text);
   if (!via) return text;
   const params = text.slice(via.hostEnd + via.portText.length, via.parmEnd);
-  const rport = /;\s*rport(?=\s*(;|$))/i.exec(params);
-  const hasReceived = /;\s*received\s*=/i.test(params);
-  let newParams = params;
-  if (rport) newParams = `${params.slice(0, rport.index)};rport=${port}${params.slice(rport.index + rport[0].length)}`;
-  if (!hasReceived && (rport || via.host !== address)) newParams += `;received=${address}`;
-  if (newParams === params) return text;
+  const kept = params.replace(/\s*;\s*(?:received|rport)(?:\s*=\s*[^;\s]*)?(?=\s*(;|$))/gi, "");
+  const newParams = `${kept};received=${address};rport=${port}`;
   return text.slice(0, via.hostEnd + via.portText.length) + newParams + text.slice(via.parmEnd);
 }

@@ -68,7 +68,7 @@ describe("SipTransport over UDP (loopback)", () => {
       "From: <sip:bob@x>;tag=b\r\nTo: <sip:alice@x>;tag=a\r\nCall-ID: c9\r\nCSeq: 5 BYE\r\nContent-Length: 0\r\n\r\n";
     await peer.send(bye, t.localPort);
     const stamped = await delivered.next();
-    assert.match(stamped, new RegExp(`^Via: SIP/2.0/UDP 192.0.2.200:5099;rport=${peer.port};branch=z9hG4bKbye;received=127.0.0.1\r$`, "m"));
+    assert.match(stamped, new RegExp(`^Via: SIP/2.0/UDP 192.0.2.200:5099;branch=z9hG4bKbye;received=127.0.0.1;rport=${peer.port}\r$`, "m"));
     const via = /^Via: .*$/m.exec(stamped)?.[0] ?? "";
     const ok = `SIP/2.0 200 OK\r\n${via}\r\nCSeq: 5 BYE\r\nContent-Length: 0\r\n\r\n`;
     await t.send(ok);
@@ -81,7 +81,7 @@ describe("SipTransport over UDP (loopback)", () => {
     await peer.send("\r\n\r\n", t.localPort);
     const ping = `OPTIONS sip:alice@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKp\r\nCSeq: 1 OPTIONS\r\n\r\n`;
     await peer.send(ping, t.localPort);
-    assert.equal(await delivered.next(), ping);
+    assert.equal(await delivered.next(), ping.replace(";branch=z9hG4bKp", `;branch=z9hG4bKp;received=127.0.0.1;rport=${peer.port}`));
     assert.equal(delivered.length, 0);
   });
 

@@ -75,25 +75,29 @@ describe("via-rewrite", () => {
     it("fills an empty rport and adds received (RFC 3581)", () => {
       assert.equal(
         stampReceived(bye("Via: SIP/2.0/UDP 10.0.0.8:5060;rport;branch=z9hG4bKb"), "203.0.113.9", 61000),
-        bye("Via: SIP/2.0/UDP 10.0.0.8:5060;rport=61000;branch=z9hG4bKb;received=203.0.113.9"),
+        bye("Via: SIP/2.0/UDP 10.0.0.8:5060;branch=z9hG4bKb;received=203.0.113.9;rport=61000"),
       );
     });
 
-    it("adds received when the sent-by host differs, before the next Via value", () => {
+    it("adds received and rport before the next Via value", () => {
       assert.equal(
         stampReceived(bye("Via: SIP/2.0/UDP pbx.example.com;branch=z9hG4bKb , SIP/2.0/UDP x;branch=y"), "203.0.113.9", 5060),
-        bye("Via: SIP/2.0/UDP pbx.example.com;branch=z9hG4bKb;received=203.0.113.9 , SIP/2.0/UDP x;branch=y"),
+        bye("Via: SIP/2.0/UDP pbx.example.com;branch=z9hG4bKb;received=203.0.113.9;rport=5060 , SIP/2.0/UDP x;branch=y"),
       );
     });
 
-    it("leaves the Via alone when the sender is its sent-by and asked for no rport", () => {
-      const input = bye("Via: SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bKb");
-      assert.equal(stampReceived(input, "203.0.113.9", 5060), input);
+    it("records the source even when the sender is its sent-by", () => {
+      assert.equal(
+        stampReceived(bye("Via: SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bKb"), "203.0.113.9", 5060),
+        bye("Via: SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bKb;received=203.0.113.9;rport=5060"),
+      );
     });
 
-    it("does not add a second received", () => {
-      const input = bye("Via: SIP/2.0/UDP 10.0.0.8;branch=z9hG4bKb;received=198.51.100.3");
-      assert.equal(stampReceived(input, "203.0.113.9", 5060), input);
+    it("replaces a received and rport the sender wrote itself (a forged reflection target)", () => {
+      assert.equal(
+        stampReceived(bye("Via: SIP/2.0/UDP 10.0.0.8;received=198.51.100.3;branch=z9hG4bKb;rport=7 ; RPORT = 9"), "203.0.113.9", 40000),
+        bye("Via: SIP/2.0/UDP 10.0.0.8;branch=z9hG4bKb;received=203.0.113.9;rport=40000"),
+      );
     });
   });
 });
