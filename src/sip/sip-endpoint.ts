@@ -117,8 +117,8 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
       logLevel: "log",
       preloadedRouteSet: a.outboundProxy ? [`sip:${a.outboundProxy.host}:${a.outboundProxy.port};lr`] : [],
       sessionDescriptionHandlerFactory: (session: Session): SessionDescriptionHandler => this.handlerFor(session),
-      // sip.js would answer every incoming INVITE with 180 Ringing before our delegate declines it:
-      // a third datagram (after its fixed 100 Trying) for each one a stranger sends, and a false ring.
+      // The transport answers a new INVITE itself (one stateless 603); should one still reach sip.js
+      // (e.g. over a stream transport), it would send 180 Ringing before our delegate declines it.
       sendInitialProvisionalResponse: false,
       delegate: {
         // This engine only places calls; an incoming INVITE is declined rather than left ringing.
