@@ -194,6 +194,7 @@ export class Call extends TypedEmitter<CallEvents> {
         portRange: this.ctx.portRange,
         cname: `sipcast-${this.id}`,
         logger: this.ctx.logger,
+        srtp: this.ctx.account.srtp,
       });
     } catch (error) {
       return this.end(CallStatus.FAILED, CallReason.FAILED_BY_RTP_PORTS, (error as Error).message, "local");
@@ -257,13 +258,17 @@ export class Call extends TypedEmitter<CallEvents> {
     const sdpError = this.session ? this.ctx.endpoint.sdpErrorOf(this.session) : undefined;
     const code = (sdpError as { code?: string } | undefined)?.code;
     if (sdpError) {
-      const reason = code === "NO_COMMON_CODECS" ? CallReason.NO_COMMON_CODECS : CallReason.NOT_ACCEPTABLE;
+      const reason = code === "NO_COMMON_CODECS" ? CallReason.NO_COMMON_CODECS : code === "SRTP_REFUSED" ? CallReason.SRTP_REFUSED : CallReason.NOT_ACCEPTABLE;
       return this.end(CallStatus.FAILED, reason, sdpError.message, "local");
     }
     if (isAnswered(this._status)) {
       return this.end(CallStatus.FINISH, CallReason.NORMAL_CALL_CLEARING, undefined, this.remoteBye ? "remote" : "local");
     }
     if (this.terminating) return this.end(CallStatus.FINISH, CallReason.CANCELLED, undefined, "local");
+    if ((this.sipStatus === 488 || this.sipStatus === 606) && this.ctx.account.srtp === "required") {
+      const detail = `${this.sipStatus} ${this.sipMessage}: the peer rejected the SRTP (RTP/SAVP) offer; srtp is "required"`;
+      return this.end(CallStatus.FAILED, CallReason.SRTP_REFUSED, detail, "remote");
+    }
     if (this.sipStatus >= 300) {
       const outcome = outcomeOfRejection(this.sipStatus);
       return this.end(outcome.status, outcome.reason, `${this.sipStatus} ${this.sipMessage}`.trim(), "remote");

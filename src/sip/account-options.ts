@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors";
+import { parseSrtpMode, type SrtpMode } from "../srtp/srtp-mode";
 
 export type SipTransportName = "udp" | "tcp" | "tls";
 
@@ -23,6 +24,14 @@ export interface SipAccountOptions {
   displayName?: string;
   /** TLS: false allows self-signed certificates. Default true (certificates verified). */
   tlsRejectUnauthorized?: boolean;
+  /**
+   * SDES-SRTP media encryption: "off", "offered" (best effort, plain RTP when the peer ignores
+   * the keys) or "required" (the call fails with SRTP_REFUSED without it). Default: "offered"
+   * over tls, "off" over udp/tcp (SDES keys travel in the SDP, readable on an unencrypted hop).
+   */
+  srtp?: SrtpMode;
+  /** Allows srtp "offered"/"required" over udp/tcp, where anyone on the path reads the keys. Default false. */
+  srtpOverInsecureTransport?: boolean;
 }
 
 /** The account with every default filled in and every field checked. */
@@ -38,6 +47,7 @@ export interface ResolvedAccount {
   registerExpires: number;
   displayName?: string;
   tlsRejectUnauthorized: boolean;
+  srtp: SrtpMode;
 }
 
 const TOKEN = /^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/;
@@ -68,6 +78,13 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
   checkPort(port, "port");
   const expires = o.registerExpires ?? 600;
   if (!Number.isInteger(expires) || expires < 30) throw new ConfigError(`registerExpires: expected whole seconds >= 30, got ${expires}`);
+  const srtp = o.srtp === undefined ? (transport === "tls" ? "offered" : "off") : parseSrtpMode(o.srtp);
+  if (o.srtpOverInsecureTransport !== undefined && typeof o.srtpOverInsecureTransport !== "boolean") {
+    throw new ConfigError(`srtpOverInsecureTransport: expected true or false, got ${JSON.stringify(o.srtpOverInsecureTransport)}`);
+  }
+  if (srtp !== "off" && transport !== "tls" && o.srtpOverInsecureTransport !== true) {
+    throw new ConfigError(`srtp: "${srtp}" sends the media keys in the SDP, readable over ${transport}: use transport tls, or set srtpOverInsecureTransport: true`);
+  }
   return {
     login: o.login,
     authenticationName,
@@ -80,6 +97,7 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
     registerExpires: expires,
     displayName: o.displayName,
     tlsRejectUnauthorized: o.tlsRejectUnauthorized ?? true,
+    srtp,
   };
 }
 
