@@ -37,6 +37,8 @@ export class CallMedia implements MediaNegotiator {
   private slate: VideoSlateSender | undefined;
   private closed = false;
   private readonly keys = new CallKeys();
+  /** srtp "offered" after a 488 to RTP/AVP with keys: offer RTP/SAVP (see Call). */
+  private savp = false;
   /** The SRTP context of each encrypted medium and the keys it was made from. */
   private readonly srtp = new Map<MediaKind, { keys: NegotiatedSrtp; transform: SrtpTransform }>();
 
@@ -125,7 +127,14 @@ export class CallMedia implements MediaNegotiator {
     if (this.mode === "off") return undefined;
     const keys: SdesOffer["keys"] = {};
     for (const kind of this.channels.keys()) keys[kind] = this.keys.offer(kind);
-    return { protocol: this.mode === "required" ? "RTP/SAVP" : "RTP/AVP", required: this.mode === "required", keys };
+    return { protocol: this.mode === "required" || this.savp ? "RTP/SAVP" : "RTP/AVP", required: this.mode === "required", keys };
+  }
+
+  /** Switches the next offer of an "offered" call to RTP/SAVP; false when it already is, or SRTP is not "offered". */
+  offerSavpInstead(): boolean {
+    if (this.mode !== "offered" || this.savp || this._negotiated) return false;
+    this.savp = true;
+    return true;
   }
 
   /** Puts each medium's SRTP context in place (kept when the keys did not change), before setRemote. */

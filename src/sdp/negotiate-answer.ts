@@ -43,8 +43,8 @@ function negotiateKind(session: CheckedSession, ours: OfferedMedia, offer: Local
   if (media === undefined || media.port === 0) return undefined;
   const protocol = media.protocol.toUpperCase();
   const srtp = answeredCrypto(media, offer.srtp?.keys[ours.kind] ?? []);
+  if (offer.srtp?.required && !srtp && (PLAIN_PROTOCOLS.has(protocol) || SECURE_PROTOCOLS.has(protocol))) return "refused";
   if (!PLAIN_PROTOCOLS.has(protocol) && !(SECURE_PROTOCOLS.has(protocol) && srtp)) return undefined;
-  if (offer.srtp?.required && !srtp) return "refused";
 
   const formats = remoteFormats(media);
   const chosen = formats.find((f) => ours.formats.some((o) => o.codec !== "telephone-event" && matchesOffered(f, o)));
