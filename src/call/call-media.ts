@@ -6,7 +6,7 @@ import type { MediaNegotiator } from "../sip/media-negotiator";
 import { keyframeDetectorFor } from "../media/keyframe-gate";
 import { VideoSlateSender } from "../media/video-slate-sender";
 import { Publication, type PublicationOptions } from "./publication";
-import { CallKeys, SrtpTransform, type SrtpMode } from "../srtp";
+import { CallKeys, SrtpTransform, type SrtpMode, type SrtpSuite } from "../srtp";
 import type { NegotiatedSrtp, SdesOffer } from "../sdp/sdes-media";
 
 export interface CallMediaOptions {
@@ -21,6 +21,8 @@ export interface CallMediaOptions {
   logger: Logger;
   /** SDES-SRTP of the account (default "off"). */
   srtp?: SrtpMode;
+  /** The suites offered and accepted, in preference order (default all). */
+  srtpSuites?: readonly SrtpSuite[];
 }
 
 /**
@@ -36,7 +38,7 @@ export class CallMedia implements MediaNegotiator {
   private readonly draining = new Set<Promise<void>>();
   private slate: VideoSlateSender | undefined;
   private closed = false;
-  private readonly keys = new CallKeys();
+  private readonly keys: CallKeys;
   /** srtp "offered" after a 488 to RTP/AVP with keys: offer RTP/SAVP (see Call). */
   private savp = false;
   /** The SRTP context of each encrypted medium and the keys it was made from. */
@@ -45,7 +47,9 @@ export class CallMedia implements MediaNegotiator {
   private constructor(
     private readonly o: CallMediaOptions,
     readonly channels: ReadonlyMap<MediaKind, RtpChannel>,
-  ) {}
+  ) {
+    this.keys = new CallKeys(o.srtpSuites);
+  }
 
   /** Binds one RTP/RTCP socket pair per requested kind. */
   static async open(o: CallMediaOptions): Promise<CallMedia> {
@@ -107,7 +111,7 @@ export class CallMedia implements MediaNegotiator {
       videoPort: this.port("video"),
       sessionId: this.sessionId,
       sessionVersion: this.sessionVersion,
-      ...(this.mode === "off" ? {} : { srtp: { required: this.mode === "required", localKeyFor: (kind, suite) => this.keys.key(kind, suite) } }),
+      ...(this.mode === "off" ? {} : { srtp: { required: this.mode === "required", accepts: (suite) => this.keys.accepts(suite), localKeyFor: (kind, suite) => this.keys.key(kind, suite) } }),
     });
     this.sessionVersion = answer.sessionVersion;
     this.apply(answer.media);

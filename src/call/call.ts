@@ -195,6 +195,7 @@ export class Call extends TypedEmitter<CallEvents> {
         cname: `sipcast-${this.id}`,
         logger: this.ctx.logger,
         srtp: this.ctx.account.srtp,
+        srtpSuites: this.ctx.account.srtpSuites,
       });
     } catch (error) {
       return this.end(CallStatus.FAILED, CallReason.FAILED_BY_RTP_PORTS, (error as Error).message, "local");

@@ -96,7 +96,7 @@ function answerSection(
   const formats = remoteFormats(m);
   const chosen = formats.find(isSupportedMediaFormat);
   if (chosen === undefined) return undefined;
-  const remoteKey = local.srtp ? offeredCrypto(m) : undefined;
+  const remoteKey = local.srtp ? offeredCrypto(m, local.srtp.accepts?.bind(local.srtp)) : undefined;
   const srtp: NegotiatedSrtp | undefined =
     local.srtp && remoteKey ? { suite: remoteKey.suite, remote: remoteKey, local: { ...local.srtp.localKeyFor(kind, remoteKey.suite), tag: remoteKey.tag } } : undefined;
   if (!srtp && (SECURE_PROTOCOLS.has(protocol) || local.srtp?.required)) return local.srtp ? "refused" : undefined;

@@ -19,6 +19,8 @@ export interface SdesOffer {
 export interface SdesAnswerPolicy {
   /** true: an m= line without a usable key is rejected. */
   required: boolean;
+  /** Whether we take a suite the peer offers (absent: every suite we implement). */
+  accepts?(suite: SrtpSuite): boolean;
   /** Our key for a medium and the suite the peer chose (its tag is replaced by the peer's). */
   localKeyFor(kind: MediaKind, suite: SrtpSuite): SdesKey;
 }
@@ -41,10 +43,10 @@ export function answeredCrypto(media: SdpMedia, ours: readonly SdesKey[]): Negot
 }
 
 /** The first of the peer's offered lines we can use (the offer lists them in its preference order). */
-export function offeredCrypto(media: SdpMedia): SdesKey | undefined {
+export function offeredCrypto(media: SdpMedia, accepts: (suite: SrtpSuite) => boolean = () => true): SdesKey | undefined {
   for (const line of media.crypto ?? []) {
     const key = readCryptoLine(line);
-    if (key) return key;
+    if (key && accepts(key.suite)) return key;
   }
   return undefined;
 }

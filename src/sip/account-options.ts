@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors";
 import { parseSrtpMode, type SrtpMode } from "../srtp/srtp-mode";
+import { isSrtpSuite, SRTP_SUITES, type SrtpSuite } from "../srtp/srtp-suite";
 
 export type SipTransportName = "udp" | "tcp" | "tls";
 
@@ -32,6 +33,8 @@ export interface SipAccountOptions {
   srtp?: SrtpMode;
   /** Allows srtp "offered"/"required" over udp/tcp, where anyone on the path reads the keys. Default false. */
   srtpOverInsecureTransport?: boolean;
+  /** The crypto suites we offer and accept, in preference order. Default: all of SRTP_SUITES (the 80-bit tag first). */
+  srtpSuites?: SrtpSuite[];
 }
 
 /** The account with every default filled in and every field checked. */
@@ -48,6 +51,7 @@ export interface ResolvedAccount {
   displayName?: string;
   tlsRejectUnauthorized: boolean;
   srtp: SrtpMode;
+  srtpSuites: SrtpSuite[];
 }
 
 const TOKEN = /^[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+$/;
@@ -85,6 +89,10 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
   if (srtp !== "off" && transport !== "tls" && o.srtpOverInsecureTransport !== true) {
     throw new ConfigError(`srtp: "${srtp}" sends the media keys in the SDP, readable over ${transport}: use transport tls, or set srtpOverInsecureTransport: true`);
   }
+  const srtpSuites = o.srtpSuites ?? [...SRTP_SUITES];
+  if (!Array.isArray(srtpSuites) || srtpSuites.length === 0 || !srtpSuites.every((s) => typeof s === "string" && isSrtpSuite(s)) || new Set(srtpSuites).size !== srtpSuites.length) {
+    throw new ConfigError(`srtpSuites: expected a non-empty list of distinct suites from ${SRTP_SUITES.join(", ")}, got ${JSON.stringify(o.srtpSuites)}`);
+  }
   return {
     login: o.login,
     authenticationName,
@@ -98,6 +106,7 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
     displayName: o.displayName,
     tlsRejectUnauthorized: o.tlsRejectUnauthorized ?? true,
     srtp,
+    srtpSuites: [...srtpSuites],
   };
 }
 

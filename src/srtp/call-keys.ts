@@ -9,14 +9,22 @@ import { SRTP_SUITES, type SrtpSuite } from "./srtp-suite";
  * The same keys are offered again in a session refresh and used in answers to re-INVITEs, so
  * that a renegotiation that changes nothing keeps the SRTP contexts (and their counters). A key
  * whose context is dropped is never offered again: a new context restarts the SRTCP index and,
- * with the same key, would reuse keystream. Tags are 1.. in SRTP_SUITES order.
+ * with the same key, would reuse keystream. Tags are 1.. in the order of the suites.
  */
 export class CallKeys {
   readonly #keys = new Map<MediaKind, Map<SrtpSuite, Buffer>>();
 
-  /** Our offer lines for `kind`, strongest suite first. */
+  /** @param suites - the suites to offer, in preference order (the account's srtpSuites). */
+  constructor(private readonly suites: readonly SrtpSuite[] = SRTP_SUITES) {}
+
+  /** Our offer lines for `kind`, in the order of `suites`. */
   offer(kind: MediaKind): SdesKey[] {
-    return SRTP_SUITES.map((suite, i) => ({ tag: i + 1, suite, keyMaterial: this.material(kind, suite) }));
+    return this.suites.map((suite, i) => ({ tag: i + 1, suite, keyMaterial: this.material(kind, suite) }));
+  }
+
+  /** Whether we accept `suite` (in an answer to a peer's offer). */
+  accepts(suite: SrtpSuite): boolean {
+    return this.suites.includes(suite);
   }
 
   /** Our key for `kind` and `suite` (tag 0: the caller sets the answer's tag). */

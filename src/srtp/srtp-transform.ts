@@ -24,12 +24,19 @@ const MAX_RECEIVE_SSRCS = 16;
  * send werift's packet with the tag cut to its first 4 bytes (the 32-bit tag is the same HMAC-SHA1
  * truncated further, RFC 3711 §4.2), and check received packets here by hand with werift's keys.
  * Failed authentication returns undefined: the caller drops the packet.
+ *
+ * SRTCP of the 32-bit suite: RFC 4568 §6.2.2 gives it an 80-bit SRTCP tag, and that is what we
+ * send first, but libre (baresip 1.0's SRTP) cuts SRTCP tags to 32 bits as well. A received
+ * SRTCP packet that fails with 80 bits is checked with 32 (by hand, werift knows only 80); once
+ * one passes, ours are sent with 32 bits too, so that such a peer reads our PLI, FIR and BYE.
  */
 export class SrtpTransform implements PacketProtector {
   readonly suite: SrtpSuite;
   readonly #rtp: SrtpSession;
   readonly #rtcp: SrtcpSession;
   readonly #tagBytes: number;
+  /** 10, or 4 once the peer of a 32-bit suite sent SRTCP with 4-byte tags. */
+  #srtcpTagBytes = 10;
   readonly #receive = new Map<number, RolloverState>();
   readonly #local: SdesKey;
 
@@ -72,15 +79,37 @@ export class SrtpTransform implements PacketProtector {
   }
 
   protectRtcp(packet: Buffer): Buffer {
-    return this.#rtcp.encrypt(packet);
+    const protectedPacket = this.#rtcp.encrypt(packet);
+    return this.#srtcpTagBytes === 10 ? protectedPacket : protectedPacket.subarray(0, protectedPacket.length - 6);
   }
 
   unprotectRtcp(packet: Buffer): Buffer | undefined {
-    try {
-      return this.#rtcp.decrypt(packet);
-    } catch {
-      return undefined;
+    if (this.#srtcpTagBytes === 10) {
+      try {
+        return this.#rtcp.decrypt(packet);
+      } catch {
+        if (this.#tagBytes === 10) return undefined;
+      }
     }
+    const plain = this.#unprotectShortTagRtcp(packet);
+    if (plain) this.#srtcpTagBytes = 4;
+    return plain;
+  }
+
+  /** SRTCP with a 4-byte tag (RFC 3711 §3.4): authenticate header, body and E||index, then decrypt the body. */
+  #unprotectShortTagRtcp(packet: Buffer): Buffer | undefined {
+    const tagOffset = packet.length - 4;
+    const indexOffset = tagOffset - 4;
+    if (indexOffset < 8) return undefined;
+    const context = this.#rtcp.remoteContext;
+    const expected = createHmac("sha1", context.srtcpSessionAuthTag).update(packet.subarray(0, tagOffset)).digest().subarray(0, 4);
+    if (!timingSafeEqual(expected, packet.subarray(tagOffset))) return undefined;
+    const word = packet.readUInt32BE(indexOffset);
+    const body = packet.subarray(8, indexOffset);
+    if (word >>> 31 === 0) return Buffer.concat([packet.subarray(0, 8), body]);
+    const index = word & 0x7fffffff;
+    const iv = aesCmIv(context.srtcpSessionSalt, packet.readUInt32BE(4), index >>> 16, index & 0xffff);
+    return Buffer.concat([packet.subarray(0, 8), aesCmXor(context.srtcpSessionKey, iv, body)]);
   }
 
   /** SRTP with a 4-byte tag: RFC 3711 §3.3 (index estimate of Appendix A, authenticate, then decrypt). */

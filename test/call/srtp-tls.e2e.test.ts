@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { Engine } from "../../src/call/engine";
 import { CallStatus } from "../../src/call/call-status";
 import type { SrtpMode } from "../../src/srtp/srtp-mode";
+import type { SrtpSuite } from "../../src/srtp/srtp-suite";
 import { dominantFrequencyHz, ffprobe, requirePeers, startBaresip, startKamailio, startRtmpServer, type Baresip, type BaresipOptions, type Kamailio, type RtmpServer } from "../harness";
 import { selfSignedCert } from "../harness/tls-cert";
 import { waitForStatus } from "./helpers/wait-for-status";
@@ -51,11 +52,11 @@ describe("SRTP over SIP/TLS against baresip via Kamailio", function () {
     return baresip;
   }
 
-  function tlsEngine(srtp: SrtpMode | undefined): Engine {
+  function tlsEngine(srtp: SrtpMode | undefined, srtpSuites?: SrtpSuite[]): Engine {
     logLines = [];
     engine = new Engine({
       logger: { log: (level, category, message) => logLines.push(`${level} ${category} ${message}`) },
-      account: { login: "alice", password: "alicepw", domain: "127.0.0.1", port: kamailio.tlsPort, transport: "tls", tlsRejectUnauthorized: false, ...(srtp ? { srtp } : {}) },
+      account: { login: "alice", password: "alicepw", domain: "127.0.0.1", port: kamailio.tlsPort, transport: "tls", tlsRejectUnauthorized: false, ...(srtp ? { srtp } : {}), ...(srtpSuites ? { srtpSuites } : {}) },
       localAddress: "127.0.0.1",
     });
     return engine;
@@ -63,22 +64,27 @@ describe("SRTP over SIP/TLS against baresip via Kamailio", function () {
 
   const srtpOf = (stats: Record<string, unknown>): unknown => stats.srtp;
 
-  for (const [mediaenc, mode] of [
-    ["srtp-mand", "required"],
-    ["srtp-mand", "offered"],
-    ["srtp", undefined],
-  ] as const) {
-    it(`baresip ${mediaenc}, sipcast srtp ${mode ?? "default (offered over TLS)"}: H.264 + AAC with the 440 Hz tone published, DTMF of both kinds reaches baresip`, async () => {
+  const cases: Array<[BaresipOptions["mediaenc"], SrtpMode | undefined, SrtpSuite]> = [
+    ["srtp-mand", "required", "AES_CM_128_HMAC_SHA1_80"],
+    ["srtp-mand", "offered", "AES_CM_128_HMAC_SHA1_80"],
+    ["srtp", undefined, "AES_CM_128_HMAC_SHA1_80"],
+    ["srtp-mand", "required", "AES_CM_128_HMAC_SHA1_32"],
+  ];
+  for (const [mediaenc, mode, suite] of cases) {
+    it(`baresip ${mediaenc}, sipcast srtp ${mode ?? "default (offered over TLS)"}, ${suite}: H.264 + AAC with the 440 Hz tone published, DTMF of both kinds reaches baresip`, async () => {
       const peer = await startPeer(mediaenc);
-      const stream = `srtp-${mediaenc}-${mode ?? "default"}-${Date.now()}`;
-      const call = tlsEngine(mode).call({ callee: "uas", rtmpUrl: rtmp.url, rtmpStream: stream });
+      const stream = `srtp-${mediaenc}-${mode ?? "default"}-${suite.slice(-2)}-${Date.now()}`;
+      // The 80-bit suite comes first by default; the 32-bit one is offered alone to make baresip take it.
+      const suites: SrtpSuite[] | undefined = suite === "AES_CM_128_HMAC_SHA1_32" ? [suite] : undefined;
+      const call = tlsEngine(mode, suites).call({ callee: "uas", rtmpUrl: rtmp.url, rtmpStream: stream });
       await waitForStatus(call, CallStatus.ESTABLISHED, 20_000);
       // Both legs of the signalling were TLS: baresip's registration and our INVITE.
       await kamailio.waitForLog(/REGISTERED uas \(src tls:127\.0\.0\.1:/, 1000);
       await kamailio.waitForLog(/REQ INVITE sip:uas@127\.0\.0\.1:\d+ from sip:alice@127\.0\.0\.1 \(src tls:/, 1000);
-      assert.deepEqual(srtpOf(call.stats()), { audio: "AES_CM_128_HMAC_SHA1_80", video: "AES_CM_128_HMAC_SHA1_80" });
+      assert.deepEqual(srtpOf(call.stats()), { audio: suite, video: suite });
       await peer.waitForEvent((e) => e.type === "CALL_MENC" || e.type === "CALL_ESTABLISHED", 5000).catch(() => undefined);
-      assert.match(peer.logs(), /SRTP is Enabled \(cryptosuite=AES_CM_128_HMAC_SHA1_80\)/);
+      assert.ok(peer.logs().includes(`audio: SRTP is Enabled (cryptosuite=${suite})`), "baresip's audio is SRTP with the suite");
+      assert.ok(peer.logs().includes(`video: SRTP is Enabled (cryptosuite=${suite})`), "baresip's video is SRTP with the suite");
       await rtmp.waitForPublish(stream, 20_000);
       const since = Date.now();
       await call.sendDtmf("1", { type: "RFC2833" });
@@ -89,7 +95,16 @@ describe("SRTP over SIP/TLS against baresip via Kamailio", function () {
       const audio = (call.stats().media as { audio?: { packetsReceived: number; rtcpReceived: number; dropped: { invalid: number } } }).audio;
       assert.ok(audio && audio.packetsReceived > 200, `audio packets ${JSON.stringify(audio)}`);
       assert.ok(audio.dropped.invalid <= 2, `packets that failed SRTP authentication: ${audio.dropped.invalid}`);
-      assert.doesNotMatch(peer.logs(), /srtp: .*(failed|error)/i);
+      const failures = peer.logs().match(/srtp: .*(failed|error).*/gi) ?? [];
+      if (suite === "AES_CM_128_HMAC_SHA1_80") {
+        assert.deepEqual(failures, []);
+      } else {
+        // baresip 1.0 (libre) sends SRTCP with 4-byte tags: our first RTCP, with the 80-bit tag of
+        // RFC 4568, fails there until we have read one of its reports; after that ours pass and
+        // it honours our keyframe requests.
+        assert.ok(failures.every((f) => /failed to decrypt RTCP/.test(f)) && failures.length <= 4, failures.join("\n"));
+        assert.match(peer.logs(), /encoder picture update/);
+      }
       call.terminate();
       await waitForStatus(call, CallStatus.FINISH, 10_000);
       await rtmp.waitForUnpublish(stream, 10_000);
@@ -98,7 +113,7 @@ describe("SRTP over SIP/TLS against baresip via Kamailio", function () {
       const codecs = (await ffprobe(file)).streams.map((s) => s.codec_name);
       assert.ok(codecs.includes("h264") && codecs.includes("aac"), codecs.join(","));
       assert.ok(Math.abs((await dominantFrequencyHz(file, { skipSec: 1 })) - 440) <= 10, "the published audio is baresip's tone");
-      assert.ok(logLines.some((l) => /SRTP AES_CM_128_HMAC_SHA1_80/.test(l)), "the log says the media is encrypted");
+      assert.ok(logLines.some((l) => l.includes(`SRTP ${suite}`)), "the log says the media is encrypted");
       assert.deepEqual(logLines.filter((l) => /inline:(?!\*\*\*)/.test(l)), [], "no key in the log");
     });
   }

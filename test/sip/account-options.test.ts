@@ -63,3 +63,13 @@ describe("SIP account options: srtp", () => {
     assert.throws(() => resolveAccount({ login: "a", domain: "d", srtpOverInsecureTransport: "yes" as never }), /srtpOverInsecureTransport/);
   });
 });
+
+describe("SIP account options: srtpSuites", () => {
+  it("defaults to both suites, 80-bit tag first, and checks a given list", () => {
+    assert.deepEqual(resolveAccount({ login: "a", domain: "d", transport: "tls" }).srtpSuites, ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"]);
+    assert.deepEqual(resolveAccount({ login: "a", domain: "d", transport: "tls", srtpSuites: ["AES_CM_128_HMAC_SHA1_32"] }).srtpSuites, ["AES_CM_128_HMAC_SHA1_32"]);
+    for (const bad of [[], ["AES_256_CM_HMAC_SHA1_80"], ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_80"], "AES_CM_128_HMAC_SHA1_80"]) {
+      assert.throws(() => resolveAccount({ login: "a", domain: "d", transport: "tls", srtpSuites: bad as never }), (e: Error) => e instanceof ConfigError && /srtpSuites/.test(e.message));
+    }
+  });
+});

@@ -124,6 +124,23 @@ describe("srtp/SrtpTransform", () => {
     });
   }
 
+  it("32-bit suite: reads SRTCP with 4-byte tags (as libre sends) and then sends its own that way; the 80-bit suite does not", () => {
+    const { a, b } = pair("AES_CM_128_HMAC_SHA1_32");
+    const full = a.protectRtcp(rtcpRr());
+    assert.equal(full.length, 32 + 14, "RFC 4568: an 80-bit SRTCP tag at first");
+    const libreStyle = full.subarray(0, full.length - 6);
+    const tampered = Buffer.from(libreStyle);
+    tampered[12] ^= 1;
+    assert.equal(b.unprotectRtcp(tampered), undefined);
+    assert.deepEqual(b.unprotectRtcp(libreStyle), rtcpRr());
+    const reply = b.protectRtcp(rtcpRr());
+    assert.equal(reply.length, 32 + 8, "now with a 4-byte tag");
+    assert.deepEqual(a.unprotectRtcp(reply), rtcpRr());
+    const p80 = pair("AES_CM_128_HMAC_SHA1_80");
+    const short80 = p80.a.protectRtcp(rtcpRr());
+    assert.equal(p80.b.unprotectRtcp(short80.subarray(0, short80.length - 6)), undefined);
+  });
+
   it("the 32-bit tag is the 80-bit one cut to 4 bytes (same keys, same packet)", () => {
     const k1 = key("AES_CM_128_HMAC_SHA1_80", 5);
     const k2 = key("AES_CM_128_HMAC_SHA1_80", 6);
