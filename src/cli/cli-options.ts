@@ -5,6 +5,7 @@ import type { CallOptions } from "../call/call-options";
 import type { PortRange } from "../rtp";
 import { parseDtmfDigits, type DtmfType } from "../dtmf";
 import { checkAudioFilePath } from "../media/audio-file-path";
+import { parseSrtpMode } from "../srtp/srtp-mode";
 
 /** DTMF the CLI sends once the call is answered. */
 export interface CliDtmf {
@@ -50,6 +51,8 @@ const SPEC = {
   "sip-local-address": { type: "string" },
   "sip-request-timeout": { type: "string" },
   "tls-allow-self-signed": { type: "boolean" },
+  srtp: { type: "string" },
+  "srtp-over-insecure-transport": { type: "boolean" },
   callee: { type: "string" },
   "call-id": { type: "string" },
   "rtmp-url": { type: "string" },
@@ -139,6 +142,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         registerRequired: bool(v["sip-register-required"], "sip-register-required", true),
         registerExpires: num(v["sip-register-expires"], "sip-register-expires", 30, 86400),
         tlsRejectUnauthorized: !v["tls-allow-self-signed"],
+        ...(v.srtp !== undefined ? { srtp: parseSrtpMode(v.srtp.toLowerCase(), "--srtp") } : {}),
+        ...(v["srtp-over-insecure-transport"] ? { srtpOverInsecureTransport: true } : {}),
       },
       call: {
         callee: required(v.callee, "callee"),

@@ -22,6 +22,11 @@ SIP account:
   --sip-local-address ADDR         address to bind SIP and RTP sockets to (default 0.0.0.0)
   --sip-request-timeout SECONDS    give up on an unanswered request after this (default 32)
   --tls-allow-self-signed          accept a self-signed certificate over tls
+  --srtp off|offered|required      SDES-SRTP media encryption (default: offered over tls, off
+                                   otherwise). offered: plain RTP when the peer has no SRTP;
+                                   required: such a call fails with SRTP_REFUSED
+  --srtp-over-insecure-transport   allow --srtp offered/required over udp/tcp, where the keys
+                                   in the SDP can be read on the way (default: refused)
 
 Call:
   --callee USER|USER@HOST|sip:URI  who to call

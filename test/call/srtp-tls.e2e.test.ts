@@ -3,7 +3,7 @@ import { Engine } from "../../src/call/engine";
 import { CallStatus } from "../../src/call/call-status";
 import type { SrtpMode } from "../../src/srtp/srtp-mode";
 import type { SrtpSuite } from "../../src/srtp/srtp-suite";
-import { dominantFrequencyHz, ffprobe, requirePeers, startBaresip, startKamailio, startRtmpServer, type Baresip, type BaresipOptions, type Kamailio, type RtmpServer } from "../harness";
+import { dominantFrequencyHz, ffprobe, requirePeers, runCli, startBaresip, startKamailio, startRtmpServer, type Baresip, type BaresipOptions, type Kamailio, type RtmpServer } from "../harness";
 import { selfSignedCert } from "../harness/tls-cert";
 import { waitForStatus } from "./helpers/wait-for-status";
 
@@ -137,6 +137,19 @@ describe("SRTP over SIP/TLS against baresip via Kamailio", function () {
     assert.doesNotMatch(peer.logs(), /srtp: .*(failed|error)/i);
     call.terminate();
     await waitForStatus(call, CallStatus.FINISH, 10_000);
+  });
+
+  it("the CLI: --srtp required over TLS makes an encrypted call; over udp without --srtp-over-insecure-transport it refuses to start", async () => {
+    const peer = await startPeer("srtp-mand", false);
+    const args = ["call", "--sip-login", "alice", "--sip-domain", "127.0.0.1", "--callee", "uas", "--has-video", "false", "--json", "--duration", "2"];
+    const run = await runCli([...args, "--sip-transport", "tls", "--sip-port", String(kamailio.tlsPort), "--tls-allow-self-signed", "--srtp", "required"], { SIP_PASSWORD: "alicepw" }, 30_000);
+    assert.equal(run.code, 0, run.stderr.slice(-1500));
+    const states = run.lines.filter((l) => l.startsWith("{")).map((l) => (JSON.parse(l) as { status: string }).status);
+    assert.deepEqual(states.filter((s) => s !== "RING"), ["TRYING", "ESTABLISHED", "FINISH"]);
+    assert.match(peer.logs(), /audio: SRTP is Enabled \(cryptosuite=AES_CM_128_HMAC_SHA1_80\)/);
+    const refused = await runCli([...args, "--sip-port", String(kamailio.udpPort), "--srtp", "required"], { SIP_PASSWORD: "alicepw" }, 30_000);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /srtp: "required" sends the media keys in the SDP, readable over udp/);
   });
 
   it("srtp required against a baresip without SRTP: FAILED with SRTP_REFUSED and a reason that says so", async () => {
