@@ -1,4 +1,4 @@
-import type { EngineOptions, SipTransportName } from "node-red-contrib-sipcast";
+import type { EngineOptions, SipTransportName, SrtpMode } from "node-red-contrib-sipcast";
 import type { DtmfType } from "../shared/call-directory";
 import { settingBoolean, settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
@@ -20,6 +20,9 @@ export interface SipAccountConfig extends NodeDef {
   dtmfType?: string;
   ffmpegPath?: string;
   tlsAllowSelfSigned?: boolean | string;
+  /** "auto" (absent in flows saved before this field): the engine's default, offered over tls, off otherwise. */
+  srtp?: string;
+  srtpOverInsecureTransport?: boolean | string;
   /** Seconds. */
   requestTimeout?: number | string;
 }
@@ -44,6 +47,7 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
   const registerRequired = settingBoolean(config.registerRequired, true);
   const transport = (settingString(config.transport) || "udp").toLowerCase() as SipTransportName;
   const optional = (value: unknown): string | undefined => settingString(value) || undefined;
+  const srtp = settingString(config.srtp).toLowerCase();
   return {
     engine: {
       account: {
@@ -57,6 +61,9 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
         registerRequired,
         registerExpires: settingNumber(config.registerExpires, 600),
         tlsRejectUnauthorized: !settingBoolean(config.tlsAllowSelfSigned, false),
+        // The engine checks the mode (a ConfigError names "srtp").
+        ...(srtp === "" || srtp === "auto" ? {} : { srtp: srtp as SrtpMode }),
+        ...(settingBoolean(config.srtpOverInsecureTransport, false) ? { srtpOverInsecureTransport: true } : {}),
       },
       rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
       publicAddress: optional(config.publicAddress),
