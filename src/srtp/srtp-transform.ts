@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { ProtectionProfileAes128CmHmacSha1_80, RtpHeader, SrtcpSession, SrtpSession } from "werift-rtp";
 import type { PacketProtector } from "../rtp/packet-protector";
 import { aesCmIv, aesCmXor } from "./aes-cm";
+import { ReplayWindows } from "./replay-window";
 import type { SdesKey } from "./sdes-crypto";
 import { SRTP_MASTER_KEY_BYTES, srtpTagBytes, type SrtpSuite } from "./srtp-suite";
 
@@ -38,6 +39,9 @@ export class SrtpTransform implements PacketProtector {
   /** 10, or 4 once the peer of a 32-bit suite sent SRTCP with 4-byte tags. */
   #srtcpTagBytes = 10;
   readonly #receive = new Map<number, RolloverState>();
+  /** RFC 3711 §3.3.2: werift keeps no replay list, so both SRTP and SRTCP are checked here. */
+  readonly #rtpReplay = new ReplayWindows(MAX_RECEIVE_SSRCS);
+  readonly #rtcpReplay = new ReplayWindows(MAX_RECEIVE_SSRCS);
   readonly #local: SdesKey;
 
   constructor(suite: SrtpSuite, local: SdesKey, remote: SdesKey) {
@@ -71,11 +75,16 @@ export class SrtpTransform implements PacketProtector {
 
   unprotectRtp(packet: Buffer): Buffer | undefined {
     if (this.#tagBytes !== 10) return this.#unprotectShortTag(packet);
+    let plain: Buffer;
     try {
-      return this.#rtp.decrypt(packet);
+      plain = this.#rtp.decrypt(packet);
     } catch {
       return undefined;
     }
+    // Authenticated: werift's state for the SSRC now holds the ROC this packet was checked with.
+    const ssrc = plain.readUInt32BE(8);
+    const roc = this.#rtp.remoteContext.srtpSSRCStates[ssrc]?.rolloverCounter ?? 0;
+    return this.#rtpReplay.accept(ssrc, roc * 0x10000 + plain.readUInt16BE(2)) ? plain : undefined;
   }
 
   protectRtcp(packet: Buffer): Buffer {
@@ -86,14 +95,20 @@ export class SrtpTransform implements PacketProtector {
   unprotectRtcp(packet: Buffer): Buffer | undefined {
     if (this.#srtcpTagBytes === 10) {
       try {
-        return this.#rtcp.decrypt(packet);
+        return this.#notReplayedRtcp(this.#rtcp.decrypt(packet), packet, 10);
       } catch {
         if (this.#tagBytes === 10) return undefined;
       }
     }
     const plain = this.#unprotectShortTagRtcp(packet);
     if (plain) this.#srtcpTagBytes = 4;
-    return plain;
+    return plain && this.#notReplayedRtcp(plain, packet, 4);
+  }
+
+  /** The authenticated SRTCP packet unless its index (the 31 bits before the tag) was seen. */
+  #notReplayedRtcp(plain: Buffer, packet: Buffer, tagBytes: number): Buffer | undefined {
+    const index = packet.readUInt32BE(packet.length - tagBytes - 4) & 0x7fffffff;
+    return this.#rtcpReplay.accept(packet.readUInt32BE(4), index) ? plain : undefined;
   }
 
   /** SRTCP with a 4-byte tag (RFC 3711 §3.4): authenticate header, body and E||index, then decrypt the body. */
@@ -127,6 +142,7 @@ export class SrtpTransform implements PacketProtector {
     const expected = createHmac("sha1", context.srtpSessionAuthTag).update(packet.subarray(0, tagOffset)).update(rocBytes).digest().subarray(0, this.#tagBytes);
     if (!timingSafeEqual(expected, packet.subarray(tagOffset))) return undefined;
     const iv = aesCmIv(context.srtpSessionSalt, ssrc, roc, seq);
+    if (!this.#rtpReplay.accept(ssrc, roc * 0x10000 + seq)) return undefined;
     const payload = aesCmXor(context.srtpSessionKey, iv, packet.subarray(headerLength, tagOffset));
     this.#remember(ssrc, state, roc, seq);
     return Buffer.concat([packet.subarray(0, headerLength), payload]);

@@ -108,6 +108,20 @@ describe("srtp/SrtpTransform", () => {
         }
       });
 
+      it("drops a replayed SRTP or SRTCP packet and takes reordered ones once", () => {
+        const { a, b } = pair(suite);
+        const [p1, p2, p3] = [1, 2, 3].map((seq) => a.protectRtp(rtp(seq)));
+        assert.ok(b.unprotectRtp(p1));
+        assert.ok(b.unprotectRtp(p3));
+        assert.ok(b.unprotectRtp(p2), "late but new");
+        assert.equal(b.unprotectRtp(p2), undefined, "replayed");
+        assert.equal(b.unprotectRtp(p1), undefined, "replayed");
+        const r1 = a.protectRtcp(rtcpRr());
+        assert.ok(b.unprotectRtcp(r1));
+        assert.equal(b.unprotectRtcp(r1), undefined, "replayed SRTCP");
+        assert.ok(b.unprotectRtcp(a.protectRtcp(rtcpRr())));
+      });
+
       it("round-trips SRTCP (RR, PLI, BYE alike) with E flag, index and an 80-bit tag", () => {
         const { a, b } = pair(suite);
         const plain = rtcpRr();
