@@ -2,12 +2,13 @@
 # Exits non-zero, naming them, when Debian packages the end-to-end tests need are missing.
 set -euo pipefail
 
-PACKAGES=(kamailio baresip-core baresip-ffmpeg sip-tester ffmpeg sox chromium)
+PACKAGES=(kamailio kamailio-tls-modules baresip-core baresip-ffmpeg sip-tester ffmpeg sox chromium)
 
 # Program (or file) that shows each package is there, for machines without dpkg.
 probe() {
   case "$1" in
     kamailio) command -v kamailio || [[ -x /usr/sbin/kamailio ]] ;;
+    kamailio-tls-modules) compgen -G "/usr/lib/*/kamailio/modules/tls.so" || compgen -G "/usr/lib/kamailio/modules/tls.so" ;;
     baresip-core) command -v baresip ;;
     baresip-ffmpeg) [[ -f /usr/lib/baresip/modules/avcodec.so ]] ;;
     sip-tester) command -v sipp ;;

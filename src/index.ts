@@ -34,6 +34,7 @@ export {
 export type { KeyframePolicy } from "./call/output/keyframe-scheduler";
 export type { RetryPolicy, RecordFormat } from "./media";
 export { resolveAccount, MAX_AUTH_HOSTS, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
+export { SRTP_MODES, SRTP_SUITES, parseSrtpMode, maskSdpKeys, type SrtpMode, type SrtpSuite } from "./srtp";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
 export { locateFfmpeg, resolveMediaFile, MediaError, type MediaErrorReason } from "./media";
 export type { PortRange } from "./rtp";

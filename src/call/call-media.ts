@@ -8,6 +8,8 @@ import { keyframeDetectorFor } from "../media/keyframe-gate";
 import { VideoSlateSender } from "../media/video-slate-sender";
 import { Publication, type PublicationOptions } from "./publication";
 import { MediaAddressResolver, type AddressResolver } from "./media-address";
+import { CallKeys, SrtpTransform, type SrtpMode, type SrtpSuite } from "../srtp";
+import type { NegotiatedSrtp, SdesOffer } from "../sdp/sdes-media";
 
 export interface CallMediaOptions {
   /** The address offered in SDP (public address, or the local one that routes to the server). */
@@ -25,6 +27,10 @@ export interface CallMediaOptions {
   resolver?: AddressResolver;
   /** How long such a lookup may take (default MEDIA_ADDRESS_LOOKUP_TIMEOUT_MS). */
   resolveTimeoutMs?: number;
+  /** SDES-SRTP of the account (default "off"). */
+  srtp?: SrtpMode;
+  /** The suites offered and accepted, in preference order (default all). */
+  srtpSuites?: readonly SrtpSuite[];
 }
 
 /**
@@ -41,12 +47,18 @@ export class CallMedia implements MediaNegotiator {
   private slate: VideoSlateSender | undefined;
   private closed = false;
   private readonly addresses: MediaAddressResolver;
+  private readonly keys: CallKeys;
+  /** srtp "offered" after a 488 to RTP/AVP with keys: offer RTP/SAVP (see Call). */
+  private savp = false;
+  /** The SRTP context of each encrypted medium and the keys it was made from. */
+  private readonly srtp = new Map<MediaKind, { keys: NegotiatedSrtp; transform: SrtpTransform }>();
 
   private constructor(
     private readonly o: CallMediaOptions,
     readonly channels: ReadonlyMap<MediaKind, RtpChannel>,
   ) {
     this.addresses = new MediaAddressResolver({ bindAddress: o.bindAddress, resolver: o.resolver, timeoutMs: o.resolveTimeoutMs });
+    this.keys = new CallKeys(o.srtpSuites);
   }
 
   /** Binds one RTP/RTCP socket pair per requested kind. */
@@ -92,6 +104,7 @@ export class CallMedia implements MediaNegotiator {
       videoPort: this.port("video"),
       sessionId: this.sessionId,
       sessionVersion: this.sessionVersion,
+      ...(this.sdesOffer() ? { srtp: this.sdesOffer() } : {}),
     });
     return this.offer.sdp;
   }
@@ -130,10 +143,57 @@ export class CallMedia implements MediaNegotiator {
       videoPort: this.port("video"),
       sessionId: this.sessionId,
       sessionVersion: this.sessionVersion,
+      ...(this.mode === "off" ? {} : { srtp: { required: this.mode === "required", accepts: (suite) => this.keys.accepts(suite), localKeyFor: (kind, suite) => this.keys.key(kind, suite) } }),
     });
     this.sessionVersion = answer.sessionVersion;
     await this.apply(answer.media);
     return answer.sdp;
+  }
+
+  private get mode(): SrtpMode {
+    return this.o.srtp ?? "off";
+  }
+
+  /**
+   * "offered" puts the keys on RTP/AVP lines: peers without SRTP ignore a=crypto there and answer
+   * plain RTP (RFC 4568 §3.1.4 leaves this best-effort form to local policy; Asterisk, FreeSWITCH
+   * and baresip's `srtp` accept it). "required" offers RTP/SAVP, which a peer must answer with a key.
+   */
+  private sdesOffer(): SdesOffer | undefined {
+    if (this.mode === "off") return undefined;
+    const keys: SdesOffer["keys"] = {};
+    for (const kind of this.channels.keys()) keys[kind] = this.keys.offer(kind);
+    return { protocol: this.mode === "required" || this.savp ? "RTP/SAVP" : "RTP/AVP", required: this.mode === "required", keys };
+  }
+
+  /** Switches the next offer of an "offered" call to RTP/SAVP; false when it already is, or SRTP is not "offered". */
+  offerSavpInstead(): boolean {
+    if (this.mode !== "offered" || this.savp || this._negotiated) return false;
+    this.savp = true;
+    return true;
+  }
+
+  /** Puts each medium's SRTP context in place (kept when the keys did not change), before setRemote. */
+  private applySrtp(kind: MediaKind, channel: RtpChannel, keys: NegotiatedSrtp | undefined): void {
+    const current = this.srtp.get(kind);
+    if (current && keys && sameKeys(current.keys, keys)) return;
+    let transform: SrtpTransform | undefined;
+    if (current && keys && current.keys.suite === keys.suite && current.keys.local.keyMaterial.equals(keys.local.keyMaterial)) {
+      // Only the peer's key changed: our sending context (its counters) goes on.
+      transform = current.transform.withRemote(keys.remote);
+    } else {
+      if (current) this.keys.retire(kind, current.keys.suite, current.keys.local.keyMaterial);
+      if (keys) transform = new SrtpTransform(keys.suite, keys.local, keys.remote);
+    }
+    if (transform && keys) this.srtp.set(kind, { keys, transform });
+    else this.srtp.delete(kind);
+    channel.setProtector(transform);
+    this.o.logger.log("debug", "media", `${kind}: ${keys ? `SRTP ${keys.suite}` : "plain RTP"}`);
+  }
+
+  /** Which media are encrypted, and with which suite (no keys). */
+  get encryption(): Partial<Record<MediaKind, string>> {
+    return Object.fromEntries([...this.srtp].map(([kind, s]) => [kind, s.keys.suite]));
   }
 
   /** Resolves the SDP's host names (once per SDP, see MediaAddressResolver), then hands the peer's addresses to the channels. */
@@ -145,6 +205,7 @@ export class CallMedia implements MediaNegotiator {
     for (const [kind, channel] of this.channels) {
       const stream = media[kind];
       if (!stream) continue;
+      this.applySrtp(kind, channel, stream.srtp);
       channel.setRemote({
         address: resolved.get(stream.remoteAddress) ?? stream.remoteAddress,
         rtpPort: stream.remoteRtpPort,
@@ -210,4 +271,8 @@ export class CallMedia implements MediaNegotiator {
     return this.done;
   }
   private done: Promise<void> = Promise.resolve();
+}
+
+function sameKeys(a: NegotiatedSrtp, b: NegotiatedSrtp): boolean {
+  return a.suite === b.suite && a.local.keyMaterial.equals(b.local.keyMaterial) && a.remote.keyMaterial.equals(b.remote.keyMaterial);
 }

@@ -172,7 +172,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** Per-call media statistics (RTP channels, publication). */
   stats(): Record<string, unknown> {
-    return { media: this.media?.toJSON(), outputs: this.outputSet.toJSON(), control: this.control?.toJSON() };
+    return { media: this.media?.toJSON(), srtp: this.media?.encryption, outputs: this.outputSet.toJSON(), control: this.control?.toJSON() };
   }
 
   /** Dials. Never rejects: every failure ends as a final state with a reason. */
@@ -211,13 +211,21 @@ export class Call extends TypedEmitter<CallEvents> {
         cname: `sipcast-${this.id}`,
         logger: this.ctx.logger,
         sourceCheck: this.ctx.rtpSourceCheck,
+        srtp: this.ctx.account.srtp,
+        srtpSuites: this.ctx.account.srtpSuites,
       });
     } catch (error) {
       return this.end(CallStatus.FAILED, CallReason.FAILED_BY_RTP_PORTS, (error as Error).message, "local");
     }
     if (this.closed) return;
+    this.transition(CallStatus.TRYING);
+    await this.invite(this.media, ffmpegPath);
+  }
+
+  /** Sends the INVITE (again, for the RTP/SAVP retry of srtp "offered"). */
+  private async invite(media: CallMedia, ffmpegPath: string | undefined): Promise<void> {
     // RFC 4028: say we can refresh, so that a peer with session timers lets us be the refresher.
-    const inviter = this.ctx.endpoint.createInviter(calleeUri(this.ctx.account, this.callee), this.media, ["Supported: timer"]);
+    const inviter = this.ctx.endpoint.createInviter(calleeUri(this.ctx.account, this.callee), media, ["Supported: timer"]);
     this.session = inviter;
     inviter.delegate = {
       onBye: (bye) => {
@@ -229,7 +237,6 @@ export class Call extends TypedEmitter<CallEvents> {
       onInvite: (_request, response, statusCode) => this.onRenegotiated(statusCode, /^SIP\/2\.0 \d{3} ([^\r\n]*)/.exec(response)?.[1] ?? ""),
     };
     inviter.stateChange.addListener((state) => this.onSessionState(state, ffmpegPath));
-    this.transition(CallStatus.TRYING);
     const note = (r: Core.IncomingResponse): void => {
       this.sipStatus = r.message.statusCode ?? 0;
       this.sipMessage = r.message.reasonPhrase ?? "";
@@ -268,27 +275,46 @@ export class Call extends TypedEmitter<CallEvents> {
       if (this.options.playAudio !== undefined && !this.terminating) this.playOptionAudio(this.options.playAudio);
     } else if (state === SessionState.Terminated) {
       // sip.js moves the session to Terminated before it hands the final response to our request delegate.
-      setImmediate(() => this.onSessionTerminated());
+      setImmediate(() => this.onSessionTerminated(ffmpegPath));
     }
   }
 
-  private onSessionTerminated(): void {
+  private onSessionTerminated(ffmpegPath: string | undefined): void {
     if (isFinalStatus(this._status)) return;
+    if (this.retrySrtpAsSavp(ffmpegPath)) return;
     const sdpError = this.session ? this.ctx.endpoint.sdpErrorOf(this.session) : undefined;
     const code = (sdpError as { code?: string } | undefined)?.code;
     if (sdpError) {
-      const reason = code === "NO_COMMON_CODECS" ? CallReason.NO_COMMON_CODECS : CallReason.NOT_ACCEPTABLE;
+      const reason = code === "NO_COMMON_CODECS" ? CallReason.NO_COMMON_CODECS : code === "SRTP_REFUSED" ? CallReason.SRTP_REFUSED : CallReason.NOT_ACCEPTABLE;
       return this.end(CallStatus.FAILED, reason, sdpError.message, "local");
     }
     if (isAnswered(this._status)) {
       return this.end(CallStatus.FINISH, CallReason.NORMAL_CALL_CLEARING, undefined, this.remoteBye ? "remote" : "local");
     }
     if (this.terminating) return this.end(CallStatus.FINISH, CallReason.CANCELLED, undefined, "local");
+    if ((this.sipStatus === 488 || this.sipStatus === 606) && this.ctx.account.srtp === "required") {
+      const detail = `${this.sipStatus} ${this.sipMessage}: the peer rejected the SRTP (RTP/SAVP) offer; srtp is "required"`;
+      return this.end(CallStatus.FAILED, CallReason.SRTP_REFUSED, detail, "remote");
+    }
     if (this.sipStatus >= 300) {
       const outcome = outcomeOfRejection(this.sipStatus);
       return this.end(outcome.status, outcome.reason, `${this.sipStatus} ${this.sipMessage}`.trim(), "remote");
     }
     this.end(CallStatus.FAILED, CallReason.FAILED_BY_SIP_ERROR, "session ended without a final response", "remote");
+  }
+
+  /**
+   * srtp "offered" sends RTP/AVP with keys first, which plain peers and most SRTP peers take; a
+   * peer that accepts only RTP/SAVP (baresip's srtp-mand, SRTP-only trunks) answers that with
+   * 488/606: dial once more with RTP/SAVP, on the same sockets and keys.
+   */
+  private retrySrtpAsSavp(ffmpegPath: string | undefined): boolean {
+    const media = this.media;
+    if (!media || this.terminating || this.closed || isAnswered(this._status) || this.ctx.account.srtp !== "offered") return false;
+    if ((this.sipStatus !== 488 && this.sipStatus !== 606) || !media.offerSavpInstead()) return false;
+    this.ctx.logger.log("info", "call", `${this.id}: ${this.sipStatus} to RTP/AVP with SRTP keys, offering RTP/SAVP`);
+    this.invite(media, ffmpegPath).catch((error: unknown) => this.end(CallStatus.FAILED, CallReason.INTERNAL_ERROR, error instanceof Error ? error.message : String(error), "local"));
+    return true;
   }
 
   /** Starts the outputs CallOptions asked for (`rtmp`, `record`; a bad one fails like a failed output), and the video slate. */

@@ -6,6 +6,7 @@ import { isRtpSourceCheck, RTP_SOURCE_CHECKS, type PortRange, type RtpSourceChec
 import { parseDtmfDigits, type DtmfType } from "../dtmf";
 import { checkAudioFilePath } from "../media/audio-file-path";
 import { MAX_ENGINE_LIMITS, type EngineLimits } from "../call/engine-limits";
+import { parseSrtpMode } from "../srtp/srtp-mode";
 
 /** DTMF the CLI sends once the call is answered. */
 export interface CliDtmf {
@@ -55,6 +56,8 @@ const SPEC = {
   "sip-request-timeout": { type: "string" },
   "tls-allow-self-signed": { type: "boolean" },
   "sip-auth-host": { type: "string", multiple: true },
+  srtp: { type: "string" },
+  "srtp-over-insecure-transport": { type: "boolean" },
   callee: { type: "string" },
   "call-id": { type: "string" },
   "rtmp-url": { type: "string" },
@@ -152,6 +155,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         registerExpires: num(v["sip-register-expires"], "sip-register-expires", 30, 86400),
         tlsRejectUnauthorized: !v["tls-allow-self-signed"],
         ...(v["sip-auth-host"] ? { authHosts: v["sip-auth-host"].flatMap((h) => h.split(",")).map((h) => h.trim()).filter((h) => h !== "") } : {}),
+        ...(v.srtp !== undefined ? { srtp: parseSrtpMode(v.srtp.toLowerCase(), "--srtp") } : {}),
+        ...(v["srtp-over-insecure-transport"] ? { srtpOverInsecureTransport: true } : {}),
       },
       call: {
         callee: required(v.callee, "callee"),

@@ -27,6 +27,11 @@ SIP account:
                                    password only answers challenges to requests for the domain
                                    and the outbound proxy; a callee elsewhere that challenges
                                    gets nothing and the call ends AUTHENTICATION_FAILED
+  --srtp off|offered|required      SDES-SRTP media encryption (default: offered over tls, off
+                                   otherwise). offered: plain RTP when the peer has no SRTP;
+                                   required: such a call fails with SRTP_REFUSED
+  --srtp-over-insecure-transport   allow --srtp offered/required over udp/tcp, where the keys
+                                   in the SDP can be read on the way (default: refused)
 
 Call:
   --callee USER|USER@HOST|sip:URI  who to call

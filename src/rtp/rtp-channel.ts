@@ -13,6 +13,7 @@ import { buildFir, buildPli } from "./rtcp-feedback";
 import { buildReceiverReport } from "./rtcp-report";
 import { looksLikeRtcp, parseRtp } from "./rtp-classify";
 import { findSenderReport, senderReportSsrc } from "./sender-report";
+import type { PacketProtector } from "./packet-protector";
 import type { RtpSocketPair } from "./rtp-socket-pair";
 import { DEFAULT_RTP_SOURCE_CHECK, RTP_LEARN_PACKETS, type RtpSourceCheck } from "./rtp-source-check";
 import { SymmetricLatch, endpointKey } from "./symmetric-latch";
@@ -182,6 +183,7 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     this.#logger.log("warn", this.#category, `socket error: ${error.message}`);
   };
   #remote: RtpRemote | undefined;
+  #protector: PacketProtector | undefined;
   #payloadTypes = new Set<number>();
   #pending: Datagram[] = [];
   #pendingBytes = 0;
@@ -269,6 +271,15 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   }
 
   /**
+   * SRTP/SRTCP at the socket edge: datagrams are unprotected before anything reads them (those
+   * that fail are dropped as invalid) and protected as they are sent. Set it before setRemote(),
+   * which processes the datagrams that came earlier. undefined: plain RTP.
+   */
+  setProtector(protector: PacketProtector | undefined): void {
+    this.#protector = protector;
+  }
+
+  /**
    * Sets the peer's addresses and accepted payload types from the negotiated SDP, then
    * processes the datagrams that arrived before. Calling it again (re-INVITE) replaces them;
    * when the address or a port changed, the latched sources are forgotten and latching starts
@@ -348,7 +359,7 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     const destination = this.#rtpLatch.destination;
     if (this.#closed || !destination) return false;
     this.#counters.rtpSent++;
-    this.#sendTo(this.#sockets.rtp, buf, destination);
+    this.#sendTo(this.#sockets.rtp, buf, destination, "rtp");
     return true;
   }
 
@@ -419,8 +430,11 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     }
   }
 
-  #process(d: Datagram): void {
-    if (looksLikeRtcp(d.data)) {
+  #process(received: Datagram): void {
+    const d = this.#unprotect(received);
+    if (!d) {
+      this.#dropped.invalid++;
+    } else if (looksLikeRtcp(d.data)) {
       // With rtcp-mux RTCP shares the RTP port (RFC 5761); otherwise only the RTCP port has it.
       if (d.via === "rtcp" || this.#remote?.rtcpMux) this.#onRtcp(d);
       else this.#dropped.invalid++;
@@ -429,6 +443,12 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     } else {
       this.#dropped.invalid++;
     }
+  }
+
+  #unprotect(d: Datagram): Datagram | undefined {
+    if (!this.#protector) return d;
+    const data = looksLikeRtcp(d.data) ? this.#protector.unprotectRtcp(d.data) : this.#protector.unprotectRtp(d.data);
+    return data ? { ...d, data } : undefined;
   }
 
   #onRtp(d: Datagram): void {
@@ -585,13 +605,15 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   #sendRtcp(buf: Buffer, destination: Endpoint): void {
     this.#counters.rtcpSent++;
     const socket = this.#remote?.rtcpMux ? this.#sockets.rtp : this.#sockets.rtcp;
-    this.#sendTo(socket, buf, destination);
+    this.#sendTo(socket, buf, destination, "rtcp");
   }
 
-  #sendTo(socket: dgram.Socket, buf: Buffer, destination: Endpoint): void {
+  #sendTo(socket: dgram.Socket, plain: Buffer, destination: Endpoint, flow: "rtp" | "rtcp"): void {
     // An unspecified address is the old way to say "hold" (RFC 3264 §8.4): never send there.
     if (destination.address === "0.0.0.0" || destination.address === "::") return;
     try {
+      const p = this.#protector;
+      const buf = !p ? plain : flow === "rtp" ? p.protectRtp(plain) : p.protectRtcp(plain);
       socket.send(buf, destination.port, destination.address, (error) => {
         if (!error) return;
         this.#counters.sendErrors++;

@@ -16,6 +16,8 @@ export interface AnswerLocal {
   sessionId: number;
   /** The o= version of our previous SDP; the answer carries this + 1. */
   sessionVersion: number;
+  /** SDES-SRTP: lines with a usable key are answered with ours. Absent: SRTP lines are rejected. */
+  srtp?: SdesAnswerPolicy;
 }
 
 /** Our answer to a peer's offer. */
@@ -26,7 +28,8 @@ export interface OfferAnswer {
   sessionVersion: number;
 }
 
-const USABLE_PROTOCOLS = new Set(["RTP/AVP", "RTP/AVPF"]);
+import { cryptoLine } from "../srtp/sdes-crypto";
+import { offeredCrypto, PLAIN_PROTOCOLS, SECURE_PROTOCOLS, type NegotiatedSrtp, type SdesAnswerPolicy } from "./sdes-media";
 
 /** RFC 3264 section 6.1: the answer's direction mirrors the offer's. */
 const ANSWER_DIRECTION: Readonly<Record<Direction, Direction>> = {
@@ -43,7 +46,10 @@ const ANSWER_DIRECTION: Readonly<Record<Direction, Direction>> = {
  * Per m= line, in the peer's order: the first audio and the first video line we have a port for
  * get the first codec of the peer's list that we support (audio PCMU, PCMA, G722, opus plus
  * telephone-event; video H264 in packetization mode 0/1, VP8), with the peer's payload number.
- * Every other line (m=application, a kind without a port, SRTP, no common codec) is rejected
+ * With `srtp`, a line that offers a usable `a=crypto` key (RTP/SAVP, or RTP/AVP as a best-effort
+ * offer) is answered with the same protocol and our key for the suite it chose first; RTP/SAVP
+ * without a usable key, and with `srtp.required` any line without one, is rejected.
+ * Every other line (m=application, a kind without a port, SRTP without `srtp`, no common codec) is rejected
  * with port 0. Hold mirrors the peer's direction. rtcp-mux is never accepted, so the peer sends
  * RTCP to port + 1 as before.
  * @throws SdpError NO_COMMON_CODECS when no line is usable, MALFORMED_SDP when unreadable.
@@ -51,13 +57,16 @@ const ANSWER_DIRECTION: Readonly<Record<Direction, Direction>> = {
 export function answerOffer(remoteOfferSdp: string, local: AnswerLocal): OfferAnswer {
   const session = parseSdp(remoteOfferSdp, "offer");
   const media: NegotiatedMedia = {};
+  let refused = false;
   const sections = session.media.map((m, index) => {
     const answered = answerSection(session, m, index, local, media);
-    if (answered === undefined) return rejectedSection(m);
+    if (answered === "refused") refused = true;
+    if (answered === undefined || answered === "refused") return rejectedSection(m);
     media[answered.stream.kind] = answered.stream;
     return answered.section;
   });
   if (media.audio === undefined && media.video === undefined) {
+    if (refused) throw new SdpError("SRTP_REFUSED", "SRTP is required and the offer has no usable a=crypto key");
     throw new SdpError("NO_COMMON_CODECS", "The offer has no audio or video line with a codec we support");
   }
   const sessionVersion = local.sessionVersion + 1;
@@ -78,14 +87,19 @@ function answerSection(
   index: number,
   local: AnswerLocal,
   done: NegotiatedMedia,
-): { section: SdpMedia; stream: NegotiatedStream } | undefined {
+): { section: SdpMedia; stream: NegotiatedStream } | "refused" | undefined {
   const kind = mediaKind(m.type);
   if (kind === undefined || done[kind] !== undefined) return undefined;
   const localPort = kind === "audio" ? local.audioPort : local.videoPort;
-  if (localPort === undefined || m.port === 0 || !USABLE_PROTOCOLS.has(m.protocol.toUpperCase())) return undefined;
+  const protocol = m.protocol.toUpperCase();
+  if (localPort === undefined || m.port === 0 || !(PLAIN_PROTOCOLS.has(protocol) || SECURE_PROTOCOLS.has(protocol))) return undefined;
   const formats = remoteFormats(m);
   const chosen = formats.find(isSupportedMediaFormat);
   if (chosen === undefined) return undefined;
+  const remoteKey = local.srtp ? offeredCrypto(m, local.srtp.accepts?.bind(local.srtp)) : undefined;
+  const srtp: NegotiatedSrtp | undefined =
+    local.srtp && remoteKey ? { suite: remoteKey.suite, remote: remoteKey, local: { ...local.srtp.localKeyFor(kind, remoteKey.suite), tag: remoteKey.tag } } : undefined;
+  if (!srtp && (SECURE_PROTOCOLS.has(protocol) || local.srtp?.required)) return local.srtp ? "refused" : undefined;
 
   const transport = readRemoteTransport(session, m, "offer", false);
   const event = kind === "audio" ? pickTelephoneEvent(formats, chosen.clockRate) : undefined;
@@ -94,6 +108,7 @@ function answerSection(
   const answerFormats: OfferedFormat[] = [answerFormat(chosen)];
   if (event !== undefined) answerFormats.push({ ...event, codec: "telephone-event", channels: 1, fmtp: event.fmtp ?? "0-16" });
   const section = formatSection(kind, localPort, m.protocol, answerFormats);
+  if (srtp) section.crypto = [cryptoLine(srtp.local)];
   if (kind === "audio") section.ptime = 20;
   const fb = m.rtcpFb?.find((f) => f.payload === "*") === undefined ? chosen.payloadType : "*";
   section.rtcpFb = [
@@ -116,6 +131,7 @@ function answerSection(
     ...transport,
     feedback,
     localPort,
+    ...(srtp ? { srtp } : {}),
   };
   return { section, stream };
 }

@@ -3,10 +3,12 @@ import { ConfigError } from "../errors";
 import { AUDIO_FORMATS, DEFAULT_AUDIO_CODECS, DEFAULT_VIDEO_CODECS, TELEPHONE_EVENT, TELEPHONE_EVENT_48K, VIDEO_FORMATS } from "./codec-catalogue";
 import type { LocalOffer, OfferOptions, OfferedMedia } from "./offer-types";
 import { formatSection } from "./format-section";
+import { cryptoLine } from "../srtp/sdes-crypto";
 
 /**
- * Builds our SDP offer: plain RTP/AVP (no ICE, no DTLS, no rtcp-mux), one m=audio and/or one
- * m=video line, only the codecs listed in the options.
+ * Builds our SDP offer: RTP/AVP (no ICE, no DTLS, no rtcp-mux), one m=audio and/or one
+ * m=video line, only the codecs listed in the options. With `srtp`, the protocol it names and
+ * one `a=crypto` line per key.
  *
  * @remarks
  * Audio: the chosen codecs with PCMU 0, PCMA 8, G722 9, opus 111, always telephone-event 101
@@ -36,15 +38,17 @@ export function buildOffer(o: OfferOptions): LocalOffer {
     name: "sipcast",
     connection: { version: 4, ip: o.address },
     timing: { start: 0, stop: 0 },
-    media: offered.map(offerSection),
+    media: offered.map((m) => offerSection(m, o)),
   };
   const audio = offered.find((m) => m.kind === "audio");
   const video = offered.find((m) => m.kind === "video");
-  return { sdp: write(session), sessionId, sessionVersion, address: o.address, hasAudio: audio !== undefined, hasVideo: video !== undefined, audio, video };
+  return { sdp: write(session), sessionId, sessionVersion, address: o.address, hasAudio: audio !== undefined, hasVideo: video !== undefined, audio, video, ...(o.srtp ? { srtp: o.srtp } : {}) };
 }
 
-function offerSection(m: OfferedMedia): SdpMedia {
-  const section = formatSection(m.kind, m.port, "RTP/AVP", m.formats);
+function offerSection(m: OfferedMedia, o: OfferOptions): SdpMedia {
+  const section = formatSection(m.kind, m.port, o.srtp?.protocol ?? "RTP/AVP", m.formats);
+  const keys = o.srtp?.keys[m.kind] ?? [];
+  if (keys.length > 0) section.crypto = keys.map(cryptoLine);
   if (m.kind === "audio") section.ptime = 20;
   else section.rtcpFb = [
     { payload: "*", type: "nack" },

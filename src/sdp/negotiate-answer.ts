@@ -5,7 +5,7 @@ import { matchesOffered, payloadNumbers, remoteFormats } from "./remote-formats"
 import { readFeedback, readRemoteTransport } from "./remote-transport";
 import { SdpError } from "./sdp-error";
 
-const USABLE_PROTOCOLS = new Set(["RTP/AVP", "RTP/AVPF"]);
+import { answeredCrypto, PLAIN_PROTOCOLS, SECURE_PROTOCOLS } from "./sdes-media";
 
 /**
  * Reads the peer's answer to our offer.
@@ -13,7 +13,8 @@ const USABLE_PROTOCOLS = new Set(["RTP/AVP", "RTP/AVPF"]);
  * @remarks
  * Answer m= lines pair with ours by index (RFC 3264); should the kind there differ, the first
  * answer m= line of our kind is used instead. A kind is absent when its answer line has port 0,
- * is not RTP/AVP(F), or has no codec we offered. Codecs match by name and clock rate, not by
+ * is not RTP/AVP(F) (nor RTP/SAVP(F) with a key for one of ours), or has no codec we offered; with
+ * SRTP required, also when the answer has no `a=crypto` line for one of our keys (tag and suite). Codecs match by name and clock rate, not by
  * payload number; of several, the answer's first that we offered is chosen.
  * @throws SdpError NO_COMMON_CODECS when no kind is usable, MALFORMED_SDP when the text cannot be
  * read or a used m= line has no c= address.
@@ -21,22 +22,29 @@ const USABLE_PROTOCOLS = new Set(["RTP/AVP", "RTP/AVPF"]);
 export function negotiateAnswer(offer: LocalOffer, answerSdp: string): NegotiatedMedia {
   const session = parseSdp(answerSdp, "answer");
   const result: NegotiatedMedia = {};
+  let refused = false;
   for (const ours of [offer.audio, offer.video]) {
     if (ours === undefined) continue;
-    const stream = negotiateKind(session, ours);
-    if (stream !== undefined) result[ours.kind] = stream;
+    const stream = negotiateKind(session, ours, offer);
+    if (stream === "refused") refused = true;
+    else if (stream !== undefined) result[ours.kind] = stream;
   }
   if (result.audio === undefined && result.video === undefined) {
+    if (refused) throw new SdpError("SRTP_REFUSED", "SRTP is required and the answer has no a=crypto key for the offered media");
     throw new SdpError("NO_COMMON_CODECS", "The answer accepts none of the offered media with a codec we offered");
   }
   return result;
 }
 
-function negotiateKind(session: CheckedSession, ours: OfferedMedia): NegotiatedStream | undefined {
+function negotiateKind(session: CheckedSession, ours: OfferedMedia, offer: LocalOffer): NegotiatedStream | "refused" | undefined {
   let index = ours.mlineIndex;
   if (session.media[index]?.type.toLowerCase() !== ours.kind) index = session.media.findIndex((m) => m.type.toLowerCase() === ours.kind);
   const media = session.media[index];
-  if (media === undefined || media.port === 0 || !USABLE_PROTOCOLS.has(media.protocol.toUpperCase())) return undefined;
+  if (media === undefined || media.port === 0) return undefined;
+  const protocol = media.protocol.toUpperCase();
+  const srtp = answeredCrypto(media, offer.srtp?.keys[ours.kind] ?? []);
+  if (offer.srtp?.required && !srtp && (PLAIN_PROTOCOLS.has(protocol) || SECURE_PROTOCOLS.has(protocol))) return "refused";
+  if (!PLAIN_PROTOCOLS.has(protocol) && !(SECURE_PROTOCOLS.has(protocol) && srtp)) return undefined;
 
   const formats = remoteFormats(media);
   const chosen = formats.find((f) => ours.formats.some((o) => o.codec !== "telephone-event" && matchesOffered(f, o)));
@@ -71,5 +79,6 @@ function negotiateKind(session: CheckedSession, ours: OfferedMedia): NegotiatedS
     ...transport,
     feedback: readFeedback(media, chosen.payloadType),
     localPort: ours.port,
+    ...(srtp ? { srtp } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { NegotiatedSrtp } from "./sdes-media";
 import type { CodecName, Direction, MediaKind } from "./sdp-types";
 
 /** RTCP feedback the peer accepts for the chosen payload (RFC 4585 / RFC 5104). */
@@ -42,6 +43,8 @@ export interface NegotiatedStream {
   feedback: RtcpFeedback;
   /** Our RTP port for this medium. */
   localPort: number;
+  /** SDES-SRTP keys of this medium; absent: plain RTP. */
+  srtp?: NegotiatedSrtp;
 }
 
 /** The negotiated media of a call; a kind is absent when it was not offered, rejected or had no common codec. */

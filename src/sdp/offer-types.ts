@@ -1,3 +1,4 @@
+import type { SdesOffer } from "./sdes-media";
 import type { AudioCodecName, CodecName, MediaKind, VideoCodecName } from "./sdp-types";
 
 /** What to put in our SDP offer (the INVITE body). */
@@ -18,6 +19,8 @@ export interface OfferOptions {
   sessionVersion?: number;
   /** o= user name. Default `"sipcast"`. */
   userName?: string;
+  /** SDES-SRTP: the m= protocol and our `a=crypto` keys. Absent: plain RTP/AVP. */
+  srtp?: SdesOffer;
 }
 
 /** One payload format we put on an m= line. */
@@ -48,4 +51,5 @@ export interface LocalOffer {
   hasVideo: boolean;
   audio?: OfferedMedia;
   video?: OfferedMedia;
+  srtp?: SdesOffer;
 }

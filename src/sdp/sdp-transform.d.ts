@@ -69,6 +69,15 @@ declare module "sdp-transform" {
     ptime?: SdpScalar;
     direction?: string;
     ssrcs?: SdpSsrc[];
+    crypto?: SdpCrypto[];
+  }
+
+  /** `a=crypto:<id> <suite> <config> [<sessionConfig>]` (RFC 4568) */
+  export interface SdpCrypto {
+    id: number;
+    suite: string;
+    config: string;
+    sessionConfig?: string;
   }
 
   /** `o=<username> <sessionId> <sessionVersion> <netType> IP<ipVer> <address>` */

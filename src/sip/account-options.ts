@@ -1,5 +1,7 @@
 import { ConfigError } from "../errors";
 import { checkOptionalText, checkText, TEXT_LIMITS } from "../util/text-fields";
+import { parseSrtpMode, type SrtpMode } from "../srtp/srtp-mode";
+import { isSrtpSuite, SRTP_SUITES, type SrtpSuite } from "../srtp/srtp-suite";
 
 export type SipTransportName = "udp" | "tcp" | "tls";
 
@@ -32,6 +34,16 @@ export interface SipAccountOptions {
    * AUTHENTICATION_FAILED. At most {@link MAX_AUTH_HOSTS}.
    */
   authHosts?: string[];
+  /**
+   * SDES-SRTP media encryption: "off", "offered" (best effort, plain RTP when the peer ignores
+   * the keys) or "required" (the call fails with SRTP_REFUSED without it). Default: "offered"
+   * over tls, "off" over udp/tcp (SDES keys travel in the SDP, readable on an unencrypted hop).
+   */
+  srtp?: SrtpMode;
+  /** Allows srtp "offered"/"required" over udp/tcp, where anyone on the path reads the keys. Default false. */
+  srtpOverInsecureTransport?: boolean;
+  /** The crypto suites we offer and accept, in preference order. Default: all of SRTP_SUITES (the 80-bit tag first). */
+  srtpSuites?: SrtpSuite[];
 }
 
 /** The account with every default filled in and every field checked. */
@@ -52,6 +64,8 @@ export interface ResolvedAccount {
    * the transport's default port, as bare callees are addressed), the outbound proxy, then `authHosts`.
    */
   authHosts: { host: string; port?: number }[];
+  srtp: SrtpMode;
+  srtpSuites: SrtpSuite[];
 }
 
 /** The most `authHosts` entries an account may list. */
@@ -117,6 +131,17 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
     authHosts.push({ host: unbracket(o.domain), port: defaultPort }, { host: unbracket(outboundProxy.host), port: outboundProxy.port });
   }
   authHosts.push(...parseAuthHosts(o.authHosts));
+  const srtp = o.srtp === undefined ? (transport === "tls" ? "offered" : "off") : parseSrtpMode(o.srtp);
+  if (o.srtpOverInsecureTransport !== undefined && typeof o.srtpOverInsecureTransport !== "boolean") {
+    throw new ConfigError(`srtpOverInsecureTransport: expected true or false, got ${JSON.stringify(o.srtpOverInsecureTransport)}`);
+  }
+  if (srtp !== "off" && transport !== "tls" && o.srtpOverInsecureTransport !== true) {
+    throw new ConfigError(`srtp: "${srtp}" sends the media keys in the SDP, readable over ${transport}: use transport tls, or set srtpOverInsecureTransport: true`);
+  }
+  const srtpSuites = o.srtpSuites ?? [...SRTP_SUITES];
+  if (!Array.isArray(srtpSuites) || srtpSuites.length === 0 || !srtpSuites.every((s) => typeof s === "string" && isSrtpSuite(s)) || new Set(srtpSuites).size !== srtpSuites.length) {
+    throw new ConfigError(`srtpSuites: expected a non-empty list of distinct suites from ${SRTP_SUITES.join(", ")}, got ${JSON.stringify(o.srtpSuites)}`);
+  }
   return {
     login: o.login,
     authenticationName,
@@ -130,6 +155,8 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
     displayName: o.displayName,
     tlsRejectUnauthorized: o.tlsRejectUnauthorized ?? true,
     authHosts,
+    srtp,
+    srtpSuites: [...srtpSuites],
   };
 }
 

@@ -1,3 +1,4 @@
+import { maskSdpKeys } from "../srtp/mask-sdp-keys";
 import {
   Inviter,
   Registerer,
@@ -98,8 +99,9 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     };
     const uri = UserAgent.makeURI(`sip:${a.login}@${a.domain}`);
     if (!uri) throw new InvalidStateError(`cannot build a SIP URI from login and domain`);
+    // sip.js may log whole messages: an SDP in them carries SRTP keys, which never reach a log.
     const logConnector: LogConnector = (level, category, _label, content) => {
-      this.logger.log(level === "log" ? "debug" : level, category, content);
+      this.logger.log(level === "log" ? "debug" : level, category, maskSdpKeys(content));
     };
     const ua = new UserAgent({
       uri,

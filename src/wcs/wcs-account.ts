@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ConfigError } from "../errors";
 import { resolveAccount, type SipAccountOptions, type SipTransportName } from "../sip/account-options";
+import type { SrtpMode } from "../srtp/srtp-mode";
 import { badField } from "./wcs-http-error";
 import { optionalString, requiredString, wcsBoolean, wcsPort, type WcsBody } from "./wcs-fields";
 
@@ -20,13 +21,16 @@ const WCS_FIELD: Readonly<Record<string, string>> = {
   outboundProxy: "sipOutboundProxy",
   transport: "sipTransport",
   displayName: "visibleName",
+  srtp: "sipSrtp",
+  srtpOverInsecureTransport: "sipSrtpOverInsecureTransport",
 };
 
 /**
  * Reads the SIP account of a `/call/startup` body (or of the legacy `/call`'s `connection` object):
  * `sipLogin`, `sipAuthenticationName`, `sipPassword`, `sipDomain`, `sipPort`, `sipOutboundProxy`,
  * `sipRegisterRequired`, `visibleName` (the display name), and, beyond WCS, `sipTransport`
- * (UDP|TCP|TLS, default UDP).
+ * (UDP|TCP|TLS, default UDP), `sipSrtp` (off|offered|required; default offered over TLS, off
+ * otherwise) and `sipSrtpOverInsecureTransport` (default false).
  *
  * @remarks
  * In WCS `sipPort` is the port of whatever the requests go to; so an outbound proxy given without a
@@ -51,6 +55,9 @@ export function accountFromBody(body: WcsBody, visibleName?: string): WcsAccount
     registerRequired: wcsBoolean(body, "sipRegisterRequired", true),
     displayName: visibleName,
   };
+  const srtp = optionalString(body, "sipSrtp")?.toLowerCase();
+  if (srtp !== undefined) options.srtp = srtp as SrtpMode;
+  if (wcsBoolean(body, "sipSrtpOverInsecureTransport", false)) options.srtpOverInsecureTransport = true;
   let resolved;
   try {
     resolved = resolveAccount(options);
@@ -71,6 +78,7 @@ export function accountFromBody(body: WcsBody, visibleName?: string): WcsAccount
     proxyText,
     resolved.registerRequired ? "reg" : "noreg",
     resolved.displayName ?? "",
+    resolved.srtp,
     passwordHash,
   ].join("|");
   return { options, key };

@@ -165,6 +165,15 @@ describe("Node-RED editor in Chromium (browser test)", function () {
     await page.selectOption("#node-config-input-transport", "tls");
     assert.equal(await page.locator("#node-config-input-tlsAllowSelfSigned").isVisible(), true);
     assert.equal(await page.locator("#node-config-input-port").inputValue(), "5061");
+    // media encryption: the engine's default unless chosen; the keys-over-UDP/TCP tick only where it matters
+    assert.equal(await page.locator("#node-config-input-srtp").inputValue(), "auto");
+    await page.selectOption("#node-config-input-srtp", "required");
+    assert.equal(await page.locator("#node-config-input-srtpOverInsecureTransport").isVisible(), false);
+    await page.selectOption("#node-config-input-transport", "udp");
+    assert.equal(await page.locator("#node-config-input-srtpOverInsecureTransport").isVisible(), true);
+    await page.selectOption("#node-config-input-srtp", "off");
+    assert.equal(await page.locator("#node-config-input-srtpOverInsecureTransport").isVisible(), false);
+    await page.selectOption("#node-config-input-transport", "tls");
     const sample = VALIDATION_SAMPLES[CONFIG_TYPE];
     assert.ok(sample);
     assert.deepEqual(await validationMarks(page, sample.field, sample.bad, sample.good), [true, false]);

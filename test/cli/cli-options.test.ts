@@ -38,6 +38,19 @@ describe("CLI options", () => {
     assert.deepEqual(c.options.account.authHosts, ["media.example:5070", "edge.example", "10.0.0.9"]);
   });
 
+  it("maps --srtp and --srtp-over-insecure-transport, and names --srtp for a bad mode", () => {
+    const c = parseCli([...BASE, "--sip-transport", "tls", "--srtp", "Required"], {});
+    assert.ok(c.kind === "call");
+    assert.equal(c.options.account.srtp, "required");
+    assert.equal(c.options.account.srtpOverInsecureTransport, undefined);
+    const insecure = parseCli([...BASE, "--srtp", "offered", "--srtp-over-insecure-transport"], {});
+    assert.ok(insecure.kind === "call");
+    assert.deepEqual([insecure.options.account.srtp, insecure.options.account.srtpOverInsecureTransport], ["offered", true]);
+    assert.throws(() => parseCli([...BASE, "--srtp", "maybe"], {}), /--srtp: expected one of off, offered, required/);
+    assert.match(HELP, /--srtp off\|offered\|required/);
+    assert.match(HELP, /--srtp-over-insecure-transport/);
+  });
+
   it("prefers --sip-password over the environment", () => {
     const c = parseCli([...BASE, "--sip-password", "flag"], { SIP_PASSWORD: "env" });
     assert.equal(c.kind === "call" && c.options.account.password, "flag");

@@ -14,8 +14,8 @@ export interface BaresipRegistrar {
   port: number;
   user: string;
   password: string;
-  /** Default "udp". */
-  transport?: "udp" | "tcp";
+  /** Default "udp"; "tls" needs BaresipOptions.tls. */
+  transport?: "udp" | "tcp" | "tls";
 }
 
 /** Options of {@link startBaresip}. */
@@ -47,6 +47,10 @@ export interface BaresipOptions {
    * test can act while the call rings.
    */
   answerMode?: "auto" | "manual";
+  /** Media encryption of its account (baresip's srtp module): "srtp" (optional, RTP/AVP with keys) or "srtp-mand" (RTP/SAVP only). */
+  mediaenc?: "srtp" | "srtp-mand";
+  /** SIP over TLS: its certificate (also trusted as the CA of the registrar's, the same self-signed one) on sipPort+1. */
+  tls?: { key: string; cert: string };
 }
 
 /** A running baresip that auto-answers with H.264 video and a PCMU 440 Hz tone. */
@@ -87,6 +91,9 @@ export function baresipFiles(o: {
   videoCodec?: "H264" | "VP8";
   recordDir?: string;
   answerMode?: "auto" | "manual";
+  mediaenc?: "srtp" | "srtp-mand";
+  /** The PEM file with key and certificate (sip_certificate) and the CA file (sip_cafile). */
+  tls?: { pem: string; ca: string };
 }): { config: string; accounts: string } {
   const dir = path.join(peersDir(), "baresip");
   let config = fs
@@ -109,6 +116,11 @@ export function baresipFiles(o: {
     if (/\s/.test(o.recordDir)) throw new Error("startBaresip: recordDir must not contain whitespace (baresip config syntax)");
     extraModules.push("sndfile");
     config += `\nsnd_path\t\t${o.recordDir}\n`;
+  }
+  if (o.mediaenc !== undefined) extraModules.push("srtp");
+  if (o.tls !== undefined) {
+    if (/\s/.test(o.tls.pem + o.tls.ca)) throw new Error("startBaresip: TLS file paths must not contain whitespace (baresip config syntax)");
+    config += `\nsip_certificate\t\t${o.tls.pem}\nsip_cafile\t\t${o.tls.ca}\n`;
   }
   if (extraModules.length > 0) config = config.replace(/^(module\s+g711\.so)$/m, (line) => [line, ...extraModules.map((m) => `module\t\t\t${m}.so`)].join("\n"));
   if (!o.video) {
@@ -138,6 +150,7 @@ export function baresipFiles(o: {
     if (!o.audioCodecs.every((c) => /^[A-Za-z0-9/-]+$/.test(c))) throw new Error("startBaresip: audioCodecs must be plain codec names");
     accounts = accounts.replace(/audio_codecs=[^;\s]*/, `audio_codecs=${o.audioCodecs.join(",")}`);
   }
+  if (o.mediaenc !== undefined) accounts = accounts.replace(/;answermode=auto/, `;answermode=auto;mediaenc=${o.mediaenc}`);
   return { config, accounts };
 }
 
@@ -160,7 +173,13 @@ export async function startBaresip(o: BaresipOptions = {}): Promise<Baresip> {
       return [range[0], range[range.length - 1]];
     })());
   const dir = runDir(`baresip-${sipPort}`);
-  const files = baresipFiles({ sipPort, ctrlPort, rtpPorts, mediaDir: media.dir, video: o.video ?? true, registrar: o.registrar, audioCodecs: o.audioCodecs, videoCodec: o.videoCodec, recordDir: o.recordDir, answerMode: o.answerMode });
+  let tls: { pem: string; ca: string } | undefined;
+  if (o.tls !== undefined) {
+    // baresip (libre) reads its key and certificate from one file.
+    tls = { pem: path.join(dir, "sip-tls.pem"), ca: o.tls.cert };
+    fs.writeFileSync(tls.pem, fs.readFileSync(o.tls.key, "utf8") + fs.readFileSync(o.tls.cert, "utf8"), { mode: 0o600 });
+  }
+  const files = baresipFiles({ tls, sipPort, ctrlPort, rtpPorts, mediaDir: media.dir, video: o.video ?? true, registrar: o.registrar, audioCodecs: o.audioCodecs, videoCodec: o.videoCodec, recordDir: o.recordDir, mediaenc: o.mediaenc, answerMode: o.answerMode });
   fs.writeFileSync(path.join(dir, "config"), files.config);
   fs.writeFileSync(path.join(dir, "accounts"), files.accounts, { mode: 0o600 });
 
@@ -197,7 +216,7 @@ export async function startBaresip(o: BaresipOptions = {}): Promise<Baresip> {
   /** The REGISTER often completes before the ctrl connection is up, so its log line counts too. */
   const registered = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const okLine = /\{\d+\/(UDP|TCP)\/v4\} 200 OK/;
+      const okLine = /\{\d+\/(UDP|TCP|TLS)\/v4\} 200 OK/;
       let settled = false;
       const done = (err?: Error): void => {
         if (settled) return;

@@ -4,13 +4,15 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { spawnManaged, type ManagedProcess } from "./managed-process";
 import { peersDir, runDir } from "./paths";
-import { freePorts } from "./ports";
+import { freePort, freePorts } from "./ports";
 import { programPath } from "./require-peers";
 
 /** A running Kamailio registrar/proxy on 127.0.0.1. */
 export interface Kamailio {
   udpPort: number;
   tcpPort: number;
+  /** The SIP-over-TLS port, when started with `tls`. */
+  tlsPort?: number;
   /** SIGTERM to its process group (SIGKILL after 3 s); resolves when every worker is gone. */
   stop(): Promise<void>;
   /**
@@ -30,6 +32,15 @@ export interface KamailioOptions {
   tcpPort?: number;
   /** user → password; default alice/alicepw, uas/uaspw, sipp/password (the sipp scenario's). */
   users?: Record<string, string>;
+  /** Also listen for SIP over TLS with this key and certificate (PEM files), e.g. from selfSignedCert(). */
+  tls?: KamailioTls;
+}
+
+/** Kamailio's TLS listener: port (free one when absent) and its key/certificate files. */
+export interface KamailioTls {
+  port?: number;
+  key: string;
+  cert: string;
 }
 
 const DEFAULT_USERS: Record<string, string> = { alice: "alicepw", uas: "uaspw", sipp: "password" };
@@ -51,7 +62,7 @@ function moduleDir(): string {
 }
 
 /** Writes the config from test/peers/kamailio.cfg; names and passwords are checked so they cannot break the cfg syntax. */
-export function kamailioConfig(udpPort: number, tcpPort: number, users: Record<string, string>, modules: string): string {
+export function kamailioConfig(udpPort: number, tcpPort: number, users: Record<string, string>, modules: string, tls?: Required<KamailioTls>): string {
   const lines = Object.entries(users).map(([user, password]) => {
     if (!/^[A-Za-z0-9._-]+$/.test(user)) throw new Error(`startKamailio: user name ${JSON.stringify(user)} must match [A-Za-z0-9._-]+`);
     if (!/^[A-Za-z0-9._~!*+-]+$/.test(password)) throw new Error(`startKamailio: the password of ${user} must match [A-Za-z0-9._~!*+-]+`);
@@ -62,7 +73,26 @@ export function kamailioConfig(udpPort: number, tcpPort: number, users: Record<s
     .replace(/@@UDP_PORT@@/g, String(udpPort))
     .replace(/@@TCP_PORT@@/g, String(tcpPort))
     .replace(/@@MODULE_DIR@@/g, modules)
-    .replace(/@@USERS@@/g, lines.join("\n"));
+    .replace(/@@USERS@@/g, lines.join("\n"))
+    .replace(/^#@@TLS_LISTEN@@$/m, tls ? tlsListen(tls) : "#")
+    .replace(/^#@@TLS_MODULE@@$/m, tls ? tlsModule(tls) : "#");
+}
+
+function tlsListen(tls: Required<KamailioTls>): string {
+  return [`enable_tls=yes`, `listen=tls:127.0.0.1:${tls.port}`, `alias="127.0.0.1:${tls.port}"`].join("\n");
+}
+
+/** The server side presents the test's certificate; as a client (towards baresip) it checks nothing: loopback only. */
+function tlsModule(tls: Required<KamailioTls>): string {
+  for (const file of [tls.key, tls.cert]) if (/["\s]/.test(file)) throw new Error(`startKamailio: TLS file path must not contain quotes or spaces: ${file}`);
+  return [
+    `loadmodule "tls.so"`,
+    `modparam("tls", "private_key", "${tls.key}")`,
+    `modparam("tls", "certificate", "${tls.cert}")`,
+    `modparam("tls", "tls_method", "TLSv1.2+")`,
+    `modparam("tls", "verify_certificate", 0)`,
+    `modparam("tls", "require_certificate", 0)`,
+  ].join("\n");
 }
 
 /** An OPTIONS ping to the proxy itself; the cfg answers it 200 without authentication. */
@@ -135,15 +165,19 @@ export async function startKamailio(o: KamailioOptions = {}): Promise<Kamailio> 
           const ports = await freePorts(2);
           return [o.udpPort ?? ports[0], o.tcpPort ?? ports[1]];
         })();
+  const tls = o.tls && { ...o.tls, port: o.tls.port ?? (await freePort()) };
   const dir = runDir(`kamailio-${udpPort}`);
   const cfg = path.join(dir, "kamailio.cfg");
-  fs.writeFileSync(cfg, kamailioConfig(udpPort, tcpPort, o.users ?? DEFAULT_USERS, moduleDir()));
+  const modules = moduleDir();
+  if (tls && !fs.existsSync(path.join(modules, "tls.so"))) throw new Error("startKamailio: SIP over TLS needs Kamailio's tls module (Debian package kamailio-tls-modules; bash scripts/setup.sh)");
+  fs.writeFileSync(cfg, kamailioConfig(udpPort, tcpPort, o.users ?? DEFAULT_USERS, modules, tls));
   const proc = spawnManaged(`kamailio udp:${udpPort} tcp:${tcpPort}`, binary, ["-DD", "-E", "-f", cfg, "-m", "32", "-M", "4", "-P", path.join(dir, "kamailio.pid"), "-Y", dir], { cwd: dir });
   try {
     await waitReady(proc, udpPort, tcpPort);
+    if (tls) await waitReady(proc, udpPort, tls.port);
   } catch (err) {
     await proc.stop();
     throw new Error(`${(err as Error).message}\n--- kamailio log (${dir}) ---\n${proc.logs().slice(-4000)}`);
   }
-  return { udpPort, tcpPort, stop: () => proc.stop(), logs: () => proc.logs(), waitForLog: (re, timeoutMs) => proc.waitForLine(re, timeoutMs) };
+  return { udpPort, tcpPort, ...(tls ? { tlsPort: tls.port } : {}), stop: () => proc.stop(), logs: () => proc.logs(), waitForLog: (re, timeoutMs) => proc.waitForLine(re, timeoutMs) };
 }

@@ -190,6 +190,16 @@ describe("nodes: sip-account settings and status", () => {
     assert.equal("authHosts" in accountSettings({ ...base, authHosts: "" }, undefined).engine.account, false);
   });
 
+  it("maps the media encryption fields: auto (and flows saved before them) leaves the engine's default", () => {
+    const tls = { ...base, login: "a", domain: "d", transport: "tls" };
+    assert.equal("srtp" in accountSettings({ ...tls }, undefined).engine.account, false);
+    assert.equal("srtp" in accountSettings({ ...tls, srtp: "auto" }, undefined).engine.account, false);
+    assert.equal(accountSettings({ ...tls, srtp: "required" }, undefined).engine.account.srtp, "required");
+    const insecure = accountSettings({ ...base, login: "a", domain: "d", transport: "udp", srtp: "offered", srtpOverInsecureTransport: "true" }, undefined).engine.account;
+    assert.deepEqual([insecure.srtp, insecure.srtpOverInsecureTransport], ["offered", true]);
+    assert.equal("srtpOverInsecureTransport" in accountSettings({ ...tls, srtpOverInsecureTransport: false }, undefined).engine.account, false);
+  });
+
   it("fills the defaults of an empty config", () => {
     const s = accountSettings({ ...base }, undefined);
     assert.equal(s.engine.account.port, 5060);

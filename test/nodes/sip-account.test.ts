@@ -48,6 +48,19 @@ describe("nodes: sip-account registration status", function () {
     await until(() => registers() > afterRegister, 2000, "the un-REGISTER sent by the close");
   });
 
+  it("srtp required over udp without the insecure-transport tick: a red status naming srtp, no REGISTER", async () => {
+    const before = registers();
+    await helper.load(allOurNodes(), flow({ srtp: "required" }), { acc: { password: "alicepw" } });
+    const a = recordStatus("a");
+    await a.waitFor((s) => s.fill === "red" && /^failed: srtp: "required" sends the media keys/.test(s.text ?? ""), 5000);
+    await sleep(300);
+    assert.equal(registers(), before);
+    await helper.unload();
+    // Ticked, the same account registers.
+    await helper.load(allOurNodes(), flow({ srtp: "required", srtpOverInsecureTransport: true }), { acc: { password: "alicepw" } });
+    await recordStatus("a").waitFor((s) => s.fill === "green" && s.text === "registered", 10_000);
+  });
+
   it("with registration off, shows 'no register' and sends no REGISTER", async () => {
     const before = registers();
     await helper.load(allOurNodes(), flow({ registerRequired: false }), { acc: { password: "alicepw" } });

@@ -56,3 +56,34 @@ describe("SIP account options", () => {
     assert.throws(() => calleeUri(a, "two words"), /callee/);
   });
 });
+
+describe("SIP account options: srtp", () => {
+  it("defaults to offered over tls and off over udp/tcp", () => {
+    assert.equal(resolveAccount({ login: "a", domain: "d", transport: "tls" }).srtp, "offered");
+    assert.equal(resolveAccount({ login: "a", domain: "d" }).srtp, "off");
+    assert.equal(resolveAccount({ login: "a", domain: "d", transport: "tcp" }).srtp, "off");
+    assert.equal(resolveAccount({ login: "a", domain: "d", transport: "tls", srtp: "required" }).srtp, "required");
+    assert.equal(resolveAccount({ login: "a", domain: "d", transport: "tls", srtp: "off" }).srtp, "off");
+  });
+
+  it("refuses keys over udp/tcp unless srtpOverInsecureTransport is true, and bad values", () => {
+    for (const transport of ["udp", "tcp"] as const) {
+      for (const srtp of ["offered", "required"] as const) {
+        assert.throws(() => resolveAccount({ login: "a", domain: "d", transport, srtp }), (e: Error) => e instanceof ConfigError && /srtp/.test(e.message) && /tls/.test(e.message));
+        assert.equal(resolveAccount({ login: "a", domain: "d", transport, srtp, srtpOverInsecureTransport: true }).srtp, srtp);
+      }
+    }
+    assert.throws(() => resolveAccount({ login: "a", domain: "d", transport: "tls", srtp: "on" as never }), (e: Error) => e instanceof ConfigError && /srtp/.test(e.message));
+    assert.throws(() => resolveAccount({ login: "a", domain: "d", srtpOverInsecureTransport: "yes" as never }), /srtpOverInsecureTransport/);
+  });
+});
+
+describe("SIP account options: srtpSuites", () => {
+  it("defaults to both suites, 80-bit tag first, and checks a given list", () => {
+    assert.deepEqual(resolveAccount({ login: "a", domain: "d", transport: "tls" }).srtpSuites, ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"]);
+    assert.deepEqual(resolveAccount({ login: "a", domain: "d", transport: "tls", srtpSuites: ["AES_CM_128_HMAC_SHA1_32"] }).srtpSuites, ["AES_CM_128_HMAC_SHA1_32"]);
+    for (const bad of [[], ["AES_256_CM_HMAC_SHA1_80"], ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_80"], "AES_CM_128_HMAC_SHA1_80"]) {
+      assert.throws(() => resolveAccount({ login: "a", domain: "d", transport: "tls", srtpSuites: bad as never }), (e: Error) => e instanceof ConfigError && /srtpSuites/.test(e.message));
+    }
+  });
+});

@@ -49,6 +49,18 @@ describe("accountFromBody (WCS SIP fields → account)", () => {
     assert.equal(options.transport, "tcp");
   });
 
+  it("reads sipSrtp and sipSrtpOverInsecureTransport (beyond WCS); the mode is part of the key", () => {
+    const tls = { sipLogin: "a", sipDomain: "example.com", sipTransport: "TLS" };
+    assert.equal(accountFromBody(tls).options.srtp, undefined);
+    assert.equal(accountFromBody({ ...tls, sipSrtp: "Required" }).options.srtp, "required");
+    assert.notEqual(accountFromBody({ ...tls, sipSrtp: "required" }).key, accountFromBody(tls).key);
+    const insecure = accountFromBody({ sipLogin: "a", sipDomain: "example.com", sipSrtp: "offered", sipSrtpOverInsecureTransport: "true" }).options;
+    assert.deepEqual([insecure.srtp, insecure.srtpOverInsecureTransport], ["offered", true]);
+    assert.equal(fieldOf(() => accountFromBody({ ...tls, sipSrtp: "on" })), "sipSrtp");
+    assert.equal(fieldOf(() => accountFromBody({ sipLogin: "a", sipDomain: "b", sipSrtp: "required" })), "sipSrtp");
+    assert.equal(fieldOf(() => accountFromBody({ ...tls, sipSrtpOverInsecureTransport: "maybe" })), "sipSrtpOverInsecureTransport");
+  });
+
   it("answers 400 naming the WCS field", () => {
     assert.equal(fieldOf(() => accountFromBody({ sipDomain: "a" })), "sipLogin");
     assert.equal(fieldOf(() => accountFromBody({ sipLogin: "a" })), "sipDomain");

@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_LIMITS, DEFAULT_RTP_SOURCE_CHECK, type EngineOptions, type RtpSourceCheck, type SipTransportName } from "node-red-contrib-sipcast";
+import { DEFAULT_ENGINE_LIMITS, DEFAULT_RTP_SOURCE_CHECK, type EngineOptions, type RtpSourceCheck, type SipTransportName, type SrtpMode } from "node-red-contrib-sipcast";
 import type { DtmfType } from "../shared/call-directory";
 import { settingBoolean, settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
@@ -24,6 +24,9 @@ export interface SipAccountConfig extends NodeDef {
   dtmfType?: string;
   ffmpegPath?: string;
   tlsAllowSelfSigned?: boolean | string;
+  /** "auto" (absent in flows saved before this field): the engine's default, offered over tls, off otherwise. */
+  srtp?: string;
+  srtpOverInsecureTransport?: boolean | string;
   /** Seconds. */
   requestTimeout?: number | string;
   /** EngineLimits; absent in flows saved before they existed (the engine's defaults apply). */
@@ -52,6 +55,7 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
   const registerRequired = settingBoolean(config.registerRequired, true);
   const transport = (settingString(config.transport) || "udp").toLowerCase() as SipTransportName;
   const optional = (value: unknown): string | undefined => settingString(value) || undefined;
+  const srtp = settingString(config.srtp).toLowerCase();
   return {
     engine: {
       account: {
@@ -66,6 +70,9 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
         registerExpires: settingNumber(config.registerExpires, 600),
         tlsRejectUnauthorized: !settingBoolean(config.tlsAllowSelfSigned, false),
         ...authHostsOf(config.authHosts),
+        // The engine checks the mode (a ConfigError names "srtp").
+        ...(srtp === "" || srtp === "auto" ? {} : { srtp: srtp as SrtpMode }),
+        ...(settingBoolean(config.srtpOverInsecureTransport, false) ? { srtpOverInsecureTransport: true } : {}),
       },
       rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
       rtpSourceCheck: (settingString(config.rtpSourceCheck).trim() || DEFAULT_RTP_SOURCE_CHECK) as RtpSourceCheck,

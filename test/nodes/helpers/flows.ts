@@ -22,6 +22,8 @@ export const DEFAULTS = {
     dtmfType: "RFC2833",
     ffmpegPath: "",
     tlsAllowSelfSigned: false,
+    srtp: "auto",
+    srtpOverInsecureTransport: false,
     requestTimeout: 32,
   },
   "sip-call": { name: "", account: "", callee: "", callId: "", hasAudio: true, hasVideo: true, rtmpUrl: "", jitterBufferMs: 50 },
