@@ -30,7 +30,7 @@ describe("call/CallMedia with SRTP", () => {
     assert.match(b.createOffer(), /m=audio \d+ RTP\/SAVP /);
     assert.equal(cryptoOf(offerA).length, 2);
     assert.notDeepEqual(cryptoOf(offerA), cryptoOf(b.createOffer()), "another call, other keys");
-    a.applyAnswer(peerSdp("RTP/AVP", 1, PEER_KEY));
+    await a.applyAnswer(peerSdp("RTP/AVP", 1, PEER_KEY));
     assert.deepEqual(a.encryption, { audio: "AES_CM_128_HMAC_SHA1_80" });
     assert.deepEqual(cryptoOf(a.createOffer()), cryptoOf(offerA), "a session refresh offers the keys in use");
   });
@@ -39,14 +39,14 @@ describe("call/CallMedia with SRTP", () => {
     const m = await open("offered");
     opened.push(m);
     const ours = cryptoOf(m.createOffer())[0].config;
-    m.applyAnswer(peerSdp("RTP/SAVP", 1, PEER_KEY));
-    const same = cryptoOf(m.answerOffer(peerSdp("RTP/SAVP", 4, PEER_KEY, 2)));
+    await m.applyAnswer(peerSdp("RTP/SAVP", 1, PEER_KEY));
+    const same = cryptoOf(await m.answerOffer(peerSdp("RTP/SAVP", 4, PEER_KEY, 2)));
     assert.deepEqual(same, [{ id: 4, suite: "AES_CM_128_HMAC_SHA1_80", config: ours }]);
     // The peer drops SRTP (offered: plain RTP is fine), then comes back: our old key is never reused.
-    const plain = m.answerOffer(["v=0", "o=- 1 3 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0", "m=audio 40000 RTP/AVP 0", "a=rtpmap:0 PCMU/8000", ""].join("\r\n"));
+    const plain = await m.answerOffer(["v=0", "o=- 1 3 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0", "m=audio 40000 RTP/AVP 0", "a=rtpmap:0 PCMU/8000", ""].join("\r\n"));
     assert.doesNotMatch(plain, /crypto/);
     assert.deepEqual(m.encryption, {});
-    const back = cryptoOf(m.answerOffer(peerSdp("RTP/SAVP", 1, OTHER_PEER_KEY, 4)));
+    const back = cryptoOf(await m.answerOffer(peerSdp("RTP/SAVP", 1, OTHER_PEER_KEY, 4)));
     assert.equal(back.length, 1);
     assert.notEqual(back[0].config, ours);
     assert.deepEqual(m.encryption, { audio: "AES_CM_128_HMAC_SHA1_80" });
@@ -56,8 +56,8 @@ describe("call/CallMedia with SRTP", () => {
     const m = await open("required");
     opened.push(m);
     m.createOffer();
-    m.applyAnswer(peerSdp("RTP/SAVP", 1, PEER_KEY));
-    assert.throws(() => m.answerOffer(["v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0", "m=audio 40000 RTP/AVP 0", "a=rtpmap:0 PCMU/8000", ""].join("\r\n")), /SRTP is required/);
+    await m.applyAnswer(peerSdp("RTP/SAVP", 1, PEER_KEY));
+    await assert.rejects(m.answerOffer(["v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0", "m=audio 40000 RTP/AVP 0", "a=rtpmap:0 PCMU/8000", ""].join("\r\n")), /SRTP is required/);
     assert.deepEqual(m.encryption, { audio: "AES_CM_128_HMAC_SHA1_80" });
   });
 
