@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { Engine } from "../../src";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
@@ -72,14 +71,17 @@ describe("processes: a killed engine leaves no ffmpeg and no temp folder behind"
   it("after kill -9 of the Node process its ffmpeg children exit within seconds, and the next Engine removes its SDP folder", async () => {
     peer = await startTestMeetingPeer();
     const script = path.join(__dirname, "helpers", "killable-engine.js");
-    child = spawn(process.execPath, [script, String(peer.sipPort), scratch.file("call.mp4")], { stdio: ["ignore", "pipe", "inherit"] });
+    // A temp root of this test's own: engines of other processes on the machine sweep the shared one too.
+    const tmp = scratch.file("tmp");
+    mkdirSync(tmp);
+    child = spawn(process.execPath, [script, String(peer.sipPort), scratch.file("call.mp4")], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, TMPDIR: tmp } });
     const pid = child.pid;
     assert.ok(pid !== undefined);
     await waitForLine(child, "ready", 30_000);
 
     orphans = descendantsNamed(pid, "ffmpeg");
     assert.ok(orphans.length >= 2, `expected the recording's and the slate's ffmpeg, found ${orphans.length}`);
-    const folders = readdirSync(tmpdir()).filter((n) => n.startsWith(`sipcast-${pid}-`));
+    const folders = readdirSync(tmp).filter((n) => n.startsWith(`sipcast-${pid}-`));
     assert.ok(folders.length >= 1, "the engine wrote no SDP folder named after its pid");
 
     child.kill("SIGKILL");
@@ -89,9 +91,16 @@ describe("processes: a killed engine leaves no ffmpeg and no temp folder behind"
     assert.deepEqual(orphans.filter(running), [], `ffmpeg still running ${Date.now() - killedAt} ms after the kill`);
     console.log(`      ${orphans.length} ffmpeg gone ${Date.now() - killedAt} ms after the kill`);
 
-    for (const f of folders) assert.ok(existsSync(path.join(tmpdir(), f)), "the killed engine could not remove its folder itself");
-    const next = new Engine({ account: { login: "caller", domain: "127.0.0.1", port: peer.sipPort, registerRequired: false }, localAddress: "127.0.0.1" });
-    await next.close();
-    for (const f of folders) assert.equal(existsSync(path.join(tmpdir(), f)), false, `${f} is still there`);
+    for (const f of folders) assert.ok(existsSync(path.join(tmp, f)), "the killed engine could not remove its folder itself");
+    const shared = process.env.TMPDIR;
+    process.env.TMPDIR = tmp; // os.tmpdir() reads it at each call: the next Engine sweeps this test's root
+    try {
+      const next = new Engine({ account: { login: "caller", domain: "127.0.0.1", port: peer.sipPort, registerRequired: false }, localAddress: "127.0.0.1" });
+      await next.close();
+    } finally {
+      if (shared === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = shared;
+    }
+    for (const f of folders) assert.equal(existsSync(path.join(tmp, f)), false, `${f} is still there`);
   });
 });
