@@ -7,6 +7,7 @@ import { parseDtmfDigits, type DtmfType } from "../dtmf";
 import { checkAudioFilePath } from "../media/audio-file-path";
 import { MAX_ENGINE_LIMITS, type EngineLimits } from "../call/engine-limits";
 import { parseSrtpMode } from "../srtp/srtp-mode";
+import { checkFlagSyntax, type FlagSpec } from "./flag-syntax";
 
 /** DTMF the CLI sends once the call is answered. */
 export interface CliDtmf {
@@ -41,7 +42,8 @@ export type CliCommand = { kind: "help" } | { kind: "version" } | { kind: "call"
 
 const SPEC = {
   help: { type: "boolean", short: "h" },
-  version: { type: "boolean" },
+  // -V, as -v is --verbose (the pair curl, ssh and python use).
+  version: { type: "boolean", short: "V" },
   "sip-login": { type: "string" },
   "sip-authentication-name": { type: "string" },
   "sip-password": { type: "string" },
@@ -85,7 +87,10 @@ const SPEC = {
   "call-starts-per-second": { type: "string" },
   json: { type: "boolean" },
   verbose: { type: "boolean", short: "v" },
-} as const;
+} as const satisfies Record<string, FlagSpec>;
+
+/** The flags `sipcast call` cannot do without. */
+const REQUIRED_FLAGS = ["sip-login", "sip-domain", "callee"] as const;
 
 function bool(value: string | undefined, flag: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
@@ -101,23 +106,37 @@ function num(value: string | undefined, flag: string, min: number, max: number):
   return n;
 }
 
-function required(value: string | undefined, flag: string): string {
-  if (!value) throw new ConfigError(`--${flag} is required (see sipcast --help)`);
-  return value;
+/** The values of every required flag; all the missing ones are named in one error. */
+function requiredFlags(values: Partial<Record<(typeof REQUIRED_FLAGS)[number], string>>): Record<(typeof REQUIRED_FLAGS)[number], string> {
+  const missing = REQUIRED_FLAGS.filter((flag) => !values[flag]);
+  if (missing.length > 0) throw new ConfigError(`missing required flag${missing.length > 1 ? "s" : ""} ${missing.map((f) => `--${f}`).join(", ")} (see sipcast --help)`);
+  return { "sip-login": values["sip-login"] ?? "", "sip-domain": values["sip-domain"] ?? "", callee: values.callee ?? "" };
+}
+
+/** The positionals: a command (`call`, `help`) and nothing after it. */
+function checkCommand(positionals: string[]): void {
+  const [command, extra] = positionals;
+  if (command !== "call" && command !== "help") throw new ConfigError(`unknown command "${command}" (the command is call; see sipcast --help)`);
+  if (extra !== undefined) throw new ConfigError(`unexpected argument "${extra}" (every value follows its flag, e.g. --callee 1002; see sipcast --help)`);
 }
 
 /** Parses the command line. Throws ConfigError with the offending flag named. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
+  checkFlagSyntax(argv, SPEC);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: SPEC, allowPositionals: true, strict: true });
   } catch (error) {
+    // checkFlagSyntax has named every case parseArgs refuses; this keeps any other one a usage error.
     throw new ConfigError((error as Error).message);
   }
   const { values: v, positionals } = parsed;
-  if (v.help || positionals.length === 0 || positionals[0] === "help") return { kind: "help" };
+  if (v.help) return { kind: "help" };
   if (v.version) return { kind: "version" };
-  if (positionals[0] !== "call" || positionals.length > 1) throw new ConfigError(`unknown command "${positionals.join(" ")}" (try: sipcast call --help)`);
+  if (positionals.length === 0) return { kind: "help" };
+  checkCommand(positionals);
+  if (positionals[0] === "help") return { kind: "help" };
+  const given = requiredFlags(v);
   const transport = (v["sip-transport"] ?? "udp").toLowerCase();
   if (!["udp", "tcp", "tls"].includes(transport)) throw new ConfigError(`--sip-transport: expected udp, tcp or tls`);
   const range = v["rtp-port-range"];
@@ -144,10 +163,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     kind: "call",
     options: {
       account: {
-        login: required(v["sip-login"], "sip-login"),
+        login: given["sip-login"],
         authenticationName: v["sip-authentication-name"],
         password: v["sip-password"] ?? env.SIP_PASSWORD ?? "",
-        domain: required(v["sip-domain"], "sip-domain"),
+        domain: given["sip-domain"],
         port: num(v["sip-port"], "sip-port", 1, 65535),
         outboundProxy: v["sip-outbound-proxy"],
         transport: transport as SipTransportName,
@@ -159,7 +178,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         ...(v["srtp-over-insecure-transport"] ? { srtpOverInsecureTransport: true } : {}),
       },
       call: {
-        callee: required(v.callee, "callee"),
+        callee: given.callee,
         callId: v["call-id"],
         hasAudio: bool(v["has-audio"], "has-audio", true),
         hasVideo: bool(v["has-video"], "has-video", true),

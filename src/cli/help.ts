@@ -3,7 +3,7 @@ export const HELP = `sipcast — dial a SIP call and republish its audio and vid
 
 Usage:
   sipcast call --sip-login USER --sip-domain HOST --callee USER [options]
-  sipcast --help | --version
+  sipcast -h, --help | -V, --version
 
 SIP account:
   --sip-login USER                 user part of our address (sip:USER@DOMAIN)

@@ -1,10 +1,13 @@
 import { Engine } from "../call/engine";
+import type { Call } from "../call/call";
 import { CallReason } from "../call/call-reason";
 import { CallStatus } from "../call/call-status";
 import type { CallStateEvent } from "../call/call-event";
+import { ConfigError } from "../errors";
 import { streamLogger } from "../util/logger";
 import { escapeLogText } from "../util/log-text";
 import type { CliCallOptions } from "./cli-options";
+import { flagConfigError } from "./engine-field-flags";
 
 /** Formats a state change as one human-readable line. */
 export function formatStateLine(e: CallStateEvent): string {
@@ -19,7 +22,27 @@ export function formatStateLine(e: CallStateEvent): string {
  * normally, 1 otherwise.
  */
 export async function runCall(o: CliCallOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const engine = new Engine({
+  const { engine, call } = await startCall(o, err);
+  return followCall(o, engine, call, out, err);
+}
+
+/**
+ * The engine and its call. The engine checks the options (nothing is sent before); a refusal is a
+ * ConfigError worded with the flags the user typed, and the engine made for it is closed.
+ */
+async function startCall(o: CliCallOptions, err: NodeJS.WritableStream): Promise<{ engine: Engine; call: Call }> {
+  let engine: Engine | undefined;
+  try {
+    engine = newEngine(o, err);
+    return { engine, call: engine.call(o.call) };
+  } catch (error) {
+    await engine?.close();
+    throw error instanceof ConfigError ? flagConfigError(error) : error;
+  }
+}
+
+function newEngine(o: CliCallOptions, err: NodeJS.WritableStream): Engine {
+  return new Engine({
     account: o.account,
     ffmpegPath: o.ffmpegPath,
     requestTimeoutMs: o.requestTimeoutMs,
@@ -30,7 +53,9 @@ export async function runCall(o: CliCallOptions, out: NodeJS.WritableStream, err
     limits: o.limits,
     logger: o.verbose ? streamLogger("debug", err) : streamLogger("warn", err),
   });
-  const call = engine.call(o.call);
+}
+
+async function followCall(o: CliCallOptions, engine: Engine, call: Call, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   let established = false;
   let last: CallStateEvent | undefined;
   let hangupTimer: NodeJS.Timeout | undefined;
