@@ -227,6 +227,7 @@ export class Call extends TypedEmitter<CallEvents> {
     const inviter = this.ctx.endpoint.createInviter(calleeUri(this.ctx.account, this.callee), media, {
       // RFC 4028: say we can refresh, so that a peer with session timers lets us be the refresher.
       extraHeaders: ["Supported: timer"],
+      logLabel: this.id,
       onProgress: (message) => this.onProgress(message),
     });
     this.session = inviter;

@@ -19,6 +19,7 @@ import { domainHostPort } from "./account-options";
 import { isHandledProgressDrop, parseInviteProgress } from "./invite-progress";
 import { localAddressFor } from "./local-address";
 import type { MediaNegotiator } from "./media-negotiator";
+import { logSdp } from "./sdp-log";
 import { SdpSessionHandler } from "./sdp-session-handler";
 import { SipTransport, type SipTransportOptions } from "./transport";
 
@@ -49,6 +50,8 @@ export type RegistrationStatus = "REGISTERED" | "UNREGISTERED" | "FAILED";
 export interface InviterSetup {
   /** Full header lines for the INVITE, e.g. `Supported: timer`. */
   extraHeaders?: string[];
+  /** Names the session in the log (the call's id); default the SIP Call-ID. */
+  logLabel?: string;
   /**
    * Every provisional response (101–199) to the INVITE until it is answered or fails, including those
    * sip.js drops for want of a Contact or To-tag (see invite-progress.ts). sip.js's own `onProgress`
@@ -71,8 +74,9 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
   private registering: Promise<RegistrationResult> | undefined;
   private readonly negotiators = new WeakMap<Session, MediaNegotiator>();
   private readonly handlers = new WeakMap<Session, SdpSessionHandler>();
+  private readonly logLabels = new WeakMap<Session, string>();
   /** InviterSetup.onProgress of the sessions not yet answered, by SIP Call-ID. */
-  private readonly progressListeners = new Map<string, (response: Core.IncomingResponseMessage) => void>();
+  private readonly progressListeners = new Map<string, { label: string; listener: (response: Core.IncomingResponseMessage) => void }>();
   private readonly logger: Logger;
   private address = "127.0.0.1";
   private closed = false;
@@ -162,7 +166,8 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
   private handlerFor(session: Session): SdpSessionHandler {
     const negotiator = this.negotiators.get(session);
     if (!negotiator) throw new InvalidStateError("session has no media negotiator");
-    const handler = new SdpSessionHandler(negotiator);
+    const label = this.logLabels.get(session) ?? session.id;
+    const handler = new SdpSessionHandler(negotiator, (exchange, sdp) => logSdp(this.logger, label, exchange, sdp));
     this.handlers.set(session, handler);
     return handler;
   }
@@ -172,8 +177,12 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     const ua = this.ua;
     if (!ua || this.progressListeners.size === 0) return;
     const response = parseInviteProgress(message, ua.getLogger("sip.Parser"));
-    const listener = response && this.progressListeners.get(response.callId);
-    if (response && listener) listener(response);
+    const entry = response && this.progressListeners.get(response.callId);
+    if (!response || !entry) return;
+    if (response.body && /^application\/sdp/i.test(response.getHeader("Content-Type") ?? "")) {
+      logSdp(this.logger, entry.label, "early SDP received", response.body);
+    }
+    entry.listener(response);
   }
 
   /** The last SDP error of a session (e.g. NO_COMMON_CODECS), which sip.js itself only answers with a BYE. */
@@ -226,9 +235,11 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     const inviter = new Inviter(this.ua, uri, { earlyMedia: false, extraHeaders: setup.extraHeaders ?? [] });
     this.negotiators.set(inviter, negotiator);
     const callId = inviter.request.callId;
+    const label = setup.logLabel ?? callId;
+    this.logLabels.set(inviter, label);
     const listener = setup.onProgress;
     if (listener) {
-      this.progressListeners.set(callId, listener);
+      this.progressListeners.set(callId, { label, listener });
       inviter.stateChange.addListener((state) => {
         if (state === SessionState.Established || state === SessionState.Terminated) this.progressListeners.delete(callId);
       });

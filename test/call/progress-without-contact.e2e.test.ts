@@ -85,6 +85,9 @@ describe("Provisional responses without Contact (linphone 5.1's 180 Ringing), fr
       // sip.js's complaint about each of them is no error of the call: it is left to the debug log.
       assert.deepEqual(logLines.filter((l) => /^(error|warn) \[sip/.test(l)), []);
       assert.equal(logLines.filter((l) => /^debug .*Non-100 1xx INVITE response received without a Contact/.test(l)).length, 2);
+      // The early SDP is in the debug log beside the offer and the answer.
+      const early = logLines.find((l) => l.includes(`${call.id}: early SDP received: v=0`));
+      assert.ok(early && /m=audio \d+ RTP\/AVP 0/.test(early), logLines.filter((l) => l.includes("sip.sdp")).join("\n"));
     } finally {
       for (const s of sockets) s.close();
       await engine.close();
