@@ -2,7 +2,7 @@
 # Exits non-zero, naming them, when Debian packages the end-to-end tests need are missing.
 set -euo pipefail
 
-PACKAGES=(kamailio kamailio-tls-modules baresip-core baresip-ffmpeg sip-tester ffmpeg sox chromium)
+PACKAGES=(kamailio kamailio-tls-modules baresip-core baresip-ffmpeg sip-tester ffmpeg sox chromium linphone-cli)
 
 # Program (or file) that shows each package is there, for machines without dpkg.
 probe() {
@@ -15,6 +15,7 @@ probe() {
     ffmpeg) command -v ffmpeg && command -v ffprobe ;;
     sox) command -v sox ;;
     chromium) command -v chromium ;;
+    linphone-cli) command -v linphone-daemon ;;
   esac
 }
 

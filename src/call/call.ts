@@ -224,8 +224,12 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** Sends the INVITE (again, for the RTP/SAVP retry of srtp "offered"). */
   private async invite(media: CallMedia, ffmpegPath: string | undefined): Promise<void> {
-    // RFC 4028: say we can refresh, so that a peer with session timers lets us be the refresher.
-    const inviter = this.ctx.endpoint.createInviter(calleeUri(this.ctx.account, this.callee), media, ["Supported: timer"]);
+    const inviter = this.ctx.endpoint.createInviter(calleeUri(this.ctx.account, this.callee), media, {
+      // RFC 4028: say we can refresh, so that a peer with session timers lets us be the refresher.
+      extraHeaders: ["Supported: timer"],
+      logLabel: this.id,
+      onProgress: (message) => this.onProgress(message),
+    });
     this.session = inviter;
     inviter.delegate = {
       onBye: (bye) => {
@@ -237,21 +241,11 @@ export class Call extends TypedEmitter<CallEvents> {
       onInvite: (_request, response, statusCode) => this.onRenegotiated(statusCode, /^SIP\/2\.0 \d{3} ([^\r\n]*)/.exec(response)?.[1] ?? ""),
     };
     inviter.stateChange.addListener((state) => this.onSessionState(state, ffmpegPath));
-    const note = (r: Core.IncomingResponse): void => {
-      this.sipStatus = r.message.statusCode ?? 0;
-      this.sipMessage = r.message.reasonPhrase ?? "";
-    };
+    const note = (r: Core.IncomingResponse): void => this.noteResponse(r.message);
     await inviter.invite({
       requestDelegate: {
         onTrying: note,
-        onProgress: (r) => {
-          note(r);
-          // An early SDP (183) names where the peer's media will come from, before the answer does.
-          const body = r.message.body;
-          if (body && /^application\/sdp/i.test(r.message.getHeader("Content-Type") ?? "")) void this.media?.expectEarlySdp(body);
-          if (this.sipStatus === 183) this.transition(CallStatus.SESSION_PROGRESS);
-          else if (this.sipStatus >= 180) this.transition(CallStatus.RING);
-        },
+        // Provisional responses come through onProgress of createInviter: sip.js drops some of them.
         onAccept: (r) => {
           note(r);
           this.sessionExpires = parseSessionExpires(r.message.getHeader("Session-Expires") ?? r.message.getHeader("x"));
@@ -261,6 +255,25 @@ export class Call extends TypedEmitter<CallEvents> {
         onRedirect: note,
       },
     });
+  }
+
+  private noteResponse(message: Core.IncomingResponseMessage): void {
+    this.sipStatus = message.statusCode ?? 0;
+    this.sipMessage = message.reasonPhrase ?? "";
+  }
+
+  /**
+   * A provisional response (101–199) to the INVITE, with or without the Contact and To-tag sip.js
+   * wants (linphone's 180 has no Contact): 180–182 and 184–199 ring, 183 is session progress.
+   */
+  private onProgress(message: Core.IncomingResponseMessage): void {
+    if (this.terminating || isAnswered(this._status) || isFinalStatus(this._status)) return;
+    this.noteResponse(message);
+    // An early SDP (183) names where the peer's media will come from, before the answer does.
+    const body = message.body;
+    if (body && /^application\/sdp/i.test(message.getHeader("Content-Type") ?? "")) void this.media?.expectEarlySdp(body);
+    if (this.sipStatus === 183) this.transition(CallStatus.SESSION_PROGRESS);
+    else if (this.sipStatus >= 180) this.transition(CallStatus.RING);
   }
 
   private onSessionState(state: SessionState, ffmpegPath: string | undefined): void {

@@ -92,7 +92,8 @@ Limits (the call is refused, naming the limit, beyond one):
 Output:
   --json                           one JSON object per state change on stdout
                                    (callId, status, sipStatus, sipMessage, reason, …)
-  -v, --verbose                    SIP and ffmpeg diagnostics on stderr
+  -v, --verbose                    SIP and ffmpeg diagnostics on stderr, with every SDP offer
+                                   and answer ([sip.sdp], SRTP keys shown as inline:***)
 
 States: TRYING, RING, SESSION_PROGRESS, ESTABLISHED, HOLD, BUSY, FAILED, FINISH.
 Exit status: 0 when the call was answered and ended normally; 1 when it failed, was busy or

@@ -3,8 +3,10 @@ import {
   Inviter,
   Registerer,
   RegistererState,
+  SessionState,
   TransportState,
   UserAgent,
+  type Core,
   type LogConnector,
   type Session,
   type SessionDescriptionHandler,
@@ -14,8 +16,10 @@ import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
 import type { ResolvedAccount } from "./account-options";
 import { domainHostPort } from "./account-options";
+import { isHandledProgressDrop, parseInviteProgress } from "./invite-progress";
 import { localAddressFor } from "./local-address";
 import type { MediaNegotiator } from "./media-negotiator";
+import { logSdp } from "./sdp-log";
 import { SdpSessionHandler } from "./sdp-session-handler";
 import { SipTransport, type SipTransportOptions } from "./transport";
 
@@ -42,6 +46,20 @@ export interface RegistrationResult {
 
 export type RegistrationStatus = "REGISTERED" | "UNREGISTERED" | "FAILED";
 
+/** How {@link SipEndpoint.createInviter} sets up a session. */
+export interface InviterSetup {
+  /** Full header lines for the INVITE, e.g. `Supported: timer`. */
+  extraHeaders?: string[];
+  /** Names the session in the log (the call's id); default the SIP Call-ID. */
+  logLabel?: string;
+  /**
+   * Every provisional response (101–199) to the INVITE until it is answered or fails, including those
+   * sip.js drops for want of a Contact or To-tag (see invite-progress.ts). sip.js's own `onProgress`
+   * sees only the others.
+   */
+  onProgress?: (response: Core.IncomingResponseMessage) => void;
+}
+
 export interface SipEndpointEvents extends Record<string, unknown[]> {
   registration: [RegistrationStatus, RegistrationResult];
 }
@@ -56,6 +74,9 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
   private registering: Promise<RegistrationResult> | undefined;
   private readonly negotiators = new WeakMap<Session, MediaNegotiator>();
   private readonly handlers = new WeakMap<Session, SdpSessionHandler>();
+  private readonly logLabels = new WeakMap<Session, string>();
+  /** InviterSetup.onProgress of the sessions not yet answered, by SIP Call-ID. */
+  private readonly progressListeners = new Map<string, { label: string; listener: (response: Core.IncomingResponseMessage) => void }>();
   private readonly logger: Logger;
   private address = "127.0.0.1";
   private closed = false;
@@ -95,13 +116,15 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
       // This engine only places calls: a new INVITE or OPTIONS gets one stateless response no
       // larger than needed (see the option's remarks for what sip.js would send).
       answerUnsolicitedStatelessly: true,
+      onResponse: (message) => this.onResponse(message),
       logger: this.logger,
     };
     const uri = UserAgent.makeURI(`sip:${a.login}@${a.domain}`);
     if (!uri) throw new InvalidStateError(`cannot build a SIP URI from login and domain`);
     // sip.js may log whole messages: an SDP in them carries SRTP keys, which never reach a log.
     const logConnector: LogConnector = (level, category, _label, content) => {
-      this.logger.log(level === "log" ? "debug" : level, category, maskSdpKeys(content));
+      const quiet = level === "log" || isHandledProgressDrop(content);
+      this.logger.log(quiet ? "debug" : level, category, maskSdpKeys(content));
     };
     const ua = new UserAgent({
       uri,
@@ -143,9 +166,23 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
   private handlerFor(session: Session): SdpSessionHandler {
     const negotiator = this.negotiators.get(session);
     if (!negotiator) throw new InvalidStateError("session has no media negotiator");
-    const handler = new SdpSessionHandler(negotiator);
+    const label = this.logLabels.get(session) ?? session.id;
+    const handler = new SdpSessionHandler(negotiator, (exchange, sdp) => logSdp(this.logger, label, exchange, sdp));
     this.handlers.set(session, handler);
     return handler;
+  }
+
+  /** A response from the network, before sip.js: a provisional one to a ringing INVITE goes to its session's onProgress. */
+  private onResponse(message: string): void {
+    const ua = this.ua;
+    if (!ua || this.progressListeners.size === 0) return;
+    const response = parseInviteProgress(message, ua.getLogger("sip.Parser"));
+    const entry = response && this.progressListeners.get(response.callId);
+    if (!response || !entry) return;
+    if (response.body && /^application\/sdp/i.test(response.getHeader("Content-Type") ?? "")) {
+      logSdp(this.logger, entry.label, "early SDP received", response.body);
+    }
+    entry.listener(response);
   }
 
   /** The last SDP error of a session (e.g. NO_COMMON_CODECS), which sip.js itself only answers with a BYE. */
@@ -190,16 +227,23 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     return attempt;
   }
 
-  /**
-   * A new outgoing session to `target` whose SDP is handled by `negotiator`. Call `invite()` on it.
-   * `extraHeaders` (full lines, e.g. `Supported: timer`) go into the INVITE.
-   */
-  createInviter(target: string, negotiator: MediaNegotiator, extraHeaders: string[] = []): Inviter {
+  /** A new outgoing session to `target` whose SDP is handled by `negotiator`. Call `invite()` on it. */
+  createInviter(target: string, negotiator: MediaNegotiator, setup: InviterSetup = {}): Inviter {
     if (!this.ua || this.closed) throw new InvalidStateError("SIP endpoint not started");
     const uri = UserAgent.makeURI(target);
     if (!uri) throw new InvalidStateError(`not a SIP URI: ${target}`);
-    const inviter = new Inviter(this.ua, uri, { earlyMedia: false, extraHeaders });
+    const inviter = new Inviter(this.ua, uri, { earlyMedia: false, extraHeaders: setup.extraHeaders ?? [] });
     this.negotiators.set(inviter, negotiator);
+    const callId = inviter.request.callId;
+    const label = setup.logLabel ?? callId;
+    this.logLabels.set(inviter, label);
+    const listener = setup.onProgress;
+    if (listener) {
+      this.progressListeners.set(callId, { label, listener });
+      inviter.stateChange.addListener((state) => {
+        if (state === SessionState.Established || state === SessionState.Terminated) this.progressListeners.delete(callId);
+      });
+    }
     return inviter;
   }
 
@@ -221,6 +265,7 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     // dispose() waits for an outstanding REGISTER to finish: bounded, so a dead registrar cannot stall shutdown.
     if (registerer) await withTimeout(registerer.dispose().catch(() => undefined), timeoutMs);
     if (ua) await withTimeout(ua.stop().catch(() => undefined), timeoutMs);
+    this.progressListeners.clear();
     this.removeAllListeners();
   }
 }

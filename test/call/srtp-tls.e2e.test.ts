@@ -138,6 +138,11 @@ describe("SRTP over SIP/TLS against baresip via Kamailio", function () {
     assert.doesNotMatch(peer.logs(), /srtp: .*(failed|error)/i);
     call.terminate();
     await waitForStatus(call, CallStatus.FINISH, 10_000);
+    // The debug log shows each SDP both ways, the re-INVITEs' too, with the keys masked.
+    const sdps = logLines.filter((l) => l.startsWith(`debug sip.sdp ${call.id}: `)).map((l) => l.slice(`debug sip.sdp ${call.id}: `.length));
+    assert.deepEqual(sdps.map((l) => l.replace(/: v=0.*$/, "")), ["offer sent", "answer received", "offer received", "answer sent", "offer received", "answer sent"]);
+    for (const sdp of sdps) assert.match(sdp, /\\r\\nm=audio \d+ RTP\/SAVP .*\\r\\na=crypto:\d+ AES_CM_128_HMAC_SHA1_80 inline:\*\*\*/, sdp);
+    assert.deepEqual(logLines.filter((l) => /inline:(?!\*\*\*)/.test(l)), [], "no key in the log");
   });
 
   it("the CLI: --srtp required over TLS makes an encrypted call; over udp without --srtp-over-insecure-transport it refuses to start", async () => {

@@ -40,4 +40,28 @@ describe("SdpSessionHandler", () => {
     assert.equal(h.hasDescription("application/SDP"), true);
     assert.equal(h.hasDescription("text/plain"), false);
   });
+
+  it("shows every SDP to its observer, both ways and re-INVITEs included, a rejected answer too", async () => {
+    const n = new RecordingNegotiator();
+    const seen: string[] = [];
+    const h = new SdpSessionHandler(n, (exchange, sdp) => seen.push(`${exchange}: ${sdp}`));
+    await h.getDescription();
+    await h.setDescription("A");
+    await h.setDescription("HOLD");
+    await h.getDescription();
+    await h.getDescription();
+    n.failAnswer = true;
+    await assert.rejects(h.setDescription("bad"));
+    assert.deepEqual(seen, ["offer sent: v=0 offer", "answer received: A", "offer received: HOLD", "answer sent: v=0 answer to HOLD", "offer sent: v=0 offer", "answer received: bad"]);
+  });
+
+  it("goes on when its observer throws", async () => {
+    const n = new RecordingNegotiator();
+    const h = new SdpSessionHandler(n, () => {
+      throw new Error("logger broken");
+    });
+    assert.equal((await h.getDescription()).body, "v=0 offer");
+    await h.setDescription("A");
+    assert.equal(h.lastError, undefined);
+  });
 });

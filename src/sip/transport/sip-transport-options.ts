@@ -57,6 +57,12 @@ export interface SipTransportOptions {
    * Default false.
    */
   answerUnsolicitedStatelessly?: boolean;
+  /**
+   * Sees every response from the network just before sip.js gets it (Via port already stripped).
+   * For what sip.js checks strictly and drops: a `180 Ringing` without Contact, which RFC 3261
+   * §12.1.1 requires and linphone 5.1 leaves out. An observer that throws is logged and ignored.
+   */
+  onResponse?: (message: string) => void;
   /** Where the transport logs; default: the sip.js logger it is constructed with. */
   logger?: Logger;
   /** Injectable timers for unit tests; default the global ones. */
@@ -88,6 +94,9 @@ export function validateTransportOptions(
     if (!a || typeof a.host !== "string" || a.host === "" || (a.port !== undefined && !Number.isInteger(a.port))) {
       throw new ConfigError("transportOptions.authHosts: each entry needs a host and an optional integer port");
     }
+  }
+  if (options.onResponse !== undefined && typeof options.onResponse !== "function") {
+    throw new ConfigError("transportOptions.onResponse must be a function");
   }
   for (const name of ["requestTimeoutMs", "t1Ms", "t2Ms"] as const) {
     const value = options[name];

@@ -265,7 +265,9 @@ export class SipTransport extends TransportStateMachine implements Transport {
     }
     if (start.kind === "response") {
       this.timers.responseReceived(text);
-      this.deliver(stripViaPort(this.checkChallenge(text, start.statusCode)));
+      const response = stripViaPort(this.checkChallenge(text, start.statusCode));
+      this.observeResponse(response);
+      this.deliver(response);
     } else {
       const stamped = stampReceived(text, from.address, from.port);
       const reply = UNSOLICITED_REPLIES[start.method];
@@ -274,6 +276,16 @@ export class SipTransport extends TransportStateMachine implements Transport {
         return;
       }
       this.deliver(stamped);
+    }
+  }
+
+  private observeResponse(response: string): void {
+    const observer = this.options.onResponse;
+    if (!observer) return;
+    try {
+      observer(response);
+    } catch (error) {
+      this.log("error", `onResponse threw: ${asError(error).message}`);
     }
   }
 
