@@ -135,7 +135,7 @@ export class TimelineRewriter {
       this.#lastOutSeq = seq;
       this.#lastOutTs = timestamp;
       this.#transit.bucketStartMs = arrivalMs;
-      return this.#emit(seq, timestamp, arrivalMs, marker, true);
+      return this.#emit(seq, timestamp, arrivalMs, marker, false, true);
     }
     if (ssrc === this.#previousSsrc && arrivalMs - this.#switchedAtMs < STRAGGLER_MS) return this.#straggler();
     const newSource = ssrc !== this.#inputSsrc;
