@@ -52,7 +52,8 @@ const LOST_MEMORY = 1024;
 /**
  * This many consecutive sequence numbers that all come behind the expected one are a restart of the
  * stream a little further back (within maxJump), not late packets: without this rule a source that
- * restarts 500 numbers back would have everything dropped as late for 500 packets.
+ * restarts 500 numbers back would have everything dropped as late for 500 packets. Numbers that were
+ * given up do not count: those are late packets.
  */
 export const RESTART_RUN = 4;
 
@@ -165,6 +166,11 @@ export class JitterBuffer<T extends BufferedPacket> {
    * {@link RESTART_RUN} the stream restarted there: starts over with the run's packets.
    */
   #restartsBehind(packet: T): boolean {
+    // A number given up is a late packet, not a restart (a batch that was overtaken comes in order too).
+    if (this.#lostSeqs.has(packet.seq & 0xffff)) {
+      this.#behind = [];
+      return false;
+    }
     const last = this.#behind.at(-1);
     if (last !== undefined && seqDelta(last.seq, packet.seq) !== 1) this.#behind = [];
     this.#behind.push(packet);

@@ -194,6 +194,16 @@ describe("rtp/JitterBuffer", () => {
     assert.equal(jb.toJSON().resets, 1);
   });
 
+  it("a batch of late packets that were given up, arriving in order, is dropped as late, not taken for a restart", () => {
+    const { clock, jb, out, push } = started(1);
+    push(2, 9, 10);
+    clock.advance(50);
+    assert.deepEqual(out, [1, 2, 9, 10]);
+    push(3, 4, 5, 6, 7, 8, 11);
+    assert.deepEqual(out, [1, 2, 9, 10, 11]);
+    assert.deepEqual([jb.toJSON().late, jb.toJSON().resets], [6, 0]);
+  });
+
   it("latencyMs 0 passes every packet through as it comes", () => {
     const { clock, jb, out, push } = setup({ latencyMs: 0 });
     push(1, 3, 2, 2, 9);
