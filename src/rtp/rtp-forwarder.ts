@@ -69,7 +69,7 @@ export interface RtpForwarderJson {
   /** `straggler`: late packets of a timeline already left (see TimelineRewriter.rewrite). */
   dropped: { payloadType: number; invalid: number; overflow: number; discarded: number; straggler: number };
   ssrcs: number[];
-  /** The output timeline's rebases, when the forwarder rewrites it (clockRate given). */
+  /** The output timeline's rebases, when the forwarder rewrites it (option `timeline`). */
   timeline?: TimelineRewriterJson;
   /** Peer RTCP not forwarded because the timeline was rebased (the peer's SRs no longer describe it). */
   rtcpWithheld: number;
@@ -100,6 +100,9 @@ interface Item {
  * forwarded (ffmpeg uses the SR for timing) minus any BYE: ffmpeg adds up BYEs over all its
  * streams and ends when the sum reaches the stream count, so two BYEs on one medium would end
  * the other too. The only BYE the consumer sees is the one sendBye() sends, once.
+ *
+ * With `timeline`, every packet goes out on one SSRC and one continuous sequence and timestamp line
+ * ({@link TimelineRewriter}); once that line had to be rebased, the peer's RTCP is withheld.
  */
 export class RtpForwarder {
   readonly #payloadTypes: ReadonlySet<number>;
@@ -158,9 +161,9 @@ export class RtpForwarder {
   }
 
   /**
-   * Forwards (or queues) one RTP packet if its payload type is wanted (on the output timeline). `arrivalMs` (on the
-   * forwarder's clock; default now) is when the packet was received: a timeline rebase continues
-   * the output by the time that really passed, not by a jitter buffer's hold.
+   * Forwards (or queues) one RTP packet if its payload type is wanted, on the output timeline.
+   * `arrivalMs` (on the forwarder's clock; default now) is when the packet was received: a timeline
+   * rebase continues the output by the time that really passed, not by a jitter buffer's hold.
    */
   pushRtp(packet: RtpPacket | Buffer, arrivalMs?: number): void {
     if (this.#state === "closed") return;
