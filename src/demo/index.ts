@@ -10,3 +10,4 @@ export { dtmfFromInfo } from "./dtmf-info-body";
 export { buildTestPatternArgs, FLASH_BEEP, testPatternAudioSource, testPatternVideoSource, type TestPattern, type TestPatternArgsOptions } from "./test-pattern-args";
 export { Impairment, validateImpairment, type ImpairmentOptions, type ImpairmentStats, type ImpairmentTimers } from "./impairment";
 export type { MediaRelayStats } from "./media-relay";
+export { MAX_TIMELINE_EVENTS, TimelineShifter, validateTimelineEvents, type TimelineEvent } from "./timeline-events";

@@ -1,6 +1,7 @@
 import * as dgram from "node:dgram";
 import type { RtpSocketPair } from "../rtp";
 import { forStream, Impairment, validateImpairment, type ImpairmentOptions, type ImpairmentStats } from "./impairment";
+import type { TimelineShifter } from "./timeline-events";
 
 /** Where the caller wants one medium's RTP and RTCP (from its SDP). */
 export interface RelayDestination {
@@ -19,6 +20,8 @@ export interface MediaRelayStats {
   destination: string;
   /** With an impairment: what it did to each kind. */
   impairment?: { rtp: ImpairmentStats; rtcp: ImpairmentStats };
+  /** With timeline events: how many were applied. */
+  timelineEvents?: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export interface MediaRelayStats {
  * and delayed, each from its own seeded generator: a real path loses and delays RTCP too (a lost
  * sender report is something a receiver's A/V sync must live with), and separate generators keep
  * each stream's drops independent of how the two interleave. `withholdRtcp` sends no RTCP at all.
+ * A {@link TimelineShifter} rewrites RTP and RTCP headers first (a restart or SSRC change mid-call).
  */
 export class MediaRelay {
   #closed = false;
@@ -49,6 +53,7 @@ export class MediaRelay {
     private readonly advertised: RtpSocketPair,
     private readonly destination: RelayDestination,
     impairment: ImpairmentOptions | undefined,
+    private readonly timeline: TimelineShifter | undefined,
   ) {
     if (impairment) this.#impairment = { rtp: new Impairment(forStream(impairment, 0)), rtcp: new Impairment(forStream(impairment, 1)) };
     this.#withholdRtcp = impairment?.withholdRtcp === true;
@@ -60,14 +65,14 @@ export class MediaRelay {
    * Binds the two loopback sockets ffmpeg sends to.
    * @param impairment - loss and jitter to apply toward the caller (validated; ConfigError).
    */
-  static async open(advertised: RtpSocketPair, destination: RelayDestination, impairment?: ImpairmentOptions): Promise<MediaRelay> {
+  static async open(advertised: RtpSocketPair, destination: RelayDestination, impairment?: ImpairmentOptions, timeline?: TimelineShifter): Promise<MediaRelay> {
     if (impairment) validateImpairment(impairment); // before binding anything
     const rtp = await bindLoopback();
     const rtcp = await bindLoopback().catch((error: unknown) => {
       rtp.close();
       throw error;
     });
-    return new MediaRelay({ rtp, rtcp }, advertised, destination, impairment);
+    return new MediaRelay({ rtp, rtcp }, advertised, destination, impairment, timeline);
   }
 
   /** Port ffmpeg sends RTP to. */
@@ -81,7 +86,7 @@ export class MediaRelay {
   }
 
   #wire(from: dgram.Socket, out: dgram.Socket, port: number, kind: "rtp" | "rtcp"): void {
-    from.on("message", (data, rinfo) => {
+    from.on("message", (received, rinfo) => {
       // Only our own ffmpeg on loopback may feed the caller.
       if (this.#closed || rinfo.address !== "127.0.0.1") {
         this.#relayed.dropped++;
@@ -92,6 +97,7 @@ export class MediaRelay {
         return;
       }
       this.#relayed[kind]++;
+      const data = !this.timeline ? received : kind === "rtp" ? this.timeline.rtp(received) : this.timeline.rtcp(received);
       const impairment = this.#impairment?.[kind];
       if (impairment) impairment.push(data, (d) => this.#send(out, d, port));
       else this.#send(out, data, port);
@@ -110,7 +116,8 @@ export class MediaRelay {
 
   toJSON(): MediaRelayStats {
     const impairment = this.#impairment ? { impairment: { rtp: this.#impairment.rtp.toJSON(), rtcp: this.#impairment.rtcp.toJSON() } } : {};
-    return { ...this.#relayed, destination: `${this.destination.address}:${this.destination.rtpPort}`, ...impairment };
+    const timeline = this.timeline ? { timelineEvents: this.timeline.applied } : {};
+    return { ...this.#relayed, destination: `${this.destination.address}:${this.destination.rtpPort}`, ...impairment, ...timeline };
   }
 
   /**

@@ -6,6 +6,7 @@ import { TypedEmitter } from "../util/typed-emitter";
 import type { Logger } from "../util/logger";
 import { dtmfFromInfo } from "./dtmf-info-body";
 import type { ImpairmentOptions } from "./impairment";
+import type { TimelineEvent } from "./timeline-events";
 import type { MediaRelayStats } from "./media-relay";
 import { MeetingNegotiator } from "./meeting-negotiator";
 import { TelephoneEventDecoder } from "./telephone-event-decoder";
@@ -57,6 +58,7 @@ export interface MeetingCallContext {
   toneHz: number;
   pattern: TestPattern;
   impairment?: ImpairmentOptions;
+  timelineEvents?: readonly TimelineEvent[];
   logger: Logger;
 }
 
@@ -171,6 +173,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
         toneHz: this.ctx.toneHz,
         pattern: this.ctx.pattern,
         impairment: this.ctx.impairment,
+        timelineEvents: this.ctx.timelineEvents,
         logger: this.ctx.logger,
         onStopped: (error) => {
           this.ctx.logger.log("warn", "test-meeting", `call ${this.callId}: the test pattern stopped: ${error.message}`);

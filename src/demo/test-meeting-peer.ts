@@ -11,6 +11,7 @@ import { validateImpairment, type ImpairmentOptions } from "./impairment";
 import { MeetingCall, type MeetingCallInfo, type MeetingDtmf, type MeetingHangup } from "./meeting-call";
 import type { MeetingNegotiator } from "./meeting-negotiator";
 import type { TestPattern } from "./test-pattern-args";
+import { validateTimelineEvents, type TimelineEvent } from "./timeline-events";
 
 /** Options of {@link startTestMeetingPeer}. */
 export interface TestMeetingPeerOptions {
@@ -37,6 +38,12 @@ export interface TestMeetingPeerOptions {
    * caller's picture and sound. Default: none.
    */
   impairment?: ImpairmentOptions;
+  /**
+   * Changes of each call's RTP timeline, applied to audio and video at once as a media server does:
+   * `{ atMs: 8000, kind: "restart" }` (same SSRC, sequence and timestamp jump back to a new base) or
+   * `kind: "ssrc-change"` (new SSRC, new bases), `atMs` after the call's media started. Default: none.
+   */
+  timelineEvents?: TimelineEvent[];
   /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
   auth?: DigestCredentials;
   logger?: Logger;
@@ -91,6 +98,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
       throw new ConfigError(`pattern: must be "testsrc" or "flash-beep", got "${String(options.pattern)}"`);
     }
     if (options.impairment) validateImpairment(options.impairment);
+    if (options.timelineEvents !== undefined) validateTimelineEvents(options.timelineEvents);
     this.#logger = options.logger ?? silentLogger;
     this.#guard = options.auth ? new DigestGuard(options.auth) : undefined;
     // Fail at start rather than at the first call.
@@ -180,6 +188,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
         toneHz: this.options.toneHz ?? 440,
         pattern: this.options.pattern ?? "testsrc",
         impairment: this.options.impairment,
+        timelineEvents: this.options.timelineEvents,
         logger: this.#logger,
       });
     } catch (error) {

@@ -4,6 +4,7 @@ import type { AudioCodecName, CodecName, MediaKind, NegotiatedStream, VideoCodec
 import type { Logger } from "../util/logger";
 import { forStream, type ImpairmentOptions } from "./impairment";
 import { MediaRelay, type MediaRelayStats } from "./media-relay";
+import { TimelineShifter, type TimelineEvent } from "./timeline-events";
 import { buildTestPatternArgs, type TestPattern } from "./test-pattern-args";
 
 /** What {@link TestPatternSender.start} needs. */
@@ -18,6 +19,8 @@ export interface TestPatternSenderOptions {
   pattern?: TestPattern;
   /** Loss and jitter the relays apply toward the caller (none when absent). */
   impairment?: ImpairmentOptions;
+  /** Changes of the RTP timeline (restart, SSRC change), applied to every medium at once (none when absent). */
+  timelineEvents?: readonly TimelineEvent[];
   logger: Logger;
   /** ffmpeg could not start or stopped by itself (not after close()). */
   onStopped: (error: Error) => void;
@@ -42,6 +45,8 @@ export class TestPatternSender {
   static async start(o: TestPatternSenderOptions): Promise<TestPatternSender> {
     const relays = new Map<MediaKind, MediaRelay>();
     const outputs: Partial<Record<MediaKind, { stream: NegotiatedStream; relay: MediaRelay }>> = {};
+    // One instant for all media, so that their timelines change together.
+    const startMs = performance.now();
     try {
       for (const stream of [o.audio, o.video].filter(wantsMedia)) {
         const pair = o.pairs.get(stream.kind);
@@ -49,7 +54,8 @@ export class TestPatternSender {
         const destination = { address: stream.remoteAddress, rtpPort: stream.remoteRtpPort, rtcpPort: stream.remoteRtcpPort };
         // Audio and video draw from different seeds: their drops must not mirror each other.
         const impairment = o.impairment && forStream(o.impairment, stream.kind === "audio" ? 0 : 1);
-        const relay = await MediaRelay.open(pair, destination, impairment);
+        const timeline = o.timelineEvents && o.timelineEvents.length > 0 ? new TimelineShifter(o.timelineEvents, startMs, stream.kind === "audio" ? 1 : 2) : undefined;
+        const relay = await MediaRelay.open(pair, destination, impairment, timeline);
         relays.set(stream.kind, relay);
         outputs[stream.kind] = { stream, relay };
       }

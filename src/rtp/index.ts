@@ -17,3 +17,4 @@ export * from "./rtp-source-check";
 export * from "./sender-report";
 export * from "./silence-frame";
 export * from "./symmetric-latch";
+export * from "./timeline-rewriter";

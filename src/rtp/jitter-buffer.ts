@@ -50,6 +50,14 @@ export function seqDelta(a: number, b: number): number {
 const LOST_MEMORY = 1024;
 
 /**
+ * This many consecutive sequence numbers that all come behind the expected one are a restart of the
+ * stream a little further back (within maxJump), not late packets: without this rule a source that
+ * restarts 500 numbers back would have everything dropped as late for 500 packets. Numbers that were
+ * given up do not count: those are late packets.
+ */
+export const RESTART_RUN = 4;
+
+/**
  * A small reorder/jitter buffer for one received RTP stream: packets come out in sequence order;
  * a packet that is missing holds the ones after it until it arrives or until the oldest held
  * packet has waited `latencyMs`, then the gap is given up.
@@ -66,7 +74,8 @@ const LOST_MEMORY = 1024;
  * the first one seen would otherwise be dropped as late — maybe the start of the keyframe the
  * output waits for. The timer runs on the injected clock. Late packets (their number was given
  * up) and duplicates are dropped; a new SSRC or a jump beyond `maxJump` releases what is held and
- * starts over at the new packet rather than waiting for the numbers in between; more than
+ * starts over at the new packet rather than waiting for the numbers in between, and so do
+ * {@link RESTART_RUN} consecutive numbers behind the expected one (a restart a little back); more than
  * `maxHeld` held packets flush (memory stays bounded).
  */
 export class JitterBuffer<T extends BufferedPacket> {
@@ -85,6 +94,8 @@ export class JitterBuffer<T extends BufferedPacket> {
   #next: number | undefined;
   #timer: TimerHandle | undefined;
   #closed = false;
+  /** Consecutive packets that came behind #next, in sequence with each other (a possible restart). */
+  #behind: T[] = [];
   #stats = { released: 0, reordered: 0, lost: 0, late: 0, duplicates: 0, resets: 0, maxHeld: 0 };
 
   constructor(o: JitterBufferOptions<T>) {
@@ -111,9 +122,13 @@ export class JitterBuffer<T extends BufferedPacket> {
     const next = this.#next;
     const d = next === undefined ? 1 : seqDelta(next, seq);
     if (d < 0) {
+      if (this.#restartsBehind(packet)) return;
       if (this.#lostSeqs.delete(seq)) this.#stats.late++;
       else this.#stats.duplicates++;
-    } else if (d === 0) {
+      return;
+    }
+    this.#behind = [];
+    if (d === 0) {
       if (this.#held.size > 0) this.#stats.reordered++;
       this.#next = (seq + 1) & 0xffff;
       this.#emit(packet);
@@ -146,6 +161,28 @@ export class JitterBuffer<T extends BufferedPacket> {
     return { latencyMs: this.#latencyMs, ...this.#stats, held: this.#held.size };
   }
 
+  /**
+   * Counts `packet` in the run of consecutive packets behind #next; when the run reaches
+   * {@link RESTART_RUN} the stream restarted there: starts over with the run's packets.
+   */
+  #restartsBehind(packet: T): boolean {
+    // A number given up is a late packet, not a restart (a batch that was overtaken comes in order too).
+    if (this.#lostSeqs.has(packet.seq & 0xffff)) {
+      this.#behind = [];
+      return false;
+    }
+    const last = this.#behind.at(-1);
+    if (last !== undefined && seqDelta(last.seq, packet.seq) !== 1) this.#behind = [];
+    this.#behind.push(packet);
+    if (this.#behind.length < RESTART_RUN) return false;
+    const run = this.#behind;
+    this.#behind = [];
+    this.#reset();
+    // Counted as late/duplicate when they came; they are released after all.
+    for (const p of run) this.push(p);
+    return true;
+  }
+
   /** A new source or a jump: what is held goes out, and the stream starts over. */
   #reset(): void {
     this.flush();
@@ -153,6 +190,7 @@ export class JitterBuffer<T extends BufferedPacket> {
     this.#ssrc = undefined;
     this.#next = undefined;
     this.#lostSeqs.clear();
+    this.#behind = [];
   }
 
   /** Releases the packets that follow #next without a gap. */

@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from "../util/logger";
 import { type Clock, type TimerHandle, systemClock } from "./clock";
 import { buildCompoundBye, stripRtcpBye } from "./rtcp-bye";
 import { looksLikeRtcp, rtpPayloadType } from "./rtp-classify";
+import { TimelineRewriter, type TimelineRewriterJson, type TimelineRewriterOptions } from "./timeline-rewriter";
 
 /** Options of {@link RtpForwarder}. */
 export interface RtpForwarderOptions {
@@ -33,6 +34,12 @@ export interface RtpForwarderOptions {
    * ffmpeg parses RTCP on either; on the RTP port the BYE cannot overtake media still unread.
    */
   byePort?: "rtp" | "rtcp";
+  /**
+   * When given, the stream is kept on one continuous timeline across SSRC changes and
+   * sequence/timestamp jumps (see {@link TimelineRewriter}): its RTP clock rate, and whether the
+   * marker bit ends a frame (video). Without it packets go out with the peer's numbers.
+   */
+  timeline?: { clockRate: number } & TimelineRewriterOptions;
 }
 
 /**
@@ -59,8 +66,13 @@ export interface RtpForwarderJson {
   byeSent: boolean;
   /** Peer BYEs removed from forwarded RTCP. */
   byeStripped: number;
-  dropped: { payloadType: number; invalid: number; overflow: number; discarded: number };
+  /** `straggler`: late packets of a timeline already left (see TimelineRewriter.rewrite). */
+  dropped: { payloadType: number; invalid: number; overflow: number; discarded: number; straggler: number };
   ssrcs: number[];
+  /** The output timeline's rebases, when the forwarder rewrites it (option `timeline`). */
+  timeline?: TimelineRewriterJson;
+  /** Peer RTCP not forwarded because the timeline was rebased (the peer's SRs no longer describe it). */
+  rtcpWithheld: number;
 }
 
 interface Item {
@@ -88,6 +100,9 @@ interface Item {
  * forwarded (ffmpeg uses the SR for timing) minus any BYE: ffmpeg adds up BYEs over all its
  * streams and ends when the sum reaches the stream count, so two BYEs on one medium would end
  * the other too. The only BYE the consumer sees is the one sendBye() sends, once.
+ *
+ * With `timeline`, every packet goes out on one SSRC and one continuous sequence and timestamp line
+ * ({@link TimelineRewriter}); once that line had to be rebased, the peer's RTCP is withheld.
  */
 export class RtpForwarder {
   readonly #payloadTypes: ReadonlySet<number>;
@@ -110,8 +125,9 @@ export class RtpForwarder {
   #flushTimer: TimerHandle | undefined;
   #flushed: (() => void) | undefined;
   #byeSent = false;
-  #counters = { forwardedRtp: 0, forwardedRtcp: 0, byeStripped: 0 };
-  #dropped = { payloadType: 0, invalid: 0, overflow: 0, discarded: 0 };
+  readonly #timeline: TimelineRewriter | undefined;
+  #counters = { forwardedRtp: 0, forwardedRtcp: 0, byeStripped: 0, rtcpWithheld: 0 };
+  #dropped = { payloadType: 0, invalid: 0, overflow: 0, discarded: 0, straggler: 0 };
 
   constructor(options: RtpForwarderOptions) {
     const { outputPayloadType } = options;
@@ -133,14 +149,23 @@ export class RtpForwarder {
     this.#host = options.host ?? "127.0.0.1";
     this.#reporterSsrc = (options.reporterSsrc ?? randomBytes(4).readUInt32BE(0)) >>> 0;
     this.#byePort = options.byePort ?? "rtp";
+    const timeline = options.timeline;
+    if (timeline) {
+      if (!(timeline.clockRate > 0)) throw new ConfigError(`RtpForwarder: timeline.clockRate must be > 0, got ${timeline.clockRate}`);
+      this.#timeline = new TimelineRewriter(timeline.clockRate, timeline);
+    }
   }
 
   get state(): RtpForwarderState {
     return this.#state;
   }
 
-  /** Forwards (or queues) one RTP packet if its payload type is wanted. */
-  pushRtp(packet: RtpPacket | Buffer): void {
+  /**
+   * Forwards (or queues) one RTP packet if its payload type is wanted, on the output timeline.
+   * `arrivalMs` (on the forwarder's clock; default now) is when the packet was received: a timeline
+   * rebase continues the output by the time that really passed, not by a jitter buffer's hold.
+   */
+  pushRtp(packet: RtpPacket | Buffer, arrivalMs?: number): void {
     if (this.#state === "closed") return;
     const buf = Buffer.isBuffer(packet) ? packet : Buffer.from(packet.serialize());
     if (buf.length < 12 || buf[0] >> 6 !== 2 || looksLikeRtcp(buf)) {
@@ -154,6 +179,17 @@ export class RtpForwarder {
     // A copy: the caller's buffer may go to other listeners too.
     const out = Buffer.from(buf);
     out[1] = (out[1] & 0x80) | this.#outputPayloadType;
+    if (this.#timeline) {
+      const r = this.#timeline.rewrite(out.readUInt32BE(8), out.readUInt16BE(2), out.readUInt32BE(4), arrivalMs ?? this.#clock.now(), (out[1] & 0x80) !== 0);
+      if (!r) {
+        this.#dropped.straggler++;
+        return;
+      }
+      if (r.rebased) this.#logger.log("info", "rtp:forward", `the peer's RTP timeline changed (SSRC ${out.readUInt32BE(8).toString(16)}, seq ${out.readUInt16BE(2)}): the output continues at seq ${r.seq}`);
+      out.writeUInt16BE(r.seq, 2);
+      out.writeUInt32BE(r.timestamp, 4);
+      out.writeUInt32BE(r.ssrc, 8);
+    }
     this.#ssrcs.add(out.readUInt32BE(8));
     this.#deliver({ data: out, port: "rtp", what: "rtp" });
   }
@@ -163,6 +199,13 @@ export class RtpForwarder {
     if (this.#state === "closed") return;
     if (!looksLikeRtcp(buf)) {
       this.#dropped.invalid++;
+      return;
+    }
+    // After a rebase the peer's SRs map its NTP clock to timestamps the output no longer uses (and a
+    // new source's NTP clock may not be the old one's): ffmpeg keeps timing from the last SR it had,
+    // on the output's continuous timestamps.
+    if (this.#timeline?.rebased) {
+      this.#counters.rtcpWithheld++;
       return;
     }
     const kept = stripRtcpBye(buf);
@@ -182,7 +225,7 @@ export class RtpForwarder {
       this.#dropped.invalid++;
       return;
     }
-    const item: Item = { data: Buffer.from(buf), port: "rtp", what: "rtcp" };
+    const item: Item = { data: this.#mapLeadingReport(Buffer.from(buf)), port: "rtp", what: "rtcp" };
     if (this.#state === "open") this.#send(item);
     else {
       this.#queue.unshift(item);
@@ -260,6 +303,7 @@ export class RtpForwarder {
       byeSent: this.#byeSent,
       dropped: { ...this.#dropped },
       ssrcs: [...this.#ssrcs],
+      ...(this.#timeline ? { timeline: this.#timeline.toJSON() } : {}),
     };
   }
 
@@ -281,6 +325,20 @@ export class RtpForwarder {
         // already closed
       }
     }
+  }
+
+  /**
+   * A leading SR (a bare SR, see findSenderReport/buildSenderReport) about the current source, on the
+   * output timeline: the source may have changed before the consumer opened. Others pass unchanged.
+   */
+  #mapLeadingReport(sr: Buffer): Buffer {
+    if (!this.#timeline || sr.length < 28 || sr[1] !== 200) return sr;
+    const mapped = this.#timeline.mapReport(sr.readUInt32BE(4), sr.readUInt32BE(16));
+    if (mapped) {
+      sr.writeUInt32BE(mapped.ssrc, 4);
+      sr.writeUInt32BE(mapped.timestamp, 16);
+    }
+    return sr;
   }
 
   #deliver(item: Item): void {

@@ -180,6 +180,30 @@ describe("rtp/JitterBuffer", () => {
     b.jb.close();
   });
 
+  it("a restart a little back with the same SSRC (within maxJump): starts over after a few packets, instead of dropping 500 as late", () => {
+    const { clock, jb, out, push } = started(1000);
+    push(1001, 1002);
+    // The source restarts 500 numbers back and goes on from there.
+    for (let seq = 502; seq < 520; seq++) push(seq);
+    clock.advance(50);
+    assert.deepEqual(out, [1000, 1001, 1002, ...Array.from({ length: 18 }, (_, i) => 502 + i)]);
+    assert.equal(jb.toJSON().resets, 1);
+    // Scattered late packets and duplicates are still dropped, not taken for a restart.
+    push(520, 400, 700, 519, 518);
+    assert.deepEqual(out.slice(-1), [520]);
+    assert.equal(jb.toJSON().resets, 1);
+  });
+
+  it("a batch of late packets that were given up, arriving in order, is dropped as late, not taken for a restart", () => {
+    const { clock, jb, out, push } = started(1);
+    push(2, 9, 10);
+    clock.advance(50);
+    assert.deepEqual(out, [1, 2, 9, 10]);
+    push(3, 4, 5, 6, 7, 8, 11);
+    assert.deepEqual(out, [1, 2, 9, 10, 11]);
+    assert.deepEqual([jb.toJSON().late, jb.toJSON().resets], [6, 0]);
+  });
+
   it("latencyMs 0 passes every packet through as it comes", () => {
     const { clock, jb, out, push } = setup({ latencyMs: 0 });
     push(1, 3, 2, 2, 9);

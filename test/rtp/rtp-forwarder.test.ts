@@ -75,9 +75,39 @@ describe("rtp/RtpForwarder (loopback)", () => {
       forwardedRtcp: 1,
       byeSent: true,
       byeStripped: 0,
-      dropped: { payloadType: 1, invalid: 0, overflow: 0, discarded: 0 },
+      rtcpWithheld: 0,
+      dropped: { payloadType: 1, invalid: 0, overflow: 0, discarded: 0, straggler: 0 },
       ssrcs: [PEER_SSRC],
     });
+  });
+
+  it("with a timeline: a new SSRC reaches the consumer as the same stream, continuous; the peer's SRs stop, a leading SR is mapped", async () => {
+    const NEW_SSRC = 0x0d15ea5e;
+    forwarder = new RtpForwarder({ payloadTypes: [0], outputPayloadType: 0, timeline: { clockRate: 8000 } });
+    await forwarder.open(consumer.rtpPort);
+    for (let i = 0; i < 3; i++) forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 10 + i, timestamp: 1600 + i * 160, ssrc: PEER_SSRC }), i * 20);
+    forwarder.pushRtcp(SR);
+    for (let i = 0; i < 2; i++) forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 5000 + i, timestamp: 9_999_999 + i * 160, ssrc: NEW_SSRC }), 60 + i * 20);
+    const newSr = Buffer.from(SR);
+    newSr.writeUInt32BE(NEW_SSRC, 4);
+    newSr.writeUInt32BE(9_999_999 + 800, 16);
+    forwarder.pushRtcp(newSr);
+    forwarder.pushLeadingRtcp(newSr);
+    const headers = [];
+    for (let i = 0; i < 5; i++) headers.push(RtpPacket.deSerialize((await rtpInbox.next()).data).header);
+    assert.deepEqual(
+      headers.map((h) => [h.ssrc, h.sequenceNumber, h.timestamp]),
+      [10, 11, 12, 13, 14].map((seq, i) => [PEER_SSRC, seq, 1600 + i * 160]),
+    );
+    assert.deepEqual((await rtcpInbox.next()).data, SR, "the peer's SR before any change passes as is");
+    const leading = (await rtpInbox.next()).data;
+    assert.deepEqual([leading.readUInt32BE(4), leading.readUInt32BE(16)], [PEER_SSRC, 1600 + 3 * 160 + 800], "the new source's SR, on the output timeline");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(rtcpInbox.size, 0, "the new source's own SR is withheld");
+    const json = forwarder.toJSON();
+    assert.equal(json.rtcpWithheld, 1);
+    assert.deepEqual(json.ssrcs, [PEER_SSRC]);
+    assert.deepEqual(json.timeline, { outputSsrc: PEER_SSRC, ssrcChanges: 1, seqRebases: 1, timestampRebases: 1, stragglers: 0, settled: 0 });
   });
 
   it("keeps only the newest maxQueue packets", async () => {
@@ -205,7 +235,7 @@ describe("rtp/RtpForwarder (loopback)", () => {
     forwarder.pushRtp(Buffer.from([0x80, 0x00]));
     forwarder.pushRtp(SR);
     forwarder.pushRtcp(rtp({ payloadType: 0, sequenceNumber: 1 }));
-    assert.deepEqual(forwarder.toJSON().dropped, { payloadType: 0, invalid: 3, overflow: 0, discarded: 0 });
+    assert.deepEqual(forwarder.toJSON().dropped, { payloadType: 0, invalid: 3, overflow: 0, discarded: 0, straggler: 0 });
     assert.equal(forwarder.toJSON().queued, 0);
   });
 

@@ -1,5 +1,5 @@
 import type { RtpPacket } from "werift-rtp";
-import { JitterBuffer, RtpForwarder, type BufferedPacket, type Clock, type JitterBufferJson, type RtpChannel } from "../../rtp";
+import { JitterBuffer, RtpForwarder, systemClock, type BufferedPacket, type Clock, type JitterBufferJson, type RtpChannel } from "../../rtp";
 import { ffmpegInputSdp, type MediaKind, type NegotiatedMedia } from "../../sdp";
 import { KeyframeGate, MediaError, Republisher, type AttemptHooks, type FfmpegProgress, type GeneratedVideo, type OutputAttempt, type RepublishOutput } from "../../media";
 import type { Logger } from "../../util/logger";
@@ -29,6 +29,8 @@ export interface RepublishAttemptOptions {
 /** A received packet on its way through a {@link JitterBuffer}. */
 interface Received extends BufferedPacket {
   packet: RtpPacket;
+  /** When the channel received it (the attempt's clock): timeline rebases count from there. */
+  arrivalMs: number;
 }
 
 /** Snapshot of a {@link RepublishAttempt}. */
@@ -71,6 +73,11 @@ const NO_VIDEO_AFTER_MS = 4000;
  * forwarder first sends the SR that anchors its stream (chooseSyncAnchors), so that ffmpeg times
  * both streams on one clock from their first packet; the peer's later RTCP follows only when
  * those anchors were the peer's own SRs.
+ *
+ * Each forwarder keeps its stream on one continuous timeline (see TimelineRewriter): a peer whose
+ * RTP restarts (new sequence and timestamp base, same SSRC) or that changes SSRC mid-call reaches
+ * ffmpeg as one stream that goes on at the wall-clock pace, so the output is neither cut nor
+ * restarted. This is the one place RTP leaves the engine for an output, whatever its kind.
  */
 export class RepublishAttempt implements OutputAttempt {
   readonly #o: RepublishAttemptOptions;
@@ -92,11 +99,17 @@ export class RepublishAttempt implements OutputAttempt {
     for (const [kind, channel] of o.channels) {
       const stream = o.media[kind];
       if (!stream) continue;
-      const forwarder = new RtpForwarder({ payloadTypes: stream.receivePayloadTypes, outputPayloadType: stream.payloadType, logger: o.logger });
+      const forwarder = new RtpForwarder({
+        payloadTypes: stream.receivePayloadTypes,
+        outputPayloadType: stream.payloadType,
+        // The marker bit ends a video frame (RFC 6184, RFC 7741); every audio packet is a frame of its own.
+        timeline: { clockRate: stream.clockRate, markerEndsFrame: kind === "video" },
+        logger: o.logger,
+      });
       this.#forwarders.set(kind, forwarder);
       const gate = kind === "video" ? new KeyframeGate(stream.codec) : undefined;
       if (gate) this.#gate = gate;
-      const forward = ({ packet, raw }: Received): void => {
+      const forward = ({ packet, raw, arrivalMs }: Received): void => {
         if (gate && !gate.open) {
           if (!stream.receivePayloadTypes.includes(packet.header.payloadType) || !gate.admit(packet.payload)) return;
           this.#firstKeyframeMs = Date.now() - this.#startedAt;
@@ -104,12 +117,14 @@ export class RepublishAttempt implements OutputAttempt {
           for (const [other, f] of this.#forwarders) if (other !== kind) f.discardQueued();
           this.#keyframeSeen?.();
         }
-        forwarder.pushRtp(raw);
+        forwarder.pushRtp(raw, arrivalMs);
       };
       // Telephone-event shares the audio's sequence numbers: reorder everything, filter after.
       const jitter = new JitterBuffer<Received>({ latencyMs: o.jitterBufferMs ?? DEFAULT_JITTER_BUFFER_MS, onPacket: forward, clock: o.clock });
       this.#jitter.set(kind, jitter);
-      const onRtp = (packet: RtpPacket, raw: Buffer): void => jitter.push({ seq: packet.header.sequenceNumber, ssrc: packet.header.ssrc, raw, packet });
+      const clock = o.clock ?? systemClock;
+      const onRtp = (packet: RtpPacket, raw: Buffer): void =>
+        jitter.push({ seq: packet.header.sequenceNumber, ssrc: packet.header.ssrc, raw, packet, arrivalMs: clock.now() });
       const onRtcp = (raw: Buffer): void => {
         if (this.#sync === "peer") forwarder.pushRtcp(raw);
       };
