@@ -14,7 +14,7 @@ const examplesDir = path.join(repoRoot(), "examples");
 function exampleModules(): ReturnType<typeof allOurNodes> {
   return [
     ...allOurNodes(),
-    ...(["common/20-inject", "common/21-debug", "common/90-comment", "function/10-switch", "function/15-change", "function/89-delay", "network/21-httpin"] as const).map(coreNode),
+    ...(["common/20-inject", "common/21-debug", "common/60-link", "common/90-comment", "function/10-switch", "function/15-change", "function/89-delay", "network/21-httpin"] as const).map(coreNode),
   ];
 }
 
