@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
 import { requirePeers, startRefusingRtmpServer, type RefusingRtmpServer } from "../harness";
 import { startSippUas, type SippUas } from "../call/helpers/sipp-uas";
-import { allOurNodes, helper, nodeOf, type FlowNode, type Msg } from "./helpers/node-red-helper";
+import { allOurNodes, helper, nodeOf, type FlowCredentials, type FlowNode, type Msg } from "./helpers/node-red-helper";
 import { catchAll, node, sink, tab, unique } from "./helpers/flows";
 import { recordMessages, sleep, until, type MessageRecorder } from "./helpers/recorders";
 
@@ -50,6 +50,8 @@ describe("nodes end to end: failures reach Catch nodes with the call's state", f
   let errors: MessageRecorder;
   let calls: MessageRecorder;
   let pushes: MessageRecorder;
+  let flow: FlowNode[];
+  let credentials: FlowCredentials;
 
   const account = (id: string, port: number, password: string): [FlowNode, Record<string, string>] => [
     node("sip-account", id, { login: "alice", domain: "127.0.0.1", port, registerRequired: false, localAddress: "127.0.0.1", requestTimeout: 5 }),
@@ -65,7 +67,7 @@ describe("nodes end to end: failures reach Catch nodes with the call's state", f
     const [acc, accCred] = account("acc", peer.sipPort, PASSWORD);
     const [wrong, wrongCred] = account("wrong", peer.sipPort, "not-the-password");
     const [sipp, sippCred] = account("sipp", busy.port, "unused");
-    const flow = [
+    flow = [
       tab(),
       acc,
       wrong,
@@ -79,7 +81,8 @@ describe("nodes end to end: failures reach Catch nodes with the call's state", f
       sink("calls"),
       sink("pushes"),
     ];
-    await helper.load(allOurNodes(), flow, { acc: accCred, wrong: wrongCred, sipp: sippCred, push: { rtmpStream: STREAM_KEY } });
+    credentials = { acc: accCred, wrong: wrongCred, sipp: sippCred, push: { rtmpStream: STREAM_KEY } };
+    await helper.load(allOurNodes(), flow, credentials);
     errors = recordMessages("errors");
     calls = recordMessages("calls");
     pushes = recordMessages("pushes");
@@ -175,17 +178,35 @@ describe("nodes end to end: failures reach Catch nodes with the call's state", f
     for (const m of errors.messages) assert.ok(!JSON.stringify({ ...m, rtmpStream: undefined }).includes(STREAM_KEY), `a stream key in what Catch got: ${JSON.stringify(m)}`);
   });
 
-  it("a deploy that ends a call and its reconnecting output raises nothing after the nodes closed", async () => {
-    const callId = unique("cdeploy");
+  /** Starts a call to the meeting whose rtmpUrl output and an rtmp-republish output both reconnect (2 retries each). */
+  async function callWithReconnectingOutputs(tag: string): Promise<string> {
+    const callId = unique(tag);
     nodeOf("call").receive({ callId, rtmpUrl: refusing.url, rtmpStream: STREAM_KEY, rtmpRetries: 2 });
     await calls.waitFor((m) => m.callId === callId && m.topic === "ESTABLISHED", 15_000, "ESTABLISHED");
     nodeOf("push").receive({ callId, action: "start", rtmpRetries: 2 });
     await pushes.waitFor((m) => m.callId === callId && m.topic === "RECONNECTING", 10_000, "the pushed output reconnecting");
+    return callId;
+  }
+
+  it("a modified-nodes deploy of sip-call and rtmp-republish ends the call; the Catch node, still running, gets nothing from it", async () => {
+    const callId = await callWithReconnectingOutputs("cnodes");
+    const from = helper.log().args.length;
+    const changed = flow.map((n) => (n.id === "call" || n.id === "push" ? { ...n, name: "changed" } : n));
+    await helper.setFlows(changed, "nodes", credentials);
+    await until(() => peer.calls().length === 0, 5000, "the peer to see the BYE");
+    // Longer than both retries' backoff (1 s + 2 s): an output left behind would now be given up.
+    await sleep(4000);
+    assert.deepEqual(errors.messages.filter((m) => m.callId === callId), [], "nothing reached Catch for the call the deploy ended");
+    assert.deepEqual(errorsLoggedSince(from), [], "no error after the deploy");
+  });
+
+  it("a stop (full unload) that ends a call and its reconnecting output raises nothing after the nodes closed", async () => {
+    await callWithReconnectingOutputs("cstop");
     const from = helper.log().args.length;
     await helper.unload();
     await until(() => peer.calls().length === 0, 5000, "the peer to see the BYE");
     // Longer than both retries' backoff (1 s + 2 s): an output left behind would now be given up.
     await sleep(4000);
-    assert.deepEqual(errorsLoggedSince(from), [], "no error after the deploy");
+    assert.deepEqual(errorsLoggedSince(from), [], "no error after the stop");
   });
 });
