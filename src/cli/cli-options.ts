@@ -5,6 +5,7 @@ import type { CallOptions } from "../call/call-options";
 import { isRtpSourceCheck, RTP_SOURCE_CHECKS, type PortRange, type RtpSourceCheck } from "../rtp";
 import { parseDtmfDigits, type DtmfType } from "../dtmf";
 import { checkAudioFilePath } from "../media/audio-file-path";
+import { MAX_PUBLISH_RETRIES } from "../media/retry-policy";
 import { MAX_ENGINE_LIMITS, type EngineLimits } from "../call/engine-limits";
 import { parseSrtpMode } from "../srtp/srtp-mode";
 import { checkFlagSyntax, type FlagSpec } from "./flag-syntax";
@@ -151,7 +152,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   const rtmpUrl = v["rtmp-url"];
   if (v["rtmp-stream"] !== undefined && !rtmpUrl) throw new ConfigError(`--rtmp-stream needs --rtmp-url`);
   const timeoutSec = num(v["sip-request-timeout"], "sip-request-timeout", 1, 300);
-  const rtmpRetries = num(v["rtmp-retries"], "rtmp-retries", 0, 1000) ?? DEFAULT_CLI_RTMP_RETRIES;
+  const rtmpRetries = num(v["rtmp-retries"], "rtmp-retries", 0, MAX_PUBLISH_RETRIES) ?? DEFAULT_CLI_RTMP_RETRIES;
   if (!Number.isInteger(rtmpRetries)) throw new ConfigError(`--rtmp-retries: expected a whole number`);
   if (v.record !== undefined && v.record.trim() === "") throw new ConfigError(`--record: expected a file path`);
   const rtpTimeoutSec = num(v["rtp-timeout"], "rtp-timeout", 0, 24 * 3600);

@@ -43,7 +43,7 @@ export {
   type OutputSupervisorJson,
   type OutputSupervisorOptions,
 } from "./output-supervisor";
-export { DEFAULT_RETRY_POLICY, backoffDelayMs, resolveRetryPolicy, type RetryPolicy } from "./retry-policy";
+export { DEFAULT_RETRY_POLICY, MAX_PUBLISH_RETRIES, backoffDelayMs, resolveRetryPolicy, type RetryPolicy } from "./retry-policy";
 export { VideoSlateSender, buildSlateArgs, type RtpSink, type VideoSlateSenderJson, type VideoSlateSenderOptions } from "./video-slate-sender";
 export { AudioFilePlayer, type AudioFilePlayerJson, type AudioFilePlayerOptions } from "./audio-file-player";
 export { audioFileFormat, buildAudioFileArgs, AUDIO_FILE_CODECS, type AudioFileFormat } from "./audio-file-format";

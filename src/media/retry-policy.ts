@@ -16,6 +16,9 @@ export interface RetryPolicy {
   stableAfterMs: number;
 }
 
+/** Most restarts an output may be given (CLI `--rtmp-retries`, the nodes' `msg.rtmpRetries`). */
+export const MAX_PUBLISH_RETRIES = 1000;
+
 /**
  * Defaults: 8 restarts, 1 s doubling to 30 s (about two minutes in all) — long enough to ride
  * out a CDN ingest restart, short enough that a dead target is reported soon.
@@ -33,7 +36,9 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
  */
 export function resolveRetryPolicy(p: Partial<RetryPolicy> = {}): RetryPolicy {
   const r = { ...DEFAULT_RETRY_POLICY, ...definedOnly(p) };
-  if (!Number.isInteger(r.maxRetries) || r.maxRetries < 0) throw new ConfigError(`retry.maxRetries: expected an integer >= 0, got ${r.maxRetries}`);
+  if (!Number.isInteger(r.maxRetries) || r.maxRetries < 0 || r.maxRetries > MAX_PUBLISH_RETRIES) {
+    throw new ConfigError(`retry.maxRetries: expected an integer from 0 to ${MAX_PUBLISH_RETRIES}, got ${r.maxRetries}`);
+  }
   for (const key of ["initialBackoffMs", "maxBackoffMs", "stableAfterMs"] as const) {
     if (!Number.isFinite(r[key]) || r[key] < 0) throw new ConfigError(`retry.${key}: expected a number of ms >= 0, got ${r[key]}`);
   }

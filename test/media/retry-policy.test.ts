@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/errors";
-import { DEFAULT_RETRY_POLICY, backoffDelayMs, resolveRetryPolicy } from "../../src/media";
+import { DEFAULT_RETRY_POLICY, MAX_PUBLISH_RETRIES, backoffDelayMs, resolveRetryPolicy } from "../../src/media";
 
 describe("media/retry policy", () => {
   it("doubles the wait from the initial value up to the cap", () => {
@@ -18,6 +18,8 @@ describe("media/retry policy", () => {
   it("rejects negative, fractional and inverted values", () => {
     assert.throws(() => resolveRetryPolicy({ maxRetries: -1 }), ConfigError);
     assert.throws(() => resolveRetryPolicy({ maxRetries: 1.5 }), ConfigError);
+    assert.throws(() => resolveRetryPolicy({ maxRetries: MAX_PUBLISH_RETRIES + 1 }), /maxRetries: expected an integer from 0 to 1000/);
+    assert.equal(resolveRetryPolicy({ maxRetries: MAX_PUBLISH_RETRIES }).maxRetries, MAX_PUBLISH_RETRIES);
     assert.throws(() => resolveRetryPolicy({ initialBackoffMs: Number.NaN }), ConfigError);
     assert.throws(() => resolveRetryPolicy({ initialBackoffMs: 5000, maxBackoffMs: 1000 }), /maxBackoffMs/);
   });

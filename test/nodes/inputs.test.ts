@@ -31,6 +31,19 @@ describe("nodes: sip-call input", () => {
     assert.equal(request.kind === "call" && "rtmpUrl" in request.options, false);
   });
 
+  it("takes msg.rtmpRetries (0..1000, numeric strings too) as the rtmpUrl output's restarts before it is given up", () => {
+    const options = (msg: Record<string, unknown>): unknown => {
+      const request = parseCallRequest(msg, config, undefined);
+      return request.kind === "call" ? request.options.publishRetry : "not a call";
+    };
+    assert.deepEqual(options({ rtmpRetries: 0 }), { maxRetries: 0 });
+    assert.deepEqual(options({ rtmpRetries: "3" }), { maxRetries: 3 });
+    assert.equal(options({}), undefined, "absent: the engine's default");
+    assert.throws(() => parseCallRequest({ rtmpRetries: 1001 }, config, undefined), /^MsgFieldError: msg\.rtmpRetries: expected a whole number from 0 to 1000, got number$/);
+    assert.throws(() => parseCallRequest({ rtmpRetries: 1.5 }, config, undefined), /msg\.rtmpRetries/);
+    assert.throws(() => parseCallRequest({ rtmpRetries: "lots" }, config, undefined), /msg\.rtmpRetries: expected a whole number/);
+  });
+
   it("recognises the three ways to ask for a hang-up", () => {
     assert.deepEqual(parseCallRequest({ terminate: true, callId: "a" }, config, undefined), { kind: "terminate", callId: "a" });
     assert.deepEqual(parseCallRequest({ terminate: "true" }, config, undefined), { kind: "terminate", callId: undefined });
@@ -112,6 +125,11 @@ describe("nodes: rtmp-republish input", () => {
 
   it("starts with the settings and the stream key credential", () => {
     assert.deepEqual(parseRepublishRequest({ callId: "c1" }, config, { rtmpStream: "key" }), { action: "start", callId: "c1", rtmpUrl: "rtmp://cdn/live", rtmpStream: "key" });
+  });
+
+  it("takes msg.rtmpRetries for the output it starts", () => {
+    assert.deepEqual(parseRepublishRequest({ callId: "c1", rtmpRetries: "1" }, config, { rtmpStream: "key" }), { action: "start", callId: "c1", rtmpUrl: "rtmp://cdn/live", rtmpStream: "key", rtmpRetries: 1 });
+    assert.throws(() => parseRepublishRequest({ callId: "c1", rtmpRetries: -1 }, config, undefined), /msg\.rtmpRetries: expected a whole number from 0 to 1000/);
   });
 
   it("takes the action from msg.action or a payload of start/stop (WCS /push/startup, /push/terminate)", () => {

@@ -1,5 +1,6 @@
 import type { Call, PublishEvent } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
+import { OutputGivenUpError } from "../shared/failure-errors";
 import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";
@@ -23,7 +24,8 @@ const ENDED = new Set(["STOPPED", "FAILED"]);
 /**
  * The runtime side of an rtmp-republish node: starts and stops extra RTMP outputs of a call through the
  * engine (`call.publish` / `call.unpublish`), sends a message per state change of the outputs it
- * started, and shows the latest one's time and bitrate.
+ * started, and shows the latest one's time and bitrate. An output given up (FAILED) also goes to Catch
+ * nodes with its FAILED message (`node.error(err, msg)`: the input message was done at the start).
  */
 export class RtmpRepublishController {
   private readonly outputs = new Map<string, Output>();
@@ -31,6 +33,8 @@ export class RtmpRepublishController {
   private readonly listeners = new Map<Call, { onPublish: (e: PublishEvent) => void; onClose: () => void }>();
   private latest: string | undefined;
   private readonly ticker: Ticker;
+  /** Set by close(): outputs stopped by a deploy or stop raise nothing. */
+  private closed = false;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -50,7 +54,8 @@ export class RtmpRepublishController {
       this.stop(call, request.outputId);
       return;
     }
-    const outputId = call.publish({ rtmpUrl: request.rtmpUrl, rtmpStream: request.rtmpStream });
+    const retry = request.rtmpRetries === undefined ? {} : { publishRetry: { maxRetries: request.rtmpRetries } };
+    const outputId = call.publish({ rtmpUrl: request.rtmpUrl, rtmpStream: request.rtmpStream }, retry);
     msg.outputId = outputId;
     this.listen(call);
     this.outputs.set(outputId, { call, template: this.RED.util.cloneMessage(msg), send });
@@ -76,7 +81,7 @@ export class RtmpRepublishController {
 
   private onPublish(event: PublishEvent): void {
     const output = this.outputs.get(event.outputId);
-    if (!output) return;
+    if (!output || this.closed) return;
     const changed = output.last?.status !== event.status;
     output.last = event;
     if (event.status === "PUBLISHING") output.publishingSince ??= event.timestamp;
@@ -86,9 +91,11 @@ export class RtmpRepublishController {
       out.outputId = event.outputId;
       out.topic = event.status;
       out.payload = event;
+      // Catch gets its own copy: the nodes downstream may change the one sent.
+      const failed = event.status === "FAILED" ? this.RED.util.cloneMessage(out) : undefined;
       output.send(out);
+      if (failed) this.node.error(new OutputGivenUpError(event), failed);
     }
-    if (event.status === "FAILED") this.node.warn(`output ${event.outputId} of call ${event.callId} failed: ${event.reason}${event.detail ? ` (${event.detail})` : ""}`);
     if (event.outputId === this.latest) {
       if (event.status === "PUBLISHING") this.ticker.start();
       else this.ticker.stop();
@@ -112,6 +119,7 @@ export class RtmpRepublishController {
 
   /** The node's close: stops the outputs it started (their ffmpeg processes end) and drops its listeners. */
   close(): void {
+    this.closed = true;
     this.ticker.stop();
     for (const [id, output] of this.outputs) {
       try {

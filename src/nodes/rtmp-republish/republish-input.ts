@@ -1,4 +1,5 @@
-import { msgChoice, msgString, settingString } from "../shared/msg-fields";
+import { MAX_PUBLISH_RETRIES } from "node-red-contrib-sipcast";
+import { msgChoice, msgString, msgWholeNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
 
 /** The rtmp-republish node's settings as the editor stores them. */
@@ -15,14 +16,15 @@ export interface RtmpRepublishCredentials {
 
 /** What an input message asks for (WCS `/push/startup` and `/push/terminate`). */
 export type RepublishRequest =
-  | { action: "start"; callId: string; rtmpUrl: string; rtmpStream: string }
+  /** `rtmpRetries`: restarts before the output is given up; absent: the engine's default. */
+  | { action: "start"; callId: string; rtmpUrl: string; rtmpStream: string; rtmpRetries?: number }
   | { action: "stop"; callId: string; outputId: string | undefined };
 
 const ACTIONS = ["start", "stop"] as const;
 
 /**
  * Reads an rtmp-republish input message: `msg.action` (or a `msg.payload` of "start"/"stop"), `msg.callId`,
- * `msg.rtmpUrl`, `msg.rtmpStream`, `msg.outputId` override the node's settings. Throws naming the bad field;
+ * `msg.rtmpUrl`, `msg.rtmpStream`, `msg.rtmpRetries`, `msg.outputId` override the node's settings. Throws naming the bad field;
  * the engine checks the URL itself.
  */
 export function parseRepublishRequest(msg: NodeMessage, config: RtmpRepublishConfig, credentials: RtmpRepublishCredentials | undefined): RepublishRequest {
@@ -33,5 +35,6 @@ export function parseRepublishRequest(msg: NodeMessage, config: RtmpRepublishCon
   if (action === "stop") return { action, callId, outputId: msgString(msg, "outputId") || undefined };
   const rtmpUrl = msgString(msg, "rtmpUrl") ?? settingString(config.rtmpUrl);
   if (!rtmpUrl) throw new Error("msg.rtmpUrl: no RTMP URL: set msg.rtmpUrl or the node's URL");
-  return { action, callId, rtmpUrl, rtmpStream: msgString(msg, "rtmpStream") ?? credentials?.rtmpStream ?? "" };
+  const rtmpRetries = msgWholeNumber(msg, "rtmpRetries", 0, MAX_PUBLISH_RETRIES);
+  return { action, callId, rtmpUrl, rtmpStream: msgString(msg, "rtmpStream") ?? credentials?.rtmpStream ?? "", ...(rtmpRetries === undefined ? {} : { rtmpRetries }) };
 }

@@ -71,3 +71,12 @@ export function settingNumber(value: unknown, fallback: number): number {
 export function settingString(value: unknown): string {
   return typeof value === "string" ? value.trim() : "";
 }
+
+/** A whole number from `min` to `max` in `msg` (numeric strings too: WCS-style clients send strings). */
+export function msgWholeNumber(msg: NodeMessage, field: string, min: number, max: number): number | undefined {
+  if (!present(msg, field)) return undefined;
+  const value = msg[field];
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) throw new MsgFieldError(field, `a whole number from ${min} to ${max}`, value);
+  return n;
+}

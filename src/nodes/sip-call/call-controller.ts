@@ -1,7 +1,8 @@
-import { CallStatus, isFinalStatus, type Call, type CallStateEvent } from "node-red-contrib-sipcast";
+import { isFinalStatus, type Call, type CallStateEvent, type PublishEvent } from "node-red-contrib-sipcast";
 import type { AccountController, AccountUser } from "../sip-account/account-controller";
 import { callDirectory } from "../shared/call-directory";
 import { whenCallClosed } from "../shared/call-closed";
+import { CallEndedError, isFailedEnd, OutputGivenUpError } from "../shared/failure-errors";
 import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend, NodeStatus } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";
@@ -12,15 +13,28 @@ import { callPayload, callView, isTicking } from "./call-view";
 /** How long closing the node waits for its calls to hang up (Call's own guard is 5 s). */
 const CLOSE_WAIT_MS = 8000;
 
+/** The id the engine gives the output a call starts from `rtmpUrl` (CallOptions); rtmp-republish's outputs have others. */
+const CALL_OUTPUT_ID = "rtmp";
+
+/** The listeners this node added to one of its live calls. */
+interface CallListeners {
+  onState: (event: CallStateEvent) => void;
+  onPublish: (event: PublishEvent) => void;
+}
+
 /**
  * The runtime side of a sip-call node: places calls on its account, sends one message per state
  * change of each, ends them on request, and shows the last call's state and duration (or, with no
- * call live, the account's registration state).
+ * call live, the account's registration state). A call that ends BUSY or FAILED, and its `rtmpUrl`
+ * output given up, also go to Catch nodes (`node.error(err, msg)`): the input message was done when
+ * the call was placed, so `done(err)` is no longer possible.
  */
 export class SipCallController implements AccountUser {
   readonly id: string;
-  /** Live calls placed by this node, with the listener that turns their states into messages. */
-  private readonly calls = new Map<Call, (event: CallStateEvent) => void>();
+  /** Live calls placed by this node, with the listeners that turn their events into messages. */
+  private readonly calls = new Map<Call, CallListeners>();
+  /** Set by close(): a call ended by a deploy or stop raises nothing. */
+  private closed = false;
   private lastCall: Call | undefined;
   private lastEvent: CallStateEvent | undefined;
   private readonly ticker: Ticker;
@@ -57,9 +71,13 @@ export class SipCallController implements AccountUser {
     // The id of the placed call, also for nodes that see this msg complete (Complete node, HTTP flows).
     msg.callId = call.id;
     const template = this.RED.util.cloneMessage(msg);
-    const onState = (event: CallStateEvent): void => this.onState(call, template, event, send);
-    this.calls.set(call, onState);
-    call.on("state", onState);
+    const listeners: CallListeners = {
+      onState: (event) => this.onState(call, template, event, send),
+      onPublish: (event) => this.onPublish(call, template, event),
+    };
+    this.calls.set(call, listeners);
+    call.on("state", listeners.onState);
+    call.on("publish", listeners.onPublish);
     call.once("@close", () => this.forget(call));
     this.lastCall = call;
     this.lastEvent = undefined;
@@ -93,13 +111,22 @@ export class SipCallController implements AccountUser {
     }
   }
 
-  private onState(call: Call, template: NodeMessage, event: CallStateEvent, send: NodeSend): void {
+  /** The message of the call's state `event`: a copy of the message that started the call, with callId, topic and payload. */
+  private stateMessage(template: NodeMessage, event: CallStateEvent): NodeMessage {
     const out = this.RED.util.cloneMessage(template);
     out.callId = event.callId;
     out.topic = event.status;
     out.payload = callPayload(event);
+    return out;
+  }
+
+  private onState(call: Call, template: NodeMessage, event: CallStateEvent, send: NodeSend): void {
+    if (this.closed) return;
+    const out = this.stateMessage(template, event);
+    // Catch gets its own copy: the nodes downstream may change the one sent.
+    const failed = isFailedEnd(event.status) ? this.RED.util.cloneMessage(out) : undefined;
     send(out);
-    if (event.status === CallStatus.FAILED) this.node.warn(`call ${event.callId} failed: ${event.reason}${event.detail ? ` (${event.detail})` : ""}`);
+    if (failed) this.node.error(new CallEndedError(event), failed);
     if (call !== this.lastCall) return;
     this.lastEvent = event;
     if (isTicking(event.status)) this.ticker.start();
@@ -107,22 +134,42 @@ export class SipCallController implements AccountUser {
     this.render();
   }
 
+  /**
+   * The call's `rtmpUrl` output given up goes to Catch with the call's state as its output message has
+   * it (callId, topic, payload) and the output's event in `msg.output`. Outputs started by
+   * rtmp-republish nodes are theirs to report.
+   */
+  private onPublish(call: Call, template: NodeMessage, event: PublishEvent): void {
+    if (this.closed || event.outputId !== CALL_OUTPUT_ID || event.status !== "FAILED") return;
+    const msg = this.stateMessage(template, call.snapshot());
+    msg.outputId = event.outputId;
+    msg.output = event;
+    this.node.error(new OutputGivenUpError(event), msg);
+  }
+
   private render(): void {
     if (this.lastEvent) this.node.status(callView(this.lastEvent, this.timers.now()));
   }
 
   private forget(call: Call): void {
-    const listener = this.calls.get(call);
-    if (listener) call.off("state", listener);
+    const listeners = this.calls.get(call);
+    if (listeners) {
+      call.off("state", listeners.onState);
+      call.off("publish", listeners.onPublish);
+    }
     this.calls.delete(call);
     if (call === this.lastCall) this.ticker.stop();
   }
 
   /** The node's close: hangs up the calls it placed, then leaves the account (which may close the engine). */
   async close(): Promise<void> {
+    this.closed = true;
     this.ticker.stop();
     const calls = [...this.calls.keys()];
-    for (const [call, listener] of this.calls) call.off("state", listener);
+    for (const [call, listeners] of this.calls) {
+      call.off("state", listeners.onState);
+      call.off("publish", listeners.onPublish);
+    }
     this.calls.clear();
     for (const call of calls) call.terminate();
     // In parallel: leaving the account may close its engine, which hangs up the same calls anyway.

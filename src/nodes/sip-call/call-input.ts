@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { CallOptions } from "node-red-contrib-sipcast";
-import { MsgFieldError, msgBoolean, msgString, settingBoolean, settingString } from "../shared/msg-fields";
+import { MAX_PUBLISH_RETRIES, type CallOptions } from "node-red-contrib-sipcast";
+import { MsgFieldError, msgBoolean, msgString, msgWholeNumber, settingBoolean, settingString } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
 
 /** The sip-call node's settings as the editor stores them. */
@@ -69,6 +69,8 @@ export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, creden
   const rtmpStream = msgString(msg, "rtmpStream") ?? credentials?.rtmpStream ?? "";
   const jitterBufferMs = msgMilliseconds(msg, "jitterBufferMs") ?? settingMilliseconds(config.jitterBufferMs);
   const audio = audioFile(msg);
+  // Restarts of the rtmpUrl output before it is given up (the engine's default when absent).
+  const rtmpRetries = msgWholeNumber(msg, "rtmpRetries", 0, MAX_PUBLISH_RETRIES);
   return {
     kind: "call",
     options: {
@@ -77,6 +79,7 @@ export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, creden
       hasAudio: msgBoolean(msg, "hasAudio") ?? settingBoolean(config.hasAudio, true),
       hasVideo: msgBoolean(msg, "hasVideo") ?? settingBoolean(config.hasVideo, true),
       ...(rtmpUrl ? { rtmpUrl, rtmpStream } : {}),
+      ...(rtmpRetries === undefined ? {} : { publishRetry: { maxRetries: rtmpRetries } }),
       ...(jitterBufferMs === undefined ? {} : { jitterBufferMs }),
       ...(audio ? { playAudio: audio.file, playAudioLoop: audio.loop } : {}),
     },

@@ -81,7 +81,15 @@ export function allOurNodes(): NodeModule[] {
 
 /** A Node-RED core node module (inject, switch, change, delay, debug, …) from the installed runtime. */
 export function coreNode(
-  file: "common/20-inject" | "common/21-debug" | "common/90-comment" | "function/10-switch" | "function/15-change" | "function/89-delay" | "network/21-httpin",
+  file:
+    | "common/20-inject"
+    | "common/21-debug"
+    | "common/60-link"
+    | "common/90-comment"
+    | "function/10-switch"
+    | "function/15-change"
+    | "function/89-delay"
+    | "network/21-httpin",
 ): NodeModule {
   const runtime = path.dirname(require.resolve("@node-red/nodes/package.json", { paths: [process.env.NODE_RED_PATH || __dirname] }));
   return require(path.join(runtime, "core", `${file}.js`)) as NodeModule;
