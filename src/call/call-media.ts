@@ -98,13 +98,14 @@ export class CallMedia implements MediaNegotiator {
   createOffer(): string {
     // A later offer (an RFC 4028 session refresh) is a new version of our SDP (RFC 3264 §8).
     if (this.offer) this.sessionVersion++;
+    const srtp = this.sdesOffer();
     this.offer = buildOffer({
       address: this.o.address,
       audioPort: this.port("audio"),
       videoPort: this.port("video"),
       sessionId: this.sessionId,
       sessionVersion: this.sessionVersion,
-      ...(this.sdesOffer() ? { srtp: this.sdesOffer() } : {}),
+      ...(srtp ? { srtp } : {}),
     });
     return this.offer.sdp;
   }
