@@ -53,3 +53,4 @@ export { escapeLogText, escapingLogger } from "./util/log-text";
 export { RepeatLimiter, REPEAT_LIMIT_DEFAULTS, type RepeatLimitOptions } from "./util/repeat-limiter";
 export * from "./demo";
 export * from "./wcs";
+export { parseAuthorization, sameSecret, type GivenCredential } from "./util/http-authorization";

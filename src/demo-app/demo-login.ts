@@ -1,5 +1,6 @@
 import * as crypto from "node:crypto";
 import { ConfigError } from "../errors";
+import { parseAuthorization, sameSecret } from "../util/http-authorization";
 
 /** The one user of the demo: the Node-RED editor, its admin API, the page and the flow's HTTP endpoints. */
 export const DEMO_USER = "admin";
@@ -50,19 +51,11 @@ const MAX_AUTHORIZATION_LENGTH = 512;
  */
 export function basicAuthMatches(header: string | undefined, login: DemoLogin): boolean {
   if (header === undefined || header.length > MAX_AUTHORIZATION_LENGTH) return false;
-  const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header);
-  if (!match) return false;
-  const pair = Buffer.from(match[1], "base64").toString("utf8");
-  const colon = pair.indexOf(":");
-  if (colon < 0) return false;
-  const userOk = sameSecret(pair.slice(0, colon), login.user);
-  const passwordOk = sameSecret(pair.slice(colon + 1), login.password);
+  const given = parseAuthorization(header);
+  if (given?.scheme !== "basic") return false;
+  const userOk = sameSecret(given.username, login.user);
+  const passwordOk = sameSecret(given.password, login.password);
   return userOk && passwordOk;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string): Buffer => crypto.createHash("sha256").update(s, "utf8").digest();
-  return crypto.timingSafeEqual(digest(a), digest(b));
 }
 
 /** The `Authorization` header value a client sends for `login`. */

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { parseAuthorization, sameSecret } from "node-red-contrib-sipcast";
 
 /**
  * How a wcs-rest-api node authenticates its requests (the node's `auth` field):
@@ -130,26 +130,5 @@ function checkBehindHttpNodeAuth(user: string | undefined, header: string | unde
   return { ok: true };
 }
 
-type GivenCredential = { scheme: "bearer"; token: string } | { scheme: "basic"; username: string; password: string } | { scheme: "other" };
-
-/** The credential in an `Authorization` header (RFC 6750 Bearer, RFC 7617 Basic); undefined when there is none. */
-export function parseAuthorization(header: string | undefined): GivenCredential | undefined {
-  const match = /^\s*(\S+)(?:\s+(\S+))?\s*$/.exec(header ?? "");
-  if (!match) return undefined;
-  const scheme = match[1].toLowerCase();
-  const value = match[2] ?? "";
-  if (scheme === "bearer" && value) return { scheme: "bearer", token: value };
-  if (scheme === "basic" && value) {
-    const text = Buffer.from(value, "base64").toString("utf8");
-    const colon = text.indexOf(":");
-    if (colon >= 0) return { scheme: "basic", username: text.slice(0, colon), password: text.slice(colon + 1) };
-  }
-  return { scheme: "other" };
-}
-
-/** Constant-time comparison of two secrets of any lengths (their SHA-256 digests are compared). */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given, "utf8").digest();
-  const b = createHash("sha256").update(expected, "utf8").digest();
-  return timingSafeEqual(a, b);
-}
+// Shared with the demo's login check; re-exported for this node's tests.
+export { parseAuthorization, sameSecret };
