@@ -2,8 +2,9 @@ import { CallStatusController, type CallStatusConfig } from "./call-status/statu
 import type { Node, NodeAPI } from "./shared/node-red-types";
 
 /**
- * call-status: emits every state change of every call (or of one account's calls) and answers queries:
- * a message with `msg.callId` gets that call's state, one without gets the list of live calls.
+ * call-status: emits every state change of every call (or of one account's calls) on output 1 and
+ * answers queries on output 2: a message with `msg.callId` gets that call's state, one without gets
+ * the list of live calls.
  */
 export = function (RED: NodeAPI): void {
   function CallStatusNode(this: Node, config: CallStatusConfig): void {

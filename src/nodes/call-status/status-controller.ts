@@ -9,21 +9,35 @@ import type { Node, NodeDef, NodeMessage, NodeSend } from "../shared/node-red-ty
 export interface CallStatusConfig extends NodeDef {
   /** A sip-account id, or "" for every account. */
   account?: string;
+  /** One list of target ids per output, as saved; a node saved before the second output has one. */
+  wires?: unknown[];
+}
+
+/**
+ * Where query answers go: output 2 (output 1 carries only call events). A node saved when the node
+ * had one output (wires of length 1) keeps getting them on output 1, as it did: Node-RED drops
+ * whatever is sent to an output beyond the saved wires, so output 2 would lose them. Once the node is
+ * deployed from an editor that shows two outputs, its wires have two entries and answers move to 2.
+ */
+export function answerOutput(wires: unknown[] | undefined): 1 | 2 {
+  return Array.isArray(wires) && wires.length < 2 ? 1 : 2;
 }
 
 /**
  * The runtime side of a call-status node: a message per state change of every call (or of one
- * account's calls), and answers to queries (WCS `/call/find`, `/call/find_all`).
+ * account's calls) on output 1, and answers to queries (WCS `/call/find`, `/call/find_all`) on output 2.
  */
 export class CallStatusController {
   private readonly accountId: string | undefined;
   private recount: NodeJS.Immediate | undefined;
+  private readonly answersOn: 1 | 2;
 
   constructor(
     private readonly node: Node,
     config: CallStatusConfig,
   ) {
     this.accountId = settingString(config.account) || undefined;
+    this.answersOn = answerOutput(config.wires);
     callDirectory.on("state", this.onState);
     handleInput(node, (msg, send) => this.onQuery(msg, send));
     this.showCount();
@@ -36,7 +50,7 @@ export class CallStatusController {
   private readonly onState = (event: CallStateEvent, accountId: string, source: CallSource | undefined): void => {
     if (this.accountId && accountId !== this.accountId) return;
     const payload = source ? { ...callPayload(event), source: source.type, sourceId: source.nodeId } : callPayload(event);
-    this.node.send({ callId: event.callId, topic: event.status, payload });
+    this.node.send([{ callId: event.callId, topic: event.status, payload }, null]);
     // The final event comes before the call leaves the directory: count after it has.
     this.recount ??= setImmediate(() => {
       this.recount = undefined;
@@ -54,7 +68,7 @@ export class CallStatusController {
     } else {
       msg.payload = callDirectory.list(this.accountId).map((e) => callPayload(e.call.snapshot()));
     }
-    send(msg);
+    send(this.answersOn === 1 ? [msg, null] : [null, msg]);
     this.showCount();
   }
 
