@@ -38,7 +38,9 @@ describe("Output watchdog: a server that stops reading (baresip, node-media-serv
 
   it("reports OUTPUT_STALLED while RTP still arrives, restarts ffmpeg, and publishes again once the server reads again; the call stays up", async () => {
     rtmp = await startRtmpServer();
+    const logs: Array<{ at: number; level: string; category: string; message: string }> = [];
     engine = new Engine({
+      logger: { log: (level, category, message) => void logs.push({ at: Date.now(), level, category, message }) },
       account: { login: "alice", domain: "127.0.0.1", port: baresip.sipPort, password: "", registerRequired: false },
       localAddress: "127.0.0.1",
       rtpTimeoutMs: 0,
@@ -71,6 +73,11 @@ describe("Output watchdog: a server that stops reading (baresip, node-media-serv
     const restartedAt = Date.now();
     assert.notEqual(restartedPid, firstPid);
     assert.equal(call.status, CallStatus.ESTABLISHED, "the call stays up through the stall");
+    const line = logs.find((l) => l.at >= frozenAt && /stalled/.test(l.message));
+    assert.ok(line, "a log line tells of the stall");
+    assert.equal(line.level, "warn");
+    assert.match(line.message, /^output live: stalled at out_time [\d.]+ s: no output for [\d.]+ s while RTP kept arriving; restarting it$/);
+    const sigkill = logs.find((l) => l.at >= stalled.at && /SIGKILL/.test(l.message));
 
     await sleep(1000);
     const thawedAt = Date.now();
@@ -85,7 +92,7 @@ describe("Output watchdog: a server that stops reading (baresip, node-media-serv
     assert.equal(call.status, CallStatus.ESTABLISHED, "the call stayed up");
     process.stdout.write(
       `      frozen → timeline stopped: ${lastAdvanceAt - frozenAt} ms; timeline stopped → OUTPUT_STALLED: ${stalled.at - lastAdvanceAt} ms; ` +
-        `event → new ffmpeg: ${restartedAt - stalled.at} ms; thawed → PUBLISHING: ${resumed.at - thawedAt} ms\n`,
+        `event → new ffmpeg: ${restartedAt - stalled.at} ms${sigkill ? " (the stalled ffmpeg ignored SIGTERM)" : ""}; thawed → PUBLISHING: ${resumed.at - thawedAt} ms\n`,
     );
     call.terminate();
     await waitForStatus(call, CallStatus.FINISH, 10_000);
