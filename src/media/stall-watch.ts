@@ -35,7 +35,15 @@ export interface StallWatchOptions {
   stallMs: number;
   /** Input counts as absent when no packet came for this long (hold, a silent peer). */
   idleMs: number;
+  /**
+   * Allowance before the first output (out_time > 0): ffmpeg may wait for the
+   * peer's first keyframe and the server's handshake first. Default: the larger of stallMs and 15000.
+   */
+  startMs?: number;
 }
+
+/** Default allowance before an output's first write (the watchdog's former stall timeout). */
+export const STALL_START_ALLOWANCE_MS = 15_000;
 
 /**
  * Decides whether an output has stalled: its published timeline (out_time and bytes written)
@@ -86,6 +94,10 @@ export class StallWatch {
       this.#advanceAt = s.now;
       return false;
     }
-    return this.#o.stallMs > 0 && s.now - this.#advanceAt >= this.#o.stallMs;
+    if (this.#o.stallMs <= 0) return false;
+    // Bytes alone do not count as begun: the FLV header is written before the first packet.
+    const begun = this.#outTime > 0;
+    const limit = begun ? this.#o.stallMs : (this.#o.startMs ?? Math.max(this.#o.stallMs, STALL_START_ALLOWANCE_MS));
+    return s.now - this.#advanceAt >= limit;
   }
 }

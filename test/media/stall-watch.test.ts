@@ -45,9 +45,9 @@ describe("media: stall watch (output timeline against arriving RTP)", () => {
     assert.ok(stalled !== undefined && stalled >= 44 && stalled <= 46, `stalled at ${String(stalled)}`);
   });
 
-  it("calls an output that never reports progress stalled, from its start", () => {
-    const w = new StallWatch(o, 0);
-    assert.equal(run(w, 1, 10, (s) => ({ outTimeMs: null, totalSize: null, inputPackets: s * 50 })), 5);
+  it("gives an output that has not written yet the start allowance (keyframe wait, handshake), then calls it stalled", () => {
+    assert.equal(run(new StallWatch(o, 0), 1, 30, (s) => ({ outTimeMs: null, totalSize: null, inputPackets: s * 50 })), 15);
+    assert.equal(run(new StallWatch({ ...o, startMs: 8000 }, 0), 1, 30, (s) => ({ outTimeMs: null, totalSize: null, inputPackets: s * 50 })), 8);
   });
 
   it("never decides with stallMs 0 (off)", () => {
