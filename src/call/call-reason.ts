@@ -13,6 +13,8 @@ export const CallReason = {
   FAILED_BY_TRANSPORT_ERROR: "FAILED_BY_TRANSPORT_ERROR",
   FAILED_BY_RTMP_WRITER_ERROR: "FAILED_BY_RTMP_WRITER_ERROR",
   FAILED_BY_FFMPEG_ERROR: "FAILED_BY_FFMPEG_ERROR",
+  /** An output's published timeline (ffmpeg's out_time and bytes) stood still while RTP kept arriving: it is restarted. */
+  OUTPUT_STALLED: "OUTPUT_STALLED",
   FFMPEG_NOT_FOUND: "FFMPEG_NOT_FOUND",
   FAILED_BY_RTP_PORTS: "FAILED_BY_RTP_PORTS",
   /** No RTP of any medium for `rtpTimeoutMs` while the call was up and not on hold. */

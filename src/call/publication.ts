@@ -19,7 +19,7 @@ export interface PublicationOptions {
   channels: ReadonlyMap<MediaKind, RtpChannel>;
   logger: Logger;
   retry: RetryPolicy;
-  /** See OutputSupervisorOptions.stallTimeoutMs (default 15000 ms). */
+  /** See OutputSupervisorOptions.stallTimeoutMs (default 5000 ms). */
   stallTimeoutMs?: number;
   /** Stats event period while PUBLISHING (default 5000 ms; 0 = none). */
   statsIntervalMs?: number;
@@ -105,7 +105,6 @@ export class Publication extends TypedEmitter<PublicationEvents> {
       },
       retry: o.retry,
       stallTimeoutMs: o.stallTimeoutMs,
-      stallReason: this.kind === "rtmp" ? "FAILED_BY_RTMP_WRITER_ERROR" : "FAILED_BY_FFMPEG_ERROR",
       inputPackets: () => this.#inputPackets,
       logger: o.logger,
       name: `output ${o.id}`,

@@ -44,6 +44,7 @@ export {
   type OutputSupervisorOptions,
 } from "./output-supervisor";
 export { DEFAULT_RETRY_POLICY, MAX_PUBLISH_RETRIES, backoffDelayMs, resolveRetryPolicy, type RetryPolicy } from "./retry-policy";
+export { DEFAULT_STALL_TIMEOUT_MS, MAX_STALL_TIMEOUT_MS, STALL_START_ALLOWANCE_MS, StallWatch, resolveStallTimeoutMs, type StallSample, type StallWatchOptions } from "./stall-watch";
 export { VideoSlateSender, buildSlateArgs, type RtpSink, type VideoSlateSenderJson, type VideoSlateSenderOptions } from "./video-slate-sender";
 export { AudioFilePlayer, type AudioFilePlayerJson, type AudioFilePlayerOptions } from "./audio-file-player";
 export { audioFileFormat, buildAudioFileArgs, AUDIO_FILE_CODECS, type AudioFileFormat } from "./audio-file-format";

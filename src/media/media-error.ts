@@ -6,8 +6,10 @@ import { SipcastError } from "../errors";
  * - `FAILED_BY_RTMP_WRITER_ERROR`: the RTMP(S) side failed (refused, reset, handshake, server error).
  * - `FAILED_BY_FFMPEG_START`: the ffmpeg binary could not be run at all (missing, not executable).
  * - `FAILED_BY_FFMPEG_ERROR`: anything else ffmpeg reported (input, codec, unexpected exit).
+ * - `OUTPUT_STALLED`: ffmpeg ran but its published timeline (out_time, bytes written) stood still
+ *   while RTP kept arriving (a server that stopped reading, a hung connection).
  */
-export type MediaErrorReason = "FAILED_BY_RTMP_WRITER_ERROR" | "FAILED_BY_FFMPEG_ERROR" | "FAILED_BY_FFMPEG_START";
+export type MediaErrorReason = "FAILED_BY_RTMP_WRITER_ERROR" | "FAILED_BY_FFMPEG_ERROR" | "FAILED_BY_FFMPEG_START" | "OUTPUT_STALLED";
 
 /** Exit facts attached to a MediaError when a child process ended. */
 export interface MediaErrorExit {

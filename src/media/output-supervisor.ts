@@ -4,6 +4,7 @@ import { TypedEmitter } from "../util/typed-emitter";
 import type { FfmpegProgress } from "./ffmpeg-progress";
 import { MediaError, type MediaErrorReason } from "./media-error";
 import { backoffDelayMs, type RetryPolicy } from "./retry-policy";
+import { DEFAULT_STALL_TIMEOUT_MS, StallWatch, type StallSample } from "./stall-watch";
 
 /**
  * Where a supervised output stands.
@@ -40,11 +41,10 @@ export interface OutputSupervisorOptions {
   retry: RetryPolicy;
   /**
    * Restart when ffmpeg's output time has not advanced for this long while media still comes in
-   * (a hung TCP connection, a server that stopped reading). 0 disables. Default 15000 ms.
+   * (a hung TCP connection, a server that stopped reading): reported as OUTPUT_STALLED and
+   * restarted like a failure (one retry). 0 disables. Default 5000 ms.
    */
   stallTimeoutMs?: number;
-  /** Why a stall is reported (default FAILED_BY_FFMPEG_ERROR; an RTMP output says RTMP writer). */
-  stallReason?: MediaErrorReason;
   /**
    * Media packets received by the call so far (all kinds). An output that ends while no media
    * flows (call on hold: ffmpeg gives up after 10 s without input) waits for media to return
@@ -98,8 +98,8 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
   #attemptNo = 0;
   #retries = 0;
   #startedAt: number | undefined;
-  #lastAdvanceAt = 0;
-  #lastOutTime = -1;
+  #lastProgress: FfmpegProgress | undefined;
+  #stallWatch: StallWatch | undefined;
   #lastInput = 0;
   #inputSeenAt = 0;
   #watchdog: TimerHandle | undefined;
@@ -114,7 +114,7 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
     this.#logger = o.logger ?? silentLogger;
-    this.#stallMs = o.stallTimeoutMs ?? 15_000;
+    this.#stallMs = o.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     this.#idleMs = o.idleAfterMs ?? 3000;
   }
 
@@ -160,8 +160,7 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
     const n = ++this.#attemptNo;
     const now = this.#clock.now();
     this.#startedAt = undefined;
-    this.#lastAdvanceAt = now;
-    this.#lastOutTime = -1;
+    this.#lastProgress = undefined;
     this.#lastInput = this.#o.inputPackets();
     this.#inputSeenAt = now;
     let live = true;
@@ -173,10 +172,9 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
       },
       progress: (p) => {
         if (!live || this.#closed) return;
-        if (p.outTimeMs !== null && p.outTimeMs > this.#lastOutTime) {
-          this.#lastOutTime = p.outTimeMs;
-          this.#lastAdvanceAt = this.#clock.now();
-        }
+        this.#lastProgress = p;
+        // Sampled as it arrives too, so the stall clock starts at the last real advance, not at the next look.
+        this.#stallWatch?.sample(this.#stallSample(this.#clock.now()));
         this.safeEmit("progress", p);
       },
       ended: (error) => {
@@ -186,11 +184,14 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
       },
     });
     this.#attempt = attempt;
-    this.#startWatchdog(() => {
+    this.#startWatchdog((stillMs) => {
       if (!live) return;
       live = false;
-      const seconds = Math.round(this.#stallMs / 100) / 10;
-      this.#onEnded(attempt, new MediaError(this.#o.stallReason ?? "FAILED_BY_FFMPEG_ERROR", `output stalled: no progress for ${seconds} s while media kept coming`));
+      const seconds = Math.round(stillMs / 100) / 10;
+      const out = this.#lastProgress?.outTimeMs;
+      const at = out === null || out === undefined ? "before any output" : `at out_time ${(out / 1000).toFixed(1)} s`;
+      this.#logger.log("warn", "media", `${this.#o.name ?? "output"}: stalled ${at}: no output for ${seconds} s while RTP kept arriving; restarting it`);
+      this.#onEnded(attempt, new MediaError("OUTPUT_STALLED", `output stalled ${at}: nothing written for ${seconds} s while media kept coming`));
     });
     attempt.start();
   }
@@ -248,21 +249,27 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
     return true;
   }
 
-  #startWatchdog(onStall: () => void): void {
+  #startWatchdog(onStall: (stillMs: number) => void): void {
     this.#stopWatchdog();
     if (this.#stallMs <= 0) return;
+    const watch = new StallWatch({ stallMs: this.#stallMs, idleMs: this.#idleMs }, this.#clock.now());
+    this.#stallWatch = watch;
     this.#watchdog = this.#clock.setInterval(() => {
       const now = this.#clock.now();
       this.#sampleInput(now);
-      // While no media comes, a still output is expected: the stall clock only runs with input.
-      if (now - this.#inputSeenAt >= this.#idleMs) this.#lastAdvanceAt = now;
-      else if (now - this.#lastAdvanceAt >= this.#stallMs) onStall();
+      if (watch.sample(this.#stallSample(now))) onStall(watch.stillForMs(now));
     }, this.#o.checkEveryMs ?? 1000);
+  }
+
+  #stallSample(now: number): StallSample {
+    const p = this.#lastProgress;
+    return { now, outTimeMs: p?.outTimeMs ?? null, totalSize: p?.totalSize ?? null, inputPackets: this.#o.inputPackets() };
   }
 
   #stopWatchdog(): void {
     if (this.#watchdog !== undefined) this.#clock.clearInterval(this.#watchdog);
     this.#watchdog = undefined;
+    this.#stallWatch = undefined;
   }
 
   #cancelWait(): void {

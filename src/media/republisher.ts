@@ -200,15 +200,18 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
     }
   }
 
-  /** Stops ffmpeg (grace for a BYE-triggered clean end, then SIGTERM/SIGKILL) and removes the SDP file. Idempotent. */
-  close(): void {
+  /**
+   * Stops ffmpeg (grace for a BYE-triggered clean end, then SIGTERM/SIGKILL) and removes the SDP file. Idempotent.
+   * `graceMs` overrides `closeGraceMs`: 0 when no BYE was sent (a stalled output), since nothing would end ffmpeg meanwhile.
+   */
+  close(graceMs?: number): void {
     if (this.#state === "closing" || this.#state === "closed") return;
     this.#state = "closing";
     this.#abort.abort();
     if (this.#blindTimer) clearTimeout(this.#blindTimer);
     const proc = this.#proc;
     if (!proc || proc.exited) return this.#finish();
-    const grace = this.#o.closeGraceMs ?? 500;
+    const grace = graceMs ?? this.#o.closeGraceMs ?? 500;
     proc.expectExit();
     if (grace <= 0) proc.close();
     else this.#graceTimer = setTimeout(() => proc.close(), grace);

@@ -30,6 +30,13 @@ export interface RtmpServer {
   firstPublishAt(stream: string): number | undefined;
   /** The server's log (node-media-server at level info). */
   logs(): string;
+  /**
+   * Freezes the server (SIGSTOP): connections stay open but nothing is read, so a publisher's
+   * writes block once the socket buffers are full. stop() thaws it first.
+   */
+  freeze(): void;
+  /** Thaws a frozen server (SIGCONT). */
+  thaw(): void;
 }
 
 /** Options of {@link startRtmpServer}. */
@@ -101,7 +108,17 @@ export async function startRtmpServer(o: RtmpServerOptions = {}): Promise<RtmpSe
       void proc.exited.then(() => done(new Error(`node-media-server exited while waiting for ${what}`)));
     });
 
+  let frozen = false;
+  const signal = (sig: NodeJS.Signals): void => {
+    if (proc.child.pid !== undefined && proc.child.exitCode === null && proc.child.signalCode === null) process.kill(proc.child.pid, sig);
+  };
+  const thaw = (): void => {
+    if (!frozen) return;
+    frozen = false;
+    signal("SIGCONT");
+  };
   const stop = async (): Promise<void> => {
+    thaw(); // a stopped process would not act on the stop message nor on SIGTERM
     if (proc.child.connected) proc.child.send({ type: "stop" } satisfies ToNmsChild);
     await proc.stop();
   };
@@ -121,6 +138,12 @@ export async function startRtmpServer(o: RtmpServerOptions = {}): Promise<RtmpSe
     rtmpsUrl: o.rtmpsPort !== undefined ? `rtmps://127.0.0.1:${o.rtmpsPort}/live` : undefined,
     recordDir,
     stop,
+    freeze: () => {
+      if (frozen) return;
+      frozen = true;
+      signal("SIGSTOP");
+    },
+    thaw,
     waitForPublish: (stream, timeoutMs) => waitFor(`publish of ${stream}`, () => published.has(streamKey(stream)), timeoutMs),
     waitForUnpublish: (stream, timeoutMs) => waitFor(`end of publish of ${stream}`, () => left.has(streamKey(stream)) && (publishing.get(streamKey(stream)) ?? 0) <= 0, timeoutMs),
     recordedFile: (stream) => {

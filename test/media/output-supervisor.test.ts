@@ -147,6 +147,8 @@ describe("media/OutputSupervisor (fake clock, fake attempts)", () => {
     await t.advance(5000); // no progress for 5 s
     assert.equal(t.supervisor.status, "RECONNECTING");
     assert.match(t.statuses[1][1] ?? "", /stalled/);
+    assert.match(t.supervisor.toJSON().lastError ?? "", /^OUTPUT_STALLED: /);
+    assert.equal(t.supervisor.toJSON().retries, 1, "a stall restart is counted as a retry");
     assert.equal(t.attempts[0].stopped, false);
     await t.advance(1000);
     assert.equal(t.attempts.length, 2);

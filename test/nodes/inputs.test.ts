@@ -254,6 +254,11 @@ describe("nodes: rtmp-republish status", () => {
 
   it("shows reconnecting (yellow), failed (red) and stopped (grey)", () => {
     assert.deepEqual(republishView({ ...event, status: "RECONNECTING" }, 1000, 5000), { fill: "yellow", shape: "ring", text: "reconnecting" });
+    assert.deepEqual(republishView({ ...event, status: "RECONNECTING", reason: CallReason.OUTPUT_STALLED }, 1000, 5000), {
+      fill: "yellow",
+      shape: "ring",
+      text: "reconnecting: output stalled",
+    });
     assert.deepEqual(republishView({ ...event, status: "FAILED", reason: CallReason.FAILED_BY_RTMP_WRITER_ERROR }, 1000, 5000), {
       fill: "red",
       shape: "dot",

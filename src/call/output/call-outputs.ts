@@ -1,5 +1,6 @@
 import { ConfigError, InvalidStateError } from "../../errors";
 import { resolveRetryPolicy } from "../../media/retry-policy";
+import { resolveStallTimeoutMs } from "../../media/stall-watch";
 import type { Logger } from "../../util/logger";
 import type { CallMedia } from "../call-media";
 import type { CallReason } from "../call-reason";
@@ -72,7 +73,7 @@ export class CallOutputs {
       output,
       ffmpegPath,
       retry,
-      stallTimeoutMs: settings.publishStallTimeoutMs,
+      stallTimeoutMs: resolveStallTimeoutMs(settings.publishStallTimeoutMs),
       statsIntervalMs: settings.publishStatsIntervalMs,
       slateImage: settings.slateImage,
       keyframes: settings.keyframes,

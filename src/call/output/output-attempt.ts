@@ -254,7 +254,8 @@ export class RepublishAttempt implements OutputAttempt {
       }
       const republisher = this.#republisher;
       if (clean && republisher) for (const forwarder of this.#forwarders.values()) forwarder.sendBye();
-      republisher?.close();
+      // Without a BYE nothing ends ffmpeg by itself: no point waiting the grace for one.
+      republisher?.close(clean ? undefined : 0);
       // The forwarders' sockets stay open until ffmpeg is gone, so that the BYE is not cancelled in flight.
       this.#stopped = (republisher ? republisher.whenClosed() : Promise.resolve()).finally(() => {
         for (const forwarder of this.#forwarders.values()) forwarder.close();

@@ -30,7 +30,10 @@ export type OutputKind = "rtmp" | "record";
 export interface OutputSettings {
   /** How an output that stops is restarted (default 8 retries, 1 s doubling to 30 s). */
   publishRetry?: Partial<RetryPolicy>;
-  /** Restart an output whose ffmpeg makes no progress this long while media comes in (default 15000 ms; 0 = off). */
+  /**
+   * Restart an output whose published timeline (ffmpeg's out_time and bytes written) stands still
+   * this long while RTP comes in, reported as OUTPUT_STALLED (default 5000 ms; 0 = off; at most 600000).
+   */
   publishStallTimeoutMs?: number;
   /**
    * Accept an RTMPS server's certificate without checking it (ffmpeg `-tls_verify 0`), e.g. a

@@ -10,7 +10,7 @@ export function formatBitrate(kbps: number): string {
 
 /**
  * The node status for an output: "publishing 00:01:23 · 1.2 Mbit/s" (green) counted from
- * `publishingSince`, reconnecting (yellow), failed (red), stopped (grey).
+ * `publishingSince`, reconnecting (yellow; "reconnecting: output stalled" after an OUTPUT_STALLED), failed (red), stopped (grey).
  */
 export function republishView(event: PublishEvent, publishingSince: number | undefined, now: number): NodeStatus {
   switch (event.status) {
@@ -22,7 +22,8 @@ export function republishView(event: PublishEvent, publishingSince: number | und
     case "STARTING":
       return { fill: "yellow", shape: "ring", text: "starting" };
     case "RECONNECTING":
-      return { fill: "yellow", shape: "ring", text: "reconnecting" };
+      // A stall says so: the server took the connection but stopped taking the stream.
+      return { fill: "yellow", shape: "ring", text: event.reason === "OUTPUT_STALLED" ? "reconnecting: output stalled" : "reconnecting" };
     case "FAILED":
       return { fill: "red", shape: "dot", text: statusText(`failed ${event.reason}`.trim()) };
     default:
