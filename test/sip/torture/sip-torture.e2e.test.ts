@@ -286,14 +286,19 @@ describe("SIP torture: RFC 4475 messages and 10,000 random datagrams during a li
     let lastSample = started;
     let lastGarbage: Garbage | undefined;
     const bases = [...forge.bases(), ...RFC4475_MESSAGES.map((m) => m.bytes)];
-    const gaps: Array<{ ms: number; kinds: string }> = [];
+    const gaps: Array<{ ms: number; cpuMs: number; kinds: string }> = [];
     let tickKinds: string[] = [];
     let lastTick = Date.now();
+    let lastCpu = process.cpuUsage();
     for (let i = 0; i < GARBAGE_COUNT; ) {
       const tick = Date.now();
-      // The engine runs in this process: a datagram that blocks it shows as a late tick.
-      if (tick - lastTick > 250) gaps.push({ ms: tick - lastTick, kinds: tickKinds.join(",") });
+      // The engine runs in this process: a datagram that blocks it shows as a late tick that this process
+      // spent on the CPU. A late tick with little CPU time is the machine's load (the process was not
+      // scheduled), not the engine: both are printed, the CPU time is what is judged.
+      const cpu = process.cpuUsage(lastCpu);
+      if (tick - lastTick > 250) gaps.push({ ms: tick - lastTick, cpuMs: Math.round((cpu.user + cpu.system) / 1000), kinds: tickKinds.join(",") });
       lastTick = tick;
+      lastCpu = process.cpuUsage();
       tickKinds = [];
       for (let j = 0; j < PER_TICK && i < GARBAGE_COUNT; j++) {
         const roll = r.next();
@@ -332,14 +337,14 @@ describe("SIP torture: RFC 4475 messages and 10,000 random datagrams during a li
       `      seed ${seed}: ${GARBAGE_COUNT} datagrams (${(sentBytes / 1024 / 1024).toFixed(1)} MiB, ${requests} read as requests) in ${seconds.toFixed(1)} s; ${skipped} left out as call-changing\n` +
         `      engine answered: ${summary(garbageAnswers)}\n` +
         `      audio packets: ${packets0} → ${packets1} → ${packets2} (per second: ${samples.map((s, n) => s - (n ? samples[n - 1] : packets1)).join(" ")}); RTMP out ${out0} → ${out2} ms\n` +
-        `      ticks later than 250 ms: ${gaps.length ? gaps.map((g) => `${g.ms} ms after [${g.kinds}]`).join("; ") : "none"}\n` +
+        `      ticks later than 250 ms: ${gaps.length ? gaps.map((g) => `${g.ms} ms (${g.cpuMs} ms on the CPU) after [${g.kinds}]`).join("; ") : "none"}\n` +
         `      heap after GC ${heapBefore.toFixed(1)} → ${heapAfter.toFixed(1)} MB, rss ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB\n`,
     );
 
     assert.deepEqual(uncaught, [], "no uncaught exception or unhandled rejection");
-    // A datagram that blocked the engine for seconds would show here (the machine's load alone stays far below).
-    const worst = Math.max(0, ...gaps.map((g) => g.ms));
-    assert.ok(worst < 3000, `the event loop stalled ${worst} ms`);
+    // A datagram that kept the engine busy for seconds would show here (a late tick the process spent on the CPU).
+    const worst = Math.max(0, ...gaps.map((g) => Math.min(g.ms, g.cpuMs)));
+    assert.ok(worst < 2000, `the event loop was busy ${worst} ms in one tick`);
     assert.deepEqual(states.slice(statesBefore).map((e) => e.status), [], "no state change while tortured");
     assert.equal(call.status, CallStatus.ESTABLISHED);
     // Media kept flowing: baresip sends 50 packets/s; every sampled second saw some.
