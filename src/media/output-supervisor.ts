@@ -3,7 +3,7 @@ import { silentLogger, type Logger } from "../util/logger";
 import { TypedEmitter } from "../util/typed-emitter";
 import type { FfmpegProgress } from "./ffmpeg-progress";
 import { MediaError, type MediaErrorReason } from "./media-error";
-import { backoffDelayMs, type RetryPolicy } from "./retry-policy";
+import { STABLE_OUTAGE_MAX_BACKOFF_MS, backoffDelayMs, retryWindowMs, type RetryPolicy } from "./retry-policy";
 import { DEFAULT_STALL_TIMEOUT_MS, StallWatch, type StallSample } from "./stall-watch";
 
 /**
@@ -100,6 +100,8 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
   #startedAt: number | undefined;
   #lastProgress: FfmpegProgress | undefined;
   #stallWatch: StallWatch | undefined;
+  /** Set while restarting an output that had published steadily: when its target went away. */
+  #stableOutageSince: number | undefined;
   #lastInput = 0;
   #inputSeenAt = 0;
   #watchdog: TimerHandle | undefined;
@@ -201,7 +203,14 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
     this.#lastError = error;
     const now = this.#clock.now();
     const publishedMs = this.#startedAt === undefined ? 0 : now - this.#startedAt;
-    if (publishedMs >= this.#o.retry.stableAfterMs) this.#retries = 0;
+    if (publishedMs >= this.#o.retry.stableAfterMs) {
+      this.#retries = 0;
+      this.#stableOutageSince = now;
+    } else if (publishedMs > 0 && this.#stableOutageSince !== undefined) {
+      // Back only briefly after the outage: from here a flapping target gets the doubling waits and count.
+      this.#stableOutageSince = undefined;
+      this.#retries = 0;
+    }
     this.#attempt = undefined;
     const stopped = attempt.stop(false);
     this.#stopping = Promise.all([this.#stopping, stopped]).then(() => undefined);
@@ -220,13 +229,17 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
       return;
     }
     this.#retries++;
-    if (this.#retries > this.#o.retry.maxRetries) {
+    const outage = this.#stableOutageSince;
+    // A steady output rides out its target's outage at short waits for as long as the doubling schedule would.
+    const givenUp = outage === undefined || this.#o.retry.maxRetries === 0 ? this.#retries > this.#o.retry.maxRetries : now - outage > retryWindowMs(this.#o.retry);
+    if (givenUp) {
       this.#setStatus("FAILED", error);
       void this.close();
       return;
     }
     this.#setStatus("RECONNECTING", error);
-    const delay = backoffDelayMs(this.#o.retry, this.#retries);
+    const doubling = backoffDelayMs(this.#o.retry, this.#retries);
+    const delay = outage === undefined ? doubling : Math.min(doubling, STABLE_OUTAGE_MAX_BACKOFF_MS);
     this.#logger.log("info", "media", `${this.#o.name ?? "output"}: restart ${this.#retries}/${this.#o.retry.maxRetries} in ${delay} ms`);
     this.#waitIsInterval = false;
     this.#wait = this.#clock.setTimeout(() => {

@@ -53,6 +53,20 @@ export function backoffDelayMs(policy: RetryPolicy, retry: number): number {
   return Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** exponent);
 }
 
+/**
+ * Longest wait between restarts once an output that had published steadily (stableAfterMs) lost its
+ * target: a server that restarts is usually back within seconds, and the doubling schedule would
+ * leave the stream down for up to maxBackoffMs after its return.
+ */
+export const STABLE_OUTAGE_MAX_BACKOFF_MS = 3000;
+
+/** How long the doubling schedule keeps restarting before it gives up: the sum of all its waits. */
+export function retryWindowMs(policy: RetryPolicy): number {
+  let total = 0;
+  for (let retry = 1; retry <= policy.maxRetries; retry++) total += backoffDelayMs(policy, retry);
+  return total;
+}
+
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -55,6 +55,7 @@ describe("Call health against sipp", function () {
     assert.equal(end.reason, "FAILED_BY_RTP_ACTIVITY");
     assert.equal(end.initiator, "local");
     assert.ok(establishedAt > 0, "the call was answered first");
+    process.stdout.write(`      no RTP for the 1500 ms timeout → FAILED_BY_RTP_ACTIVITY ${failedAfter} ms after the answer\n`);
     assert.ok(failedAfter >= 1400 && failedAfter < 4000, `failed ${failedAfter} ms after the answer for a 1500 ms timeout`);
     // sipp exits 0 only when the BYE came (its scenario ends with BYE → 200).
     const exit = await uas.exited;

@@ -26,6 +26,8 @@ export interface RtmpServer {
   waitForUnpublish(stream: string, timeoutMs: number): Promise<void>;
   /** The newest recorded FLV of `stream`, if any. */
   recordedFile(stream: string): string | undefined;
+  /** Date.now() of every publish of `stream` to this server (a publisher that reconnects adds one). */
+  publishTimes(stream: string): number[];
   /** Date.now() when `stream` was first published to this server. */
   firstPublishAt(stream: string): number | undefined;
   /** The server's log (node-media-server at level info). */
@@ -64,6 +66,7 @@ export async function startRtmpServer(o: RtmpServerOptions = {}): Promise<RtmpSe
   const recordDir = path.join(dir, "record");
   const proc = spawnManaged(`node-media-server rtmp:${port}`, process.execPath, [path.join(__dirname, "nms-child.js")], { cwd: dir, ipc: true });
   const published = new Map<string, number>();
+  const publishes = new Map<string, number[]>();
   const publishing = new Map<string, number>(); // open publisher connections per stream
   const left = new Set<string>();
   const changed = new Set<() => void>();
@@ -73,6 +76,7 @@ export async function startRtmpServer(o: RtmpServerOptions = {}): Promise<RtmpSe
   proc.child.on("message", (msg: FromNmsChild) => {
     if (msg.type === "publish") {
       if (!published.has(msg.stream)) published.set(msg.stream, msg.at);
+      publishes.set(msg.stream, [...(publishes.get(msg.stream) ?? []), msg.at]);
       publishing.set(msg.stream, (publishing.get(msg.stream) ?? 0) + 1);
     } else if (msg.type === "unpublish") {
       const open = (publishing.get(msg.stream) ?? 1) - 1;
@@ -158,6 +162,7 @@ export async function startRtmpServer(o: RtmpServerOptions = {}): Promise<RtmpSe
       const newest = names[names.length - 1];
       return newest === undefined ? undefined : path.join(folder, newest);
     },
+    publishTimes: (stream) => [...(publishes.get(streamKey(stream)) ?? [])],
     firstPublishAt: (stream) => published.get(streamKey(stream)),
     logs: () => proc.logs(),
   };

@@ -103,6 +103,53 @@ describe("media/OutputSupervisor (fake clock, fake attempts)", () => {
     await t.done();
   });
 
+  it("rides out the target's outage after a steady run at waits of at most 3 s, as long as the doubling schedule would", async () => {
+    const t = setup({ maxRetries: 3, maxBackoffMs: 30_000 }, 0);
+    t.supervisor.start();
+    t.attempts[0].live();
+    await t.advance(11_000); // past stableAfterMs: the target was fine, then went away
+    const lostAt = t.clock.now();
+    t.attempts[0].fail("Broken pipe");
+    const startTimes: number[] = [lostAt];
+    const failed = (): boolean => t.supervisor.status === "FAILED";
+    while (!failed()) {
+      const count = t.attempts.length;
+      for (let waited = 0; t.attempts.length === count && !failed() && waited < 60_000; waited += 100) await t.advance(100);
+      if (t.attempts.length === count) break;
+      startTimes.push(t.clock.now());
+      t.attempts[t.attempts.length - 1].fail("Connection refused");
+    }
+    const gaps = startTimes.slice(1).map((at, i) => at - startTimes[i]);
+    // The doubling schedule (1 s, 2 s, 4 s) gives up 7 s after the loss: so does this one, restarting more often.
+    assert.deepEqual(gaps, [1000, 2000, 3000, 3000]);
+    assert.equal(t.statuses[t.statuses.length - 1][2] - lostAt, 9000, "FAILED at the first failure past the 7 s window");
+    await t.done();
+  });
+
+  it("after the outage, a target that comes back only briefly gets the doubling waits again", async () => {
+    const t = setup({ maxRetries: 3, maxBackoffMs: 30_000 }, 0);
+    t.supervisor.start();
+    t.attempts[0].live();
+    await t.advance(11_000);
+    t.attempts[0].fail("Broken pipe");
+    await t.advance(1000);
+    t.attempts[1].live();
+    await t.advance(2000);
+    t.attempts[1].fail("Broken pipe");
+    const startTimes = [t.clock.now()];
+    for (let i = 0; i < 3; i++) {
+      const count = t.attempts.length;
+      for (let waited = 0; t.attempts.length === count && waited < 60_000; waited += 100) await t.advance(100);
+      assert.equal(t.attempts.length, count + 1, `restart ${i + 1} after the brief return happened`);
+      startTimes.push(t.clock.now());
+      t.attempts[t.attempts.length - 1].fail();
+    }
+    await t.advance(60_000);
+    assert.deepEqual(startTimes.slice(1).map((at, i) => at - startTimes[i]), [1000, 2000, 4000]);
+    assert.equal(t.supervisor.status, "FAILED");
+    await t.done();
+  });
+
   it("waits 1 s, 2 s, 4 s (capped) between restarts", async () => {
     const t = setup({ maxRetries: 5 }, 0);
     t.supervisor.start();
