@@ -4,7 +4,7 @@ import { requirePeers, startRefusingRtmpServer, type RefusingRtmpServer } from "
 import { startSippUas, type SippUas } from "../call/helpers/sipp-uas";
 import { allOurNodes, helper, nodeOf, type FlowCredentials, type FlowNode, type Msg } from "./helpers/node-red-helper";
 import { catchAll, node, sink, tab, unique } from "./helpers/flows";
-import { recordMessages, sleep, until, type MessageRecorder } from "./helpers/recorders";
+import { errorsLoggedSince, recordMessages, sleep, until, type MessageRecorder } from "./helpers/recorders";
 
 /** What a Catch node puts in msg.error. */
 interface CaughtError {
@@ -23,14 +23,6 @@ function caught(msg: Msg): CaughtError {
   return msg.error as CaughtError;
 }
 
-/** Log entries at error level or worse (Node-RED's ERROR is 20) written since `from`. */
-function errorsLoggedSince(from: number): unknown[] {
-  return helper
-    .log()
-    .args.slice(from)
-    .map((a) => a[0] as { level?: number })
-    .filter((e) => e.level !== undefined && e.level <= 20);
-}
 
 /**
  * The failures that happen after a node's input message was done reach Catch nodes with the call's

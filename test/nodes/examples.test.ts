@@ -6,7 +6,7 @@ import { requirePeers, startRefusingRtmpServer, type RefusingRtmpServer } from "
 import { repoRoot } from "../harness/paths";
 import { startSilentSipServer, type SilentSipServer } from "../harness/silent-server";
 import { allOurNodes, coreNode, helper, nodeOf, type FlowNode, type Msg } from "./helpers/node-red-helper";
-import { recordMessages, sleep, until } from "./helpers/recorders";
+import { errorsLoggedSince, recordMessages, sleep, until } from "./helpers/recorders";
 
 const examplesDir = path.join(repoRoot(), "examples");
 
@@ -18,14 +18,6 @@ function exampleModules(): ReturnType<typeof allOurNodes> {
   ];
 }
 
-/** Log entries at error level or worse (Node-RED's ERROR is 20) written since `from`. */
-function errorsLoggedSince(from: number): unknown[] {
-  return helper
-    .log()
-    .args.slice(from)
-    .map((a) => a[0] as { level?: number })
-    .filter((e) => e.level !== undefined && e.level <= 20);
-}
 
 function examples(): Array<{ file: string; flow: FlowNode[] }> {
   return fs

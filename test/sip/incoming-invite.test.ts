@@ -3,18 +3,6 @@ import { Engine } from "../../src/call/engine";
 import { freePorts } from "../harness";
 import { UdpPeer } from "./transport/loopback";
 
-/** Everything `peer` receives within `ms`. */
-async function collect(peer: UdpPeer, ms: number): Promise<string[]> {
-  const out: string[] = [];
-  const end = Date.now() + ms;
-  for (;;) {
-    const left = end - Date.now();
-    if (left <= 0) return out;
-    const next = await Promise.race([peer.received.next(), new Promise<undefined>((r) => setTimeout(r, left))]);
-    if (next === undefined) return out;
-    out.push(next.text);
-  }
-}
 
 describe("An INVITE from a stranger (the engine only places calls)", () => {
   let server: UdpPeer | undefined;
@@ -54,7 +42,7 @@ describe("An INVITE from a stranger (the engine only places calls)", () => {
       sdp,
     ].join("\r\n");
     await stranger.send(invite, sipPort);
-    const answers = await collect(stranger, 800);
+    const answers = await stranger.receivedWithin(800);
     const statuses = answers.map((a) => /^SIP\/2\.0 (\d{3})/.exec(a)?.[1]);
     assert.deepEqual(statuses, ["603"]);
   });

@@ -4,18 +4,6 @@ import { resolveAccount } from "../../src/sip/account-options";
 import { freePort } from "../harness";
 import { UdpPeer } from "./transport/loopback";
 
-/** Collects every datagram a peer receives for `ms`, as raw texts. */
-async function drain(peer: UdpPeer, ms: number): Promise<string[]> {
-  const got: string[] = [];
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const left = deadline - Date.now();
-    if (left <= 0) return got;
-    const item = await Promise.race([peer.received.next(), new Promise<undefined>((r) => setTimeout(r, left))]);
-    if (item === undefined) return got;
-    got.push(item.text);
-  }
-}
 
 function options(enginePort: number, via: string): string {
   return [
@@ -80,7 +68,7 @@ describe("SIP: responses to unsolicited requests go to the packet's real source"
       const forged = `Via: SIP/2.0/UDP 127.0.0.1:${victim.port};branch=z9hG4bK${method};received=127.0.0.1;rport=${victim.port}`;
       const request = build(enginePort, forged);
       await attacker.send(request, enginePort);
-      const [toAttacker, toVictim] = await Promise.all([drain(attacker, 1500), drain(victim, 1500)]);
+      const [toAttacker, toVictim] = await Promise.all([attacker.receivedWithin(1500), victim.receivedWithin(1500)]);
       assert.deepEqual(toVictim, [], "the victim socket received a response");
       assert.ok(toAttacker.length > 0, "no response reached the real source");
       assert.match(toAttacker[0], /^SIP\/2\.0 [1-6]\d\d /);

@@ -1,4 +1,4 @@
-import { nodeOf, type Msg, type StatusArg } from "./node-red-helper";
+import { helper, nodeOf, type Msg, type StatusArg } from "./node-red-helper";
 
 /** Waits until `pred` holds for an item of a growing list (items already there count). */
 function waitIn<T>(items: T[], subscribe: (wake: () => void) => void, pred: (item: T) => boolean, what: string, timeoutMs: number): Promise<T> {
@@ -67,4 +67,13 @@ export async function until(cond: () => boolean, timeoutMs: number, what: string
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/** Log entries at error level or worse (Node-RED's ERROR is 20) written since `from` (an index into helper.log()). */
+export function errorsLoggedSince(from: number): unknown[] {
+  return helper
+    .log()
+    .args.slice(from)
+    .map((a) => a[0] as { level?: number })
+    .filter((e) => e.level !== undefined && e.level <= 20);
 }

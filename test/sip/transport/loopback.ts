@@ -50,6 +50,19 @@ export class UdpPeer {
     );
   }
 
+  /** Every datagram received within `ms` from now, as texts. */
+  async receivedWithin(ms: number): Promise<string[]> {
+    const texts: string[] = [];
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) return texts;
+      const item = await Promise.race([this.received.next(), new Promise<undefined>((r) => setTimeout(r, left))]);
+      if (item === undefined) return texts;
+      texts.push(item.text);
+    }
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
