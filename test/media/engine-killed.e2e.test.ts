@@ -91,6 +91,10 @@ describe("processes: a killed engine leaves no ffmpeg and no temp folder behind"
     assert.deepEqual(orphans.filter(running), [], `ffmpeg still running ${Date.now() - killedAt} ms after the kill`);
     console.log(`      ${orphans.length} ffmpeg gone ${Date.now() - killedAt} ms after the kill`);
 
+    // The next start comes after the killed process is gone for good: until this test (its parent) reaps it,
+    // its pid still exists (a zombie) and its folder is rightly kept.
+    const killed = child;
+    if (killed.exitCode === null && killed.signalCode === null) await new Promise((resolve) => killed.once("exit", resolve));
     for (const f of folders) assert.ok(existsSync(path.join(tmp, f)), "the killed engine could not remove its folder itself");
     const shared = process.env.TMPDIR;
     process.env.TMPDIR = tmp; // os.tmpdir() reads it at each call: the next Engine sweeps this test's root

@@ -145,10 +145,10 @@ describe("media/FfmpegProcess (fake ffmpeg scripts)", () => {
 });
 
 describe("tiedToThisProcess", () => {
-  it("starts an executable by absolute path under setpriv --pdeathsig SIGTERM on Linux, else unchanged", function () {
+  it("starts an executable by absolute path under setpriv --pdeathsig SIGKILL on Linux, else unchanged", function () {
     const c = tiedToThisProcess(process.execPath, ["-v"]);
     if (process.platform !== "linux" || !c.tied) this.skip();
-    assert.deepEqual(c.args.slice(0, 4), ["--pdeathsig", "SIGTERM", "--", process.execPath]);
+    assert.deepEqual(c.args.slice(0, 4), ["--pdeathsig", "SIGKILL", "--", process.execPath]);
     assert.deepEqual(c.args.slice(4), ["-v"]);
     // A bare name or a missing binary is spawned as is, so it still fails with ENOENT (FFMPEG_NOT_FOUND).
     assert.deepEqual(tiedToThisProcess("ffmpeg", ["-v"]), { command: "ffmpeg", args: ["-v"], tied: false });
