@@ -117,6 +117,10 @@ export class Engine extends TypedEmitter<EngineEvents> {
       logger: this.endpointLogger,
     });
     this.endpoint.on("registration", (status, result) => this.safeEmit("registration", status, result));
+    // A new TCP/TLS connection has a new port: every answered call tells its peer the new Contact.
+    this.endpoint.on("reconnected", () => {
+      for (const call of this.registry.values()) call.refreshTarget();
+    });
   }
 
   /** Opens the SIP transport and registers when the account requires it. Resolves with the registration result. */

@@ -22,6 +22,10 @@ import type { MediaNegotiator } from "./media-negotiator";
 import { logSdp } from "./sdp-log";
 import { SdpSessionHandler } from "./sdp-session-handler";
 import { SipTransport, type SipTransportOptions } from "./transport";
+import { TransportRecovery } from "./transport-recovery";
+
+/** Waits before each new REGISTER after a registration was lost (a failed refresh): doubling from 1 s to 30 s. */
+export const REREGISTER_DELAYS_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000, 30000];
 
 export interface SipEndpointOptions {
   account: ResolvedAccount;
@@ -62,6 +66,8 @@ export interface InviterSetup {
 
 export interface SipEndpointEvents extends Record<string, unknown[]> {
   registration: [RegistrationStatus, RegistrationResult];
+  /** The TCP/TLS connection came back after a loss, on a new local port (the Contact changed). */
+  reconnected: [];
 }
 
 /**
@@ -80,6 +86,11 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
   private readonly logger: Logger;
   private address = "127.0.0.1";
   private closed = false;
+  private recovery: TransportRecovery | undefined;
+  /** Set once a REGISTER succeeded: from then on a lost registration is sought again (see `reRegisterLater`). */
+  private keepRegistered = false;
+  private reRegisterTimer: NodeJS.Timeout | undefined;
+  private reRegisterAttempt = 0;
 
   constructor(private readonly options: SipEndpointOptions) {
     super();
@@ -161,6 +172,33 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     });
     await ua.start();
     ua.contact.uri.port = transport.localPort;
+    this.recovery = new TransportRecovery({ transport, logger: this.logger, onRecovered: () => this.onReconnected() });
+  }
+
+  /** The connection is back on a new port: the registrar learns the new Contact now, not at the next refresh. */
+  private onReconnected(): void {
+    if (this.closed) return;
+    if (this.keepRegistered) void this.register();
+    this.safeEmit("reconnected");
+  }
+
+  /**
+   * A registration that worked once and was then lost (a refresh that timed out or got a 5xx while
+   * the registrar restarted, or a transport error) is sought again after growing waits. sip.js
+   * itself gives up after one failed refresh and stays unregistered. Other refusals (401/403 with
+   * these credentials, 404) are final: they are reported and not repeated.
+   */
+  private reRegisterLater(): void {
+    if (this.closed || !this.keepRegistered || this.reRegisterTimer || this.registering) return;
+    const delay = REREGISTER_DELAYS_MS[Math.min(this.reRegisterAttempt, REREGISTER_DELAYS_MS.length - 1)];
+    this.reRegisterAttempt++;
+    this.logger.log("warn", "sip", `registration lost: registering again in ${delay} ms`);
+    this.reRegisterTimer = setTimeout(() => {
+      this.reRegisterTimer = undefined;
+      void this.register().then((result) => {
+        if (!result.ok && isTransient(result.sipStatus)) this.reRegisterLater();
+      });
+    }, delay);
   }
 
   private handlerFor(session: Session): SdpSessionHandler {
@@ -185,6 +223,17 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     entry.listener(response);
   }
 
+  /**
+   * Points a session's Contact at the transport's current port: sip.js 0.21.2 writes the Contact string
+   * of the INVITE into every later in-dialog request (Session._contact, set once by Inviter), so a
+   * re-INVITE after a reconnect would still name the dead port. Built as Inviter builds it.
+   */
+  adoptCurrentContact(session: Session): void {
+    const ua = this.ua;
+    if (!ua) return;
+    session._contact = ua.contact.toString({ anonymous: false, outbound: !ua.contact.pubGruu });
+  }
+
   /** The last SDP error of a session (e.g. NO_COMMON_CODECS), which sip.js itself only answers with a BYE. */
   sdpErrorOf(session: Session): Error | undefined {
     return this.handlers.get(session)?.lastError;
@@ -202,9 +251,14 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
       const registrar = UserAgent.makeURI(`sip:${domainHostPort(a)}`);
       this.registerer = new Registerer(this.ua, { expires: a.registerExpires, registrar });
       this.registerer.stateChange.addListener((state) => {
-        if (state === RegistererState.Registered) this.safeEmit("registration", "REGISTERED", { ok: true, sipStatus: 200, sipMessage: "OK" });
+        if (state === RegistererState.Registered) {
+          this.keepRegistered = true;
+          this.reRegisterAttempt = 0;
+          this.safeEmit("registration", "REGISTERED", { ok: true, sipStatus: 200, sipMessage: "OK" });
+        }
         if (state === RegistererState.Unregistered && !this.registering) {
           this.safeEmit("registration", "UNREGISTERED", { ok: false, sipStatus: 0, sipMessage: "" });
+          this.reRegisterLater();
         }
       });
     }
@@ -221,6 +275,8 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     }).then((result) => {
       this.registering = undefined;
       if (!result.ok) this.safeEmit("registration", "FAILED", result);
+      // A refresh sip.js sent on its own failed while this one ran: the retry waits for its turn.
+      if (!result.ok && isTransient(result.sipStatus) && registerer.state !== RegistererState.Registered) this.reRegisterLater();
       return result;
     });
     this.registering = attempt;
@@ -251,6 +307,9 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
   async close(timeoutMs = 2000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.recovery?.close();
+    if (this.reRegisterTimer) clearTimeout(this.reRegisterTimer);
+    this.reRegisterTimer = undefined;
     const ua = this.ua;
     const registerer = this.registerer;
     if (registerer && registerer.state === RegistererState.Registered) {
@@ -278,6 +337,11 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
  */
 export function quotedStringContent(name: string): string {
   return name.replace(/["\\]/g, (c) => `\\${c}`);
+}
+
+/** A REGISTER failure worth repeating: no answer / transport error (0, 408) or a server error (5xx). */
+function isTransient(sipStatus: number): boolean {
+  return sipStatus === 0 || sipStatus === 408 || sipStatus >= 500;
 }
 
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {

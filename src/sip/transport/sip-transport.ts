@@ -113,6 +113,11 @@ export class SipTransport extends TransportStateMachine implements Transport {
     return this.options.publicAddress ?? this.local?.address ?? this.options.localAddress ?? "0.0.0.0";
   }
 
+  /** Why the network went away (a dropped connection, a failed reconnect), while it is away; undefined otherwise. */
+  get lostReason(): Error | undefined {
+    return this.lostError;
+  }
+
   connect(): Promise<void> {
     if (this.disposed) return Promise.reject(new Error("transport is disposed"));
     if (this.state === TransportState.Connected) return Promise.resolve();
