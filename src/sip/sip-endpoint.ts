@@ -23,6 +23,8 @@ import { logSdp } from "./sdp-log";
 import { SdpSessionHandler } from "./sdp-session-handler";
 import { SipTransport, type SipTransportOptions } from "./transport";
 import { TransportRecovery } from "./transport-recovery";
+import { createDnsLookup } from "./locate/dns-lookup";
+import { locateServer } from "./locate/server-location";
 
 /** Waits before each new REGISTER after a registration was lost (a failed refresh): doubling from 1 s to 30 s. */
 export const REREGISTER_DELAYS_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000, 30000];
@@ -37,6 +39,8 @@ export interface SipEndpointOptions {
   publicAddress?: string;
   /** How long a request may go unanswered before it fails with 408 (default 32000 ms, RFC 3261 64·T1). */
   requestTimeoutMs?: number;
+  /** DNS servers for locating the registrar/proxy (RFC 3263), already checked; default the system's. */
+  dnsServers?: string[];
   userAgentString?: string;
   logger?: Logger;
 }
@@ -112,11 +116,20 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     if (this.closed) throw new InvalidStateError("SIP endpoint is closed");
     if (this.ua) return;
     const a = this.options.account;
-    const server = a.outboundProxy ?? { host: a.domain, port: a.port };
-    this.address = this.options.publicAddress ?? (await localAddressFor(server.host, server.port));
+    const proxy = a.outboundProxy;
+    const server = proxy ? { host: proxy.host, port: proxy.port } : { host: a.domain, port: a.port };
+    const dns = createDnsLookup(this.options.dnsServers, (message) => this.logger.log("warn", "sip", message));
+    const portGiven = (proxy ? proxy.portGiven : a.portGiven) ?? false;
+    const targets = await locateServer({ ...server, portGiven, transport: a.transport }, dns);
+    if (this.closed) throw new InvalidStateError("SIP endpoint is closed");
+    if (targets.length !== 1 || targets[0].host !== server.host || targets[0].port !== server.port) {
+      this.logger.log("info", "sip", `${server.host} is at ${targets.map((t) => `${t.host}:${t.port}`).join(", ")} (RFC 3263, in this order)`);
+    }
+    this.address = this.options.publicAddress ?? (await localAddressFor(targets[0].host, targets[0].port));
     const transportOptions: SipTransportOptions = {
       protocol: a.transport,
       server,
+      targets,
       forceServer: a.outboundProxy !== undefined,
       localAddress: this.options.localAddress,
       localPort: this.options.localPort,
