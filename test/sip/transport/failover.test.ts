@@ -81,6 +81,17 @@ describe("SipTransport: moving to the next located target", () => {
     assert.match(await delivered.next(), /^SIP\/2.0 503 /, "no target left: sip.js gets the 503");
   });
 
+  it("UDP: an INVITE for a user at the domain that gets no answer moves on too, as does its CANCEL's next hop", async () => {
+    const clock = new FakeClock();
+    const t = await open({ clock });
+    await t.send(sipjsRequest("INVITE", "z9hG4bKi2", "sip:bob@sip.test", "v=0\r\n"));
+    assert.match((await first.received.next()).text, /^INVITE /);
+    clock.advance(4000);
+    assert.match((await second.received.next()).text, /^INVITE sip:bob@sip\.test /);
+    await t.send(sipjsRequest("CANCEL", "z9hG4bKi2", "sip:bob@sip.test"));
+    assert.match((await second.received.next()).text, /^CANCEL /);
+  });
+
   it("UDP: a 503 to an INVITE is given to sip.js (the ACK of a non-2xx is its transaction's), not moved", async () => {
     const t = await open({});
     await t.send(sipjsRequest("INVITE", "z9hG4bKi1", "sip:bob@sip.test", "v=0\r\n"));
