@@ -87,8 +87,8 @@ export class SipTransport extends TransportStateMachine implements Transport {
   /** Where `server` is (RFC 3263), best first, and the one in use. */
   private readonly targets: readonly SipHop[];
   private targetIndex = 0;
-  /** Out-of-dialog requests that may still move on: transaction key → the request and the target index it went to. */
-  private readonly failover = new Map<string, { request: string; from: number }>();
+  /** Out-of-dialog requests that may still move on: transaction key → the request, the target index it went to, and its moves so far. */
+  private readonly failover = new Map<string, { request: string; from: number; moves: number }>();
   /** Requests moved on: transaction key → the target left behind, whose late responses are dropped. */
   private readonly leftBehind = new Map<string, SipHop>();
 
@@ -202,7 +202,8 @@ export class SipTransport extends TransportStateMachine implements Transport {
     }
   }
 
-  private async openChannel(): Promise<void> {
+  /** Connects to the target in use; one that cannot be reached gives way to the next, each tried once (`tried` so far). */
+  private async openChannel(tried = 1): Promise<void> {
     const channel = this.createChannel();
     this.channel = channel;
     let local: SocketEndpoint;
@@ -211,11 +212,12 @@ export class SipTransport extends TransportStateMachine implements Transport {
     } catch (error) {
       const reason = new Error(`${this.protocol} connect to ${this.serverText()} failed: ${asError(error).message}`);
       channel.close();
-      // RFC 3263 §4.3: a server that cannot be reached gives way to the next one.
-      if (this.channel === channel && this.state === TransportState.Connecting && this.moveOn(this.targetIndex, reason.message)) {
-        return this.openChannel();
-      }
-      if (this.channel === channel && this.state === TransportState.Connecting) {
+      const current = this.channel === channel && this.state === TransportState.Connecting;
+      // RFC 3263 §4.3: a server that cannot be reached gives way to the next one. After the last, the
+      // next attempt starts again from the one this attempt started with.
+      if (current && this.targets.length > 1) this.moveOn(this.targetIndex, reason.message);
+      if (current && tried < this.targets.length) return this.openChannel(tried + 1);
+      if (current) {
         this.channel = undefined;
         this.lostError = reason;
         this.transition(TransportState.Disconnected, reason);
@@ -410,7 +412,7 @@ export class SipTransport extends TransportStateMachine implements Transport {
 
   private serverText(): string {
     const target = this.target;
-    const named = hopText(this.options.server);
+    const named = `${this.options.server.host}:${this.options.server.port}`;
     return target === this.options.server ? named : `${named} (${hopText(target)})`;
   }
 
@@ -429,10 +431,10 @@ export class SipTransport extends TransportStateMachine implements Transport {
    * Starts a request's timers. An out-of-dialog request to the server while another target is left
    * gets the failover wait and is remembered, so that its timeout (or 503) moves it on.
    */
-  private track(request: string): string | undefined {
+  private track(request: string, moves = 0): string | undefined {
     const start = parseStartLine(request);
     const canMove =
-      this.targetIndex < this.targets.length - 1 &&
+      moves < this.targets.length - 1 &&
       start?.kind === "request" &&
       start.method !== "ACK" &&
       start.method !== "CANCEL" &&
@@ -441,26 +443,27 @@ export class SipTransport extends TransportStateMachine implements Transport {
     if (!canMove) return this.timers.track(request);
     const key = this.timers.track(request, this.options.failoverTimeoutMs ?? TRANSPORT_DEFAULTS.failoverTimeoutMs);
     if (key) {
-      this.failover.set(key, { request, from: this.targetIndex });
+      this.failover.set(key, { request, from: this.targetIndex, moves });
       if (this.failover.size > FAILOVER_MEMORY) this.failover.delete(this.failover.keys().next().value as string);
     }
     return key;
   }
 
-  /** Moves from target `from` to the next one (unless another request already did). false when none is left. */
-  private moveOn(from: number, why: string): boolean {
-    if (from !== this.targetIndex) return true;
-    if (this.targetIndex >= this.targets.length - 1) return false;
+  /**
+   * Moves from target `from` to the next one, after the last back to the first (unless another
+   * request already moved on from it). Later requests go to the new one too.
+   */
+  private moveOn(from: number, why: string): void {
+    if (from !== this.targetIndex) return;
     const left = this.target;
-    this.targetIndex++;
-    this.log("warn", `${hopText(left)} for ${hopText(this.options.server)}: ${why}; trying ${hopText(this.target)}`);
-    return true;
+    this.targetIndex = (this.targetIndex + 1) % this.targets.length;
+    this.log("warn", `${hopText(left)} for ${this.options.server.host}:${this.options.server.port}: ${why}; trying ${hopText(this.target)}`);
   }
 
   private onRequestTimeout(request: string): void {
     const key = transactionKey(request);
     const entry = key === undefined ? undefined : this.failover.get(key);
-    if (key === undefined || entry === undefined || !this.resend(key, request, entry.from, "no response")) {
+    if (key === undefined || entry === undefined || !this.resend(key, entry, "no response")) {
       this.answerLocally(request, 408, "Request Timeout");
     }
   }
@@ -473,17 +476,19 @@ export class SipTransport extends TransportStateMachine implements Transport {
     this.failover.delete(key);
     const start = parseStartLine(entry.request);
     if (statusCode !== 503 || (start?.kind === "request" && start.method === "INVITE")) return false;
-    return this.resend(key, entry.request, entry.from, "503 Service Unavailable");
+    return this.resend(key, entry, "503 Service Unavailable");
   }
 
   /**
    * Sends `request` again to the next target, with the same branch (RFC 3263 §4.3 asks for a new
    * transaction; sip.js keys its transaction on the branch, and the new server never saw the old one).
    */
-  private resend(key: string, request: string, from: number, why: string): boolean {
+  private resend(key: string, entry: { request: string; from: number; moves: number }, why: string): boolean {
     this.failover.delete(key);
+    const { request, from } = entry;
     const left = this.targets[from];
-    if (this.state !== TransportState.Connected || !this.moveOn(from, why)) return false;
+    if (this.state !== TransportState.Connected) return false;
+    this.moveOn(from, why);
     this.leftBehind.set(key, left);
     if (this.leftBehind.size > FAILOVER_MEMORY) this.leftBehind.delete(this.leftBehind.keys().next().value as string);
     if (this.options.protocol !== "udp") {
@@ -494,7 +499,7 @@ export class SipTransport extends TransportStateMachine implements Transport {
       this.lose(new Error(`${why} from ${hopText(left)}`));
       return true;
     }
-    this.track(request);
+    this.track(request, entry.moves + 1);
     this.channel?.send(request).catch((error: unknown) => this.log("debug", `resend failed: ${asError(error).message}`));
     return true;
   }

@@ -126,6 +126,64 @@ describe("SipTransport: moving to the next located target", () => {
     }
   });
 
+  it("UDP: after the last target, the next out-of-dialog request starts over at the first", async () => {
+    const clock = new FakeClock();
+    const t = await open({ clock });
+    await t.send(sipjsRequest("REGISTER", "z9hG4bKw1", "sip:sip.test"));
+    await first.received.next();
+    clock.advance(4000);
+    const atSecond = await second.received.next();
+    await second.send(reply(atSecond.text, "200 OK"), t.localPort);
+    assert.match(await delivered.next(), /^SIP\/2.0 200 /);
+    // The second goes quiet for the refresh: it moves back to the first, and no further.
+    await t.send(sipjsRequest("REGISTER", "z9hG4bKw2", "sip:sip.test"));
+    await second.received.next();
+    clock.advance(4000);
+    // (The first got retransmissions of the first REGISTER before it moved on: skip them.)
+    let atFirst = await first.received.next();
+    while (atFirst.text.includes("branch=z9hG4bKw1")) atFirst = await first.received.next();
+    assert.match(atFirst.text, /branch=z9hG4bKw2/);
+    clock.advance(32000);
+    assert.match(await delivered.next(), /^SIP\/2.0 408 /, "each target tried once: then the usual 408");
+  });
+
+  it("TCP: a 503 to a REGISTER gives sip.js a 503 and drops the connection; the next connection goes to the next target", async () => {
+    const one = await TcpPeer.open();
+    const two = await TcpPeer.open();
+    try {
+      const t = new SipTransport(quietSipLogger, {
+        protocol: "tcp",
+        server: SERVER,
+        targets: [
+          { host: "127.0.0.1", port: one.port },
+          { host: "127.0.0.1", port: two.port },
+        ],
+        forceServer: false,
+        localAddress: "127.0.0.1",
+      });
+      transport = t;
+      const got = new AsyncQueue<string>();
+      t.onMessage = (m) => got.push(m);
+      await t.connect();
+      const conn = await one.connections.next();
+      const register = sipjsRequest("REGISTER", "z9hG4bKt1", "sip:sip.test", "", "TCP");
+      const arrived = new Promise<string>((resolve) => conn.once("data", (d: Buffer) => resolve(d.toString("utf8"))));
+      await t.send(register);
+      conn.write(reply(await arrived, "503 Service Unavailable"));
+      assert.match(await got.next(), /^SIP\/2.0 503 Service Unavailable\r\n[\s\S]*Reason: SIP ;cause=503 ;text="503 Service Unavailable from 127\.0\.0\.1:\d+"/);
+      assert.equal(t.state, "Disconnected");
+      const sending = t.send(sipjsRequest("REGISTER", "z9hG4bKt2", "sip:sip.test", "", "TCP"));
+      const next = await two.connections.next();
+      await sending;
+      assert.equal(next.remotePort, t.localPort);
+    } finally {
+      await transport?.dispose();
+      transport = undefined;
+      await one.close();
+      await two.close();
+    }
+  });
+
   it("TCP: a refused connection moves to the next target at once", async () => {
     const refused = net.createServer();
     await new Promise<void>((resolve) => refused.listen(0, "127.0.0.1", resolve));
