@@ -1,6 +1,6 @@
+import { isIP } from "node:net";
 import { TransportState, type Transport } from "sip.js";
 import type { Logger } from "../../util/logger";
-import { isIP } from "node:net";
 import { hopText, isAuthHost, refuseChallenge, type AuthHost } from "./challenge-guard";
 import { firstHeader, headerValue, parseStartLine, topViaBranch, transactionKey } from "./message-head";
 import { headerLimitExceeded } from "./message-limits";
