@@ -406,6 +406,21 @@ export class Call extends TypedEmitter<CallEvents> {
     this.transition(next);
   }
 
+  /**
+   * Tells the peer our new Contact with a re-INVITE (the engine calls this when the SIP connection came
+   * back on a new port). Only an answered call has a dialog to refresh; a failure is logged, the call stays.
+   */
+  refreshTarget(): void {
+    const control = this.control;
+    const session = this.session;
+    if (!control || !session || !isAnswered(this._status) || this.closed) return;
+    this.ctx.endpoint.adoptCurrentContact(session);
+    control.refreshTarget().then(
+      () => this.ctx.logger.log("info", "call", `${this.id}: peer told the new Contact (re-INVITE accepted)`),
+      (error: unknown) => this.ctx.logger.log("warn", "call", `${this.id}: re-INVITE with the new Contact failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
   /** DTMF sequences queued or being sent; sendDtmf() refuses more than MAX_PENDING_DTMF_SEQUENCES. */
   get pendingDtmf(): number {
     return this.control?.pendingDtmf ?? 0;

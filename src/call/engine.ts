@@ -13,6 +13,7 @@ import type { CallOptions } from "./call-options";
 import { CallAdmission, resolveEngineLimits, type EngineLimits, type ResolvedEngineLimits } from "./engine-limits";
 import { isFinalStatus } from "./call-status";
 import { checkText, MAX_PATH_LENGTH } from "../util/text-fields";
+import { checkDnsServers } from "../sip/locate/dns-lookup";
 
 export interface EngineOptions {
   account: SipAccountOptions;
@@ -36,6 +37,13 @@ export interface EngineOptions {
   ffmpegPath?: string;
   /** How long a SIP request may go unanswered (default 32000 ms). */
   requestTimeoutMs?: number;
+  /**
+   * DNS servers (IP addresses, each with an optional port: "192.0.2.53", "127.0.0.1:5353", "[::1]:53",
+   * at most MAX_DNS_SERVERS) for locating the account's domain or outbound proxy as RFC 3263 says
+   * (NAPTR, SRV, then A/AAAA). Default: the system's. A domain that is an IP address, or that has no
+   * SRV record, is reached as before: its name resolved by the system (/etc/hosts, then DNS).
+   */
+  dnsServers?: string[];
   /** Address to bind SIP and RTP sockets to (default 0.0.0.0). */
   localAddress?: string;
   /** SIP UDP port to bind (default: any free port). */
@@ -114,9 +122,14 @@ export class Engine extends TypedEmitter<EngineEvents> {
       localPort: options.localPort,
       publicAddress: options.publicAddress,
       requestTimeoutMs: options.requestTimeoutMs,
+      dnsServers: checkDnsServers(options.dnsServers),
       logger: this.endpointLogger,
     });
     this.endpoint.on("registration", (status, result) => this.safeEmit("registration", status, result));
+    // A new TCP/TLS connection has a new port: every answered call tells its peer the new Contact.
+    this.endpoint.on("reconnected", () => {
+      for (const call of this.registry.values()) call.refreshTarget();
+    });
   }
 
   /** Opens the SIP transport and registers when the account requires it. Resolves with the registration result. */

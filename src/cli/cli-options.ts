@@ -34,6 +34,8 @@ export interface CliCallOptions {
   rtpSourceCheck?: RtpSourceCheck;
   publicAddress?: string;
   localAddress?: string;
+  /** `--dns-server`: DNS servers for locating the SIP domain (RFC 3263); absent: the system's. */
+  dnsServers?: string[];
   dtmf?: CliDtmf;
   /** Only the limits given as flags; the engine fills in the rest. */
   limits?: EngineLimits;
@@ -59,6 +61,7 @@ const SPEC = {
   "sip-request-timeout": { type: "string" },
   "tls-allow-self-signed": { type: "boolean" },
   "sip-auth-host": { type: "string", multiple: true },
+  "dns-server": { type: "string", multiple: true },
   srtp: { type: "string" },
   "srtp-over-insecure-transport": { type: "boolean" },
   callee: { type: "string" },
@@ -205,6 +208,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       ...(sourceCheck === undefined ? {} : { rtpSourceCheck: sourceCheck }),
       publicAddress: v["sip-public-address"],
       localAddress: v["sip-local-address"],
+      ...(v["dns-server"] ? { dnsServers: v["dns-server"].flatMap((h) => h.split(",")).map((h) => h.trim()).filter((h) => h !== "") } : {}),
       ...(dtmf === undefined ? {} : { dtmf }),
       ...(limits === undefined ? {} : { limits }),
     },

@@ -16,6 +16,7 @@ export const ENGINE_FIELD_FLAGS: Readonly<Record<string, string>> = Object.freez
   transport: "--sip-transport",
   registerExpires: "--sip-register-expires",
   authHosts: "--sip-auth-host",
+  dnsServers: "--dns-server",
   srtp: "--srtp",
   srtpOverInsecureTransport: "--srtp-over-insecure-transport",
   callee: "--callee",

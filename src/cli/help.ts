@@ -27,6 +27,11 @@ SIP account:
                                    password only answers challenges to requests for the domain
                                    and the outbound proxy; a callee elsewhere that challenges
                                    gets nothing and the call ends AUTHENTICATION_FAILED
+  --dns-server ADDR[:PORT]         DNS server for finding the domain's SIP servers (repeatable or
+                                   comma-separated; default: the system's). Without --sip-port the
+                                   domain is looked up as RFC 3263 says: NAPTR, SRV (priority,
+                                   weight), then A/AAAA; a server that does not answer (or answers
+                                   503) gives way to the next
   --srtp off|offered|required      SDES-SRTP media encryption (default: offered over tls, off
                                    otherwise). offered: plain RTP when the peer has no SRTP;
                                    required: such a call fails with SRTP_REFUSED

@@ -50,6 +50,7 @@ function newEngine(o: CliCallOptions, err: NodeJS.WritableStream): Engine {
     rtpSourceCheck: o.rtpSourceCheck,
     publicAddress: o.publicAddress,
     localAddress: o.localAddress,
+    dnsServers: o.dnsServers,
     limits: o.limits,
     logger: o.verbose ? streamLogger("debug", err) : streamLogger("warn", err),
   });

@@ -51,13 +51,16 @@ export class RequestTimers {
     return this.pending.size;
   }
 
-  /** Starts the timers of a request about to be sent. Returns its key, or undefined when not tracked. */
-  track(request: string): string | undefined {
+  /**
+   * Starts the timers of a request about to be sent. Returns its key, or undefined when not tracked.
+   * `timeoutMs` replaces the usual timeout for this request (a shorter wait before another server is tried).
+   */
+  track(request: string, timeoutMs = this.options.timeoutMs): string | undefined {
     const start = parseStartLine(request);
     const key = transactionKey(request);
     if (start?.kind !== "request" || start.method === "ACK" || !key) return undefined;
     this.stop(key);
-    const { clock, t1Ms, timeoutMs } = this.options;
+    const { clock, t1Ms } = this.options;
     const entry: Pending = {
       request,
       isInvite: start.method === "INVITE",
