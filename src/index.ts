@@ -19,21 +19,37 @@ export { CallStatus, isFinalStatus, isAnswered, canTransition } from "./call/cal
 export { CallReason, outcomeOfRejection } from "./call/call-reason";
 export type { CallStateEvent, PublishEvent, PublishStatus, DtmfEvent } from "./call/call-event";
 export { DtmfError, MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfOptions, type DtmfType, type DtmfDigit } from "./dtmf";
-export { rtmpOutputUrl, type CallOptions, type RtmpTarget } from "./call/call-options";
+export type { CallOptions } from "./call/call-options";
 export {
   DuplicateOutputError,
+  rtmpOutputUrl,
+  DEFAULT_JITTER_BUFFER_MS,
+  MAX_JITTER_BUFFER_MS,
+  MAX_PUBLISH_RETRIES,
+  KEYFRAME_REQUEST_MIN_GAP_MS,
+  SinkRegistry,
+  type CallOutputOptions,
+  type KeyframePolicy,
   type OutputKind,
+  type OutputReason,
   type OutputSettings,
   type OutputSnapshot,
   type OutputStats,
   type OutputTarget,
+  type OutputTargets,
   type PublishOptions,
   type RecordOutputTarget,
+  type RetryPolicy,
   type RtmpOutputTarget,
-} from "./call/output/output-types";
-export type { KeyframePolicy } from "./call/output/keyframe-scheduler";
-export type { RetryPolicy, RecordFormat } from "./media";
-export { DEFAULT_STALL_TIMEOUT_MS, MAX_PUBLISH_RETRIES, MAX_STALL_TIMEOUT_MS } from "./media";
+  type Sink,
+  type SinkContext,
+  type SinkEvents,
+  type SinkKind,
+  type SinkSettings,
+  type ReceiveChannel,
+} from "./output";
+export type { RecordFormat } from "./media";
+export { DEFAULT_STALL_TIMEOUT_MS, MAX_STALL_TIMEOUT_MS } from "./media";
 export { resolveAccount, MAX_AUTH_HOSTS, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
 export { SRTP_MODES, SRTP_SUITES, parseSrtpMode, maskSdpKeys, type SrtpMode, type SrtpSuite } from "./srtp";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";

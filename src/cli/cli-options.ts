@@ -5,7 +5,7 @@ import type { CallOptions } from "../call/call-options";
 import { isRtpSourceCheck, RTP_SOURCE_CHECKS, type PortRange, type RtpSourceCheck } from "../rtp";
 import { parseDtmfDigits, type DtmfType } from "../dtmf";
 import { checkAudioFilePath } from "../media/audio-file-path";
-import { MAX_PUBLISH_RETRIES } from "../media/retry-policy";
+import { MAX_PUBLISH_RETRIES } from "../index";
 import { MAX_ENGINE_LIMITS, type EngineLimits } from "../call/engine-limits";
 import { parseSrtpMode } from "../srtp/srtp-mode";
 import { checkFlagSyntax, type FlagSpec } from "./flag-syntax";
