@@ -18,7 +18,7 @@ export { Call, type CallEvents, type PlayAudioOptions } from "./call/call";
 export { CallStatus, isFinalStatus, isAnswered, canTransition } from "./call/call-status";
 export { CallReason, outcomeOfRejection } from "./call/call-reason";
 export type { CallStateEvent, PublishEvent, PublishStatus, DtmfEvent } from "./call/call-event";
-export { DtmfError, MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfOptions, type DtmfType, type DtmfDigit } from "./dtmf";
+export { DtmfError, parseDtmfDigits, MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfOptions, type DtmfType, type DtmfDigit } from "./dtmf";
 export type { CallOptions } from "./call/call-options";
 export {
   DuplicateOutputError,
@@ -53,7 +53,7 @@ export { DEFAULT_STALL_TIMEOUT_MS, MAX_STALL_TIMEOUT_MS } from "./media";
 export { resolveAccount, MAX_AUTH_HOSTS, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
 export { SRTP_MODES, SRTP_SUITES, parseSrtpMode, maskSdpKeys, type SrtpMode, type SrtpSuite } from "./srtp";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
-export { locateFfmpeg, resolveMediaFile, MediaError, type MediaErrorReason } from "./media";
+export { locateFfmpeg, resolveMediaFile, checkAudioFilePath, isRtmpUrl, MediaError, type MediaErrorReason } from "./media";
 export type { PortRange } from "./rtp";
 export {
   RTP_SOURCE_CHECKS,
@@ -67,6 +67,5 @@ export {
 export { streamLogger, silentLogger, redactRtmpUrl, type Logger, type LogLevel } from "./util/logger";
 export { escapeLogText, escapingLogger } from "./util/log-text";
 export { RepeatLimiter, REPEAT_LIMIT_DEFAULTS, type RepeatLimitOptions } from "./util/repeat-limiter";
-export * from "./demo";
 export * from "./wcs";
 export { parseAuthorization, sameSecret, type GivenCredential } from "./util/http-authorization";

@@ -27,6 +27,7 @@ export { isVp8KeyframeStart } from "./vp8-keyframe";
 export {
   checkRecordPath,
   describeOutput,
+  isRtmpUrl,
   freeRecordPath,
   recordFormatOf,
   type RecordFormat,

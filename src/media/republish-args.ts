@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors";
-import type { RepublishOutput } from "./output-target";
+import { isRtmpUrl, type RepublishOutput } from "./output-target";
 
 /** A picture made up for a call that has no video: black frames, or a still image. */
 export interface GeneratedVideo {
@@ -143,8 +143,9 @@ export function buildRepublishArgs(o: RepublishArgsOptions): string[] {
 
 function resolveOutput(o: RepublishArgsOptions): RepublishOutput {
   if ((o.output === undefined) === (o.outputUrl === undefined)) throw new ConfigError("buildRepublishArgs: give exactly one of output and outputUrl");
+  // A resolved output was checked where it entered the engine (the rtmp kind's resolve()); a bare URL is checked here.
+  if (o.outputUrl !== undefined && !isRtmpUrl(o.outputUrl)) throw new ConfigError("buildRepublishArgs: outputUrl must be rtmp:// or rtmps://");
   const output: RepublishOutput = o.output ?? { kind: "rtmp", url: o.outputUrl ?? "" };
-  if (output.kind === "rtmp" && !/^rtmp[st]?:\/\//i.test(output.url)) throw new ConfigError("buildRepublishArgs: outputUrl must be rtmp:// or rtmps://");
   if (output.kind === "record" && output.path.trim() === "") throw new ConfigError("buildRepublishArgs: empty record path");
   return output;
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../errors";
-import type { RecordFormat } from "../../media/output-target";
+import { isRtmpUrl, type RecordFormat } from "../../media/output-target";
 import { checkText, TEXT_LIMITS } from "../../util/text-fields";
 
 /**
@@ -18,9 +18,6 @@ export interface RecordOutputTarget {
   format?: RecordFormat;
 }
 
-/** rtmp:// or rtmps:// and a host. ffmpeg would also take rtmpt/rtmpe/rtmpte, which no CDN asks for. */
-const RTMP_URL = /^rtmps?:\/\/[^/\s]+/i;
-
 /**
  * The URL ffmpeg publishes to: `rtmpUrl/rtmpStream`, or `rtmpUrl` alone when it already holds the
  * stream. The one check of an RTMP target: what it returns is used as is from then on.
@@ -30,7 +27,7 @@ export function rtmpOutputUrl(t: RtmpOutputTarget): string {
   const stream = t.rtmpStream ?? "";
   checkText("rtmpUrl", t.rtmpUrl, TEXT_LIMITS.rtmpUrl);
   checkText("rtmpStream", stream, TEXT_LIMITS.rtmpStream);
-  if (!RTMP_URL.test(t.rtmpUrl)) throw new ConfigError(`rtmpUrl: expected rtmp://host[:port]/app or rtmps://…`);
+  if (!isRtmpUrl(t.rtmpUrl)) throw new ConfigError(`rtmpUrl: expected rtmp://host[:port]/app or rtmps://…`);
   if (/\s/.test(stream)) throw new ConfigError(`rtmpStream: must not contain spaces`);
   return stream ? `${t.rtmpUrl.replace(/\/+$/, "")}/${stream}` : t.rtmpUrl;
 }
