@@ -50,12 +50,12 @@ const ENCODE_H264 = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolat
  * Matroska file. Valid for Debian's ffmpeg 5.1 and for 4.x.
  *
  * @remarks
- * Why these input options (see FACTS.md):
+ * Why these input options (each checked with Debian's ffmpeg 5.1 on this project's test peers):
  * - `-progress pipe:1 -nostats`: machine-readable reports on stdout, no `\r` status on stderr.
  * - `-protocol_whitelist file,udp,rtp`: the SDP file may open nothing else.
  * - `-analyzeduration 1000000 -fpsprobesize 0`: first frame ~0.5 s after the first keyframe
  *   instead of ~1.3 s. Never `-probesize 32`: it silently drops the video.
- * - `-reorder_queue_size 0`: no reordering in ffmpeg. RepublishAttempt puts the call's own
+ * - `-reorder_queue_size 0`: no reordering in ffmpeg. FfmpegAttempt (src/output/ffmpeg) puts the call's own
  *   JitterBuffer (CallOptions.jitterBufferMs) in front, so a gap that reaches ffmpeg is a packet
  *   already given up; ffmpeg's queue would only wait `max_delay` (0.1 s for SDP input) on it, and
  *   that wait stalls its whole demuxer, every stream. Measured (ffmpeg 5.1, H.264 + PCMU in order
