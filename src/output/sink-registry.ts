@@ -48,7 +48,7 @@ export class SinkRegistry {
    */
   resolve(target: unknown, settings: Parameters<SinkKind["resolve"]>[1]): ResolvedTarget {
     const kind = this.kindFor(target);
-    if (!kind) throw new ConfigError(`publish: no output kind takes this target (known: ${this.#kinds.map((k) => k.kind).join(", ")}); expected e.g. { rtmpUrl, rtmpStream? } or { recordPath, format? }`);
+    if (!kind) throw new ConfigError(`publish: expected ${this.#kinds.map((k) => k.shape).join(" or ")} (output kinds ${this.#kinds.map((k) => k.kind).join(", ")})`);
     return { kind, target: kind.resolve(target as object, settings) };
   }
 }

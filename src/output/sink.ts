@@ -153,6 +153,8 @@ export interface SinkSettings extends OutputSettings {
 export interface SinkKind<Resolved = unknown> {
   /** Short name, reported as `kind` in events and snapshots (`rtmp`, `record`, `whep`). */
   readonly kind: string;
+  /** The target's shape for error messages, e.g. `{ rtmpUrl, rtmpStream? }`. */
+  readonly shape: string;
   /** True for a target of this kind (a cheap shape test, e.g. `"recordPath" in target`); no validation. */
   accepts(target: object): boolean;
   /** Validates and normalises a target. @throws ConfigError naming the field. */

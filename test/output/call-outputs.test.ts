@@ -83,6 +83,7 @@ class ProbeSink extends TypedEmitter<SinkEvents> implements Sink {
 function probeKind(made: ProbeSink[], releaseMs = 0): SinkKind<ProbeTarget> {
   return {
     kind: "probe",
+    shape: "{ probe }",
     accepts: (t) => "probe" in t,
     resolve(t) {
       const probe = (t as ProbeTarget).probe;
@@ -135,7 +136,7 @@ describe("output/the output seam", () => {
     assert.equal(kinds.kindFor({ probe: "p" })?.kind, "probe");
     assert.equal(kinds.kindFor({ nothing: 1 }), undefined);
     assert.equal(kinds.kindFor("rtmp://h/app"), undefined);
-    assert.throws(() => kinds.resolve({ nothing: 1 }, {}), (e: unknown) => e instanceof ConfigError && /rtmp, record, probe/.test(e.message));
+    assert.throws(() => kinds.resolve({ nothing: 1 }, {}), (e: unknown) => e instanceof ConfigError && /\{ rtmpUrl, rtmpStream\? \} or \{ recordPath, format\? \} or \{ probe \}/.test(e.message));
     assert.throws(() => kinds.resolve({ probe: "" }, {}), (e: unknown) => e instanceof ConfigError && /probe/.test(e.message));
     assert.throws(() => kinds.register(probeKind([])), /registered twice/);
   });

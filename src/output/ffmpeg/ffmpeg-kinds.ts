@@ -47,9 +47,10 @@ export interface FfmpegKindDeps {
   resolveFfmpeg: () => string;
 }
 
-function ffmpegKind<R extends RepublishOutput>(kind: R["kind"], accepts: (t: object) => boolean, deps: FfmpegKindDeps): SinkKind<R> {
+function ffmpegKind<R extends RepublishOutput>(kind: R["kind"], shape: string, accepts: (t: object) => boolean, deps: FfmpegKindDeps): SinkKind<R> {
   return {
     kind,
+    shape,
     accepts,
     resolve(target: object, settings: OutputSettings): R {
       const output = resolveTarget(target, settings);
@@ -77,7 +78,7 @@ function ffmpegKind<R extends RepublishOutput>(kind: R["kind"], accepts: (t: obj
 }
 
 /** RTMP(S) publishing through ffmpeg: `{ rtmpUrl, rtmpStream? }`. */
-export const rtmpKind = (deps: FfmpegKindDeps): SinkKind<RtmpOutput> => ffmpegKind<RtmpOutput>("rtmp", isRtmpTarget, deps);
+export const rtmpKind = (deps: FfmpegKindDeps): SinkKind<RtmpOutput> => ffmpegKind<RtmpOutput>("rtmp", "{ rtmpUrl, rtmpStream? }", isRtmpTarget, deps);
 
 /** A recording to a local file through ffmpeg: `{ recordPath, format? }`. */
-export const recordKind = (deps: FfmpegKindDeps): SinkKind<RecordOutput> => ffmpegKind<RecordOutput>("record", isRecordTarget, deps);
+export const recordKind = (deps: FfmpegKindDeps): SinkKind<RecordOutput> => ffmpegKind<RecordOutput>("record", "{ recordPath, format? }", isRecordTarget, deps);
