@@ -7,6 +7,8 @@ import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
 import { escapingLogger } from "../util/log-text";
 import { RepeatLimiter } from "../util/repeat-limiter";
+import { defaultSinkKinds } from "../output/kinds";
+import type { SinkRegistry } from "../output/sink-registry";
 import { Call } from "./call";
 import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
 import type { CallOptions } from "./call-options";
@@ -92,6 +94,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
   /** The user's logger behind control-character escaping: what every part of the engine writes to. */
   private readonly logger: Logger;
   private readonly admission: CallAdmission;
+  /** The output kinds every call of this engine can publish to (see src/output/kinds.ts). */
+  private readonly sinkKinds: SinkRegistry = defaultSinkKinds({ resolveFfmpeg: () => this.resolveFfmpeg() });
   /** The SIP endpoint's share of the log, with repeats limited (a flood of bad datagrams). */
   private readonly endpointLogger: RepeatLimiter;
   private starting: Promise<void> | undefined;
@@ -160,6 +164,11 @@ export class Engine extends TypedEmitter<EngineEvents> {
     return this.endpoint.registered;
   }
 
+  /** The ffmpeg binary (throws FfmpegNotFoundError naming every place tried). */
+  private resolveFfmpeg(): string {
+    return locateFfmpeg({ configured: this.options.ffmpegPath }).path;
+  }
+
   /**
    * Places a call. Returns at once; follow it with `call.on("state", …)` or the engine's `state` event.
    * Throws ConfigError for bad options, DuplicateCallError for a callId in use, and LimitError when
@@ -175,12 +184,13 @@ export class Engine extends TypedEmitter<EngineEvents> {
         endpoint: this.endpoint,
         account: this.account,
         ready: () => this.ready(),
-        resolveFfmpeg: () => locateFfmpeg({ configured: this.options.ffmpegPath }).path,
+        resolveFfmpeg: () => this.resolveFfmpeg(),
         portRange: this.options.rtpPortRange ?? DEFAULT_PORT_RANGE,
         bindAddress: this.options.localAddress ?? "0.0.0.0",
         rtpSourceCheck: this.options.rtpSourceCheck,
         rtpTimeoutMs: this.options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
         maxOutputs: this.admission.limits.maxOutputsPerCall,
+        sinkKinds: this.sinkKinds,
         logger,
       },
       options,

@@ -100,7 +100,7 @@ export class SessionControl {
     return this.dtmf.send(digits, options);
   }
 
-  /** SIP INFO `application/dtmf-relay`; resolves on the peer's 2xx (FACTS.md: sip.js resolves `info()` when sent). */
+  /** SIP INFO `application/dtmf-relay`; resolves on the peer's 2xx (sip.js 0.21 itself resolves `info()` when the request is sent, not when it is answered). */
   private sendInfo(digit: DtmfDigit, durationMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.host.session

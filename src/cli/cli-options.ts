@@ -1,13 +1,22 @@
 import { parseArgs } from "node:util";
-import { ConfigError } from "../errors";
-import type { SipAccountOptions, SipTransportName } from "../sip/account-options";
-import type { CallOptions } from "../call/call-options";
-import { isRtpSourceCheck, RTP_SOURCE_CHECKS, type PortRange, type RtpSourceCheck } from "../rtp";
-import { parseDtmfDigits, type DtmfType } from "../dtmf";
-import { checkAudioFilePath } from "../media/audio-file-path";
-import { MAX_PUBLISH_RETRIES } from "../media/retry-policy";
-import { MAX_ENGINE_LIMITS, type EngineLimits } from "../call/engine-limits";
-import { parseSrtpMode } from "../srtp/srtp-mode";
+import {
+  ConfigError,
+  MAX_ENGINE_LIMITS,
+  MAX_JITTER_BUFFER_MS,
+  MAX_PUBLISH_RETRIES,
+  RTP_SOURCE_CHECKS,
+  checkAudioFilePath,
+  isRtpSourceCheck,
+  parseDtmfDigits,
+  parseSrtpMode,
+  type CallOptions,
+  type DtmfType,
+  type EngineLimits,
+  type PortRange,
+  type RtpSourceCheck,
+  type SipAccountOptions,
+  type SipTransportName,
+} from "../index";
 import { checkFlagSyntax, type FlagSpec } from "./flag-syntax";
 
 /** DTMF the CLI sends once the call is answered. */
@@ -160,7 +169,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   if (v.record !== undefined && v.record.trim() === "") throw new ConfigError(`--record: expected a file path`);
   const rtpTimeoutSec = num(v["rtp-timeout"], "rtp-timeout", 0, 24 * 3600);
   const dtmf = parseDtmfFlags(v.dtmf, v["dtmf-type"], v["dtmf-delay-ms"]);
-  const jitterBufferMs = num(v["jitter-buffer-ms"], "jitter-buffer-ms", 0, 1000);
+  const jitterBufferMs = num(v["jitter-buffer-ms"], "jitter-buffer-ms", 0, MAX_JITTER_BUFFER_MS);
   const playAudio = parsePlayAudioFlags(v["play-audio"], v["play-audio-loop"]);
   const limits = parseLimitFlags(v["max-calls"], v["max-outputs-per-call"], v["call-starts-per-second"]);
   return {

@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors";
+import { ConfigError } from "../index";
 
 /**
  * The engine's option names (as its ConfigError messages begin: `callee: …`, `limits.maxCalls: …`)

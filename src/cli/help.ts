@@ -1,3 +1,5 @@
+import { MAX_JITTER_BUFFER_MS } from "../index";
+
 /** The text of `sipcast --help`: every flag, with its default. */
 export const HELP = `sipcast — dial a SIP call and republish its audio and video live to RTMP/RTMPS
 
@@ -73,7 +75,7 @@ Media:
                                    RTP from the peer; not counted while on HOLD (default 30; 0 = off)
   --jitter-buffer-ms N             per received stream, wait up to N ms for a missing RTP packet
                                    before giving it up as lost; in-order packets are never delayed
-                                   (default 50; 0 = off; at most 1000)
+                                   (default 50; 0 = off; at most ${MAX_JITTER_BUFFER_MS})
 
 Audio to the callee (instead of silence, once answered):
   --play-audio FILE                play this audio file (WAV, MP3, … anything ffmpeg reads),

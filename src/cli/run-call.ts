@@ -1,11 +1,4 @@
-import { Engine } from "../call/engine";
-import type { Call } from "../call/call";
-import { CallReason } from "../call/call-reason";
-import { CallStatus } from "../call/call-status";
-import type { CallStateEvent } from "../call/call-event";
-import { ConfigError } from "../errors";
-import { streamLogger } from "../util/logger";
-import { escapeLogText } from "../util/log-text";
+import { CallReason, CallStatus, ConfigError, Engine, escapeLogText, streamLogger, type Call, type CallStateEvent } from "../index";
 import type { CliCallOptions } from "./cli-options";
 import { flagConfigError } from "./engine-field-flags";
 

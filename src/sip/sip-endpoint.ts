@@ -177,7 +177,8 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
       },
     });
     this.ua = ua;
-    // sip.js writes no port into Contact; the transport only knows it once bound (FACTS.md), and over
+    // sip.js 0.21 writes no port into Contact unless `ua.contact.uri.port` is set; the transport only
+    // knows its port once bound, and over
     // TCP/TLS it changes with every reconnect.
     const transport = ua.transport as SipTransport;
     transport.stateChange.addListener((state) => {

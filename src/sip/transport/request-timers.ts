@@ -29,7 +29,8 @@ interface Pending {
 }
 
 /**
- * The client-transaction timers sip.js leaves out (FACTS.md): retransmission and a timeout per
+ * The client-transaction timers sip.js 0.21 leaves out (it assumes a reliable transport, as a
+ * browser WebSocket is, and has no Timer A/E/G): retransmission and a timeout per
  * outgoing request, until the first response of any kind.
  *
  * @remarks

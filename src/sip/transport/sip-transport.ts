@@ -52,7 +52,8 @@ const REAL_CLOCK: TimerClock = {
  *
  * @remarks
  * Follows the state rules of sip.js's `api/transport.ts`. On top of moving messages it does what
- * sip.js leaves to a browser WebSocket or does not do at all (FACTS.md):
+ * sip.js 0.21 leaves to a browser WebSocket or does not do at all (it has no UDP retransmission
+ * and writes no port into Via):
  * - adds the local port to the top Via of requests and strips it from responses (via-rewrite.ts);
  * - over UDP, retransmits requests (Timers A/E) until any response (request-timers.ts);
  * - over every protocol, answers a request nobody answers within `requestTimeoutMs` with a
