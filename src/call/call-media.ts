@@ -46,6 +46,8 @@ export class CallMedia implements MediaNegotiator {
   private readonly draining = new Set<Promise<void>>();
   private slate: VideoSlateSender | undefined;
   private closed = false;
+  /** The product that answered the call (User-Agent or Server of the 2xx): some speak G.722 6 dB low (codec-level.ts). Set by the call once answered. */
+  peerAgent: string | undefined;
   private readonly addresses: MediaAddressResolver;
   private readonly keys: CallKeys;
   /** srtp "offered" after a 488 to RTP/AVP with keys: offer RTP/SAVP (see Call). */
@@ -240,7 +242,7 @@ export class CallMedia implements MediaNegotiator {
   publish(options: Omit<PublicationOptions, "media" | "channels" | "logger">): Publication {
     if (this.closed) throw new InvalidStateError("call media is closed");
     if (!this._negotiated) throw new InvalidStateError("no media negotiated yet");
-    const publication = new Publication({ ...options, media: this._negotiated, channels: this.channels, logger: this.o.logger });
+    const publication = new Publication({ ...options, media: this._negotiated, channels: this.channels, peerAgent: this.peerAgent, logger: this.o.logger });
     this.publications.add(publication);
     publication.on("@close", () => {
       this.publications.delete(publication);

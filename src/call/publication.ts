@@ -30,6 +30,8 @@ export interface PublicationOptions {
   jitterBufferMs?: number;
   /** Sends a SIP INFO picture_fast_update in the call's dialog. */
   requestPictureFastUpdate?: () => void;
+  /** The product that answered the call (its User-Agent), for the level of its audio codec. */
+  peerAgent?: string;
 }
 
 /** Events of {@link Publication}. */
@@ -99,6 +101,7 @@ export class Publication extends TypedEmitter<PublicationEvents> {
           generateVideo: { image: o.slateImage },
           generateAudio: true,
           jitterBufferMs: o.jitterBufferMs,
+          peerAgent: o.peerAgent,
           logger: o.logger,
         });
         return this.#attempt;

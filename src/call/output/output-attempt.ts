@@ -2,6 +2,7 @@ import type { RtpPacket } from "werift-rtp";
 import { JitterBuffer, RtpForwarder, systemClock, type BufferedPacket, type Clock, type JitterBufferJson, type RtpChannel } from "../../rtp";
 import { ffmpegInputSdp, type MediaKind, type NegotiatedMedia } from "../../sdp";
 import { KeyframeGate, MediaError, Republisher, type AttemptHooks, type FfmpegProgress, type GeneratedVideo, type OutputAttempt, type RepublishOutput } from "../../media";
+import { codecLevelGain } from "../../media/codec-level";
 import type { Logger } from "../../util/logger";
 import { DEFAULT_JITTER_BUFFER_MS } from "../call-options";
 import { chooseSyncAnchors, type SyncMode } from "./sync-anchor";
@@ -21,6 +22,8 @@ export interface RepublishAttemptOptions {
   keyframeWaitMs?: number;
   /** Reorder/jitter buffer per medium, ms to wait for a missing packet (default 50; 0 = off). */
   jitterBufferMs?: number;
+  /** The product that answered the call (its User-Agent), for the level of its audio codec (codec-level.ts). */
+  peerAgent?: string;
   /** For the jitter buffers' timers (default: the system clock). */
   clock?: Clock;
   logger: Logger;
@@ -196,6 +199,7 @@ export class RepublishAttempt implements OutputAttempt {
       hasAudio,
       hasVideo,
       videoCodec: o.media.video?.codec,
+      audioGainDb: codecLevelGain(o.media.audio?.codec, o.peerAgent).receiveDb,
       generateVideo: hasVideo ? undefined : o.generateVideo,
       generateAudio: !hasAudio && o.generateAudio,
       describeInput: (ports) => ffmpegInputSdp(o.media, ports),
