@@ -39,7 +39,7 @@ export function renderSoakMarkdown(r: SoakResults): string {
   lines.push("## Samples", "", "Process figures at the start of each window; frames and timeline of the window; CPU in percent of one core.", "");
   lines.push(
     table(
-      ["t s", "phase", "node RSS MB", "heap used MB", "ffmpeg RSS MB", "fds", "children", "frames recv/sent", "audio gaps", "max video step ms", "latency p95 ms", "CPU engine", "CPU machine / other"],
+      ["t s", "phase", "node RSS MB", "heap used MB", "ffmpeg RSS MB", "fds", "children", "frames recv/sent", "audio gaps", "max video step ms", "latency p95 ms", "CPU engine", "CPU peer + sink", "CPU machine / other"],
       m.samples.map((s, i) => {
         const w = m.windows[i];
         return [
@@ -55,6 +55,7 @@ export function renderSoakMarkdown(r: SoakResults): string {
           w ? String(w.videoMaxGapMs) : "–",
           num(w?.latencyP95Ms, 0),
           num(w?.cpu.engine, 0),
+          num(w?.cpu.benchPeers, 0),
           w ? `${num(w.cpu.machine, 0)} / ${num(w.cpu.other, 0)}` : "–",
         ];
       }),
@@ -64,7 +65,7 @@ export function renderSoakMarkdown(r: SoakResults): string {
   lines.push(
     "## Method",
     "",
-    "RSS and file descriptors of the engine's Node process from `/proc/<pid>/status` and `/proc/<pid>/fd`; growth compares the median of the last three samples with the median of the first three after the warm-up. Children are the live descendants of that process (one ffmpeg per call). Frame loss: the peer stamps every video frame (SEI counter); a frame counts as received when it reaches the RTMP sink with the recording's picture bytes. Timeline: at the sink, consecutive FLV timestamps of each stream (audio gap: a step > 1.5 AAC frames; video gap: a step > 500 ms; any step back), a stream published twice, and the engine's own count of output restarts.",
+    "RSS and file descriptors of the engine's Node process from `/proc/<pid>/status` and `/proc/<pid>/fd`; growth compares the median of the last quarter of the samples after the warm-up (at least three) with that of the first quarter. Children are the live descendants of that process (one ffmpeg per call). Frame loss: the peer stamps every video frame (SEI counter); a frame counts as received when it reaches the RTMP sink with the recording's picture bytes. Timeline: at the sink, consecutive FLV timestamps of each stream (audio gap: a step > 1.5 AAC frames; video gap: a step > 500 ms; any step back), a stream published twice, and the engine's own count of output restarts.",
   );
   return lines.join("\n");
 }

@@ -35,8 +35,8 @@ export interface SoakWindow {
   /** Streams the sink no longer had, or calls the peer no longer sent for. */
   missingStreams: number;
   latencyP95Ms: number | undefined;
-  /** Percent of one core: the engine host with its ffmpeg children, the machine, everything else. */
-  cpu: { engine: number; machine: number; other: number };
+  /** Percent of one core: the engine host with its ffmpeg children, the bench's peer and sink, the whole machine, everything else. */
+  cpu: { engine: number; benchPeers: number; machine: number; other: number };
 }
 
 /** What is known once the calls are hung up. */
@@ -63,7 +63,7 @@ export interface Spread {
 export interface SoakVerdict {
   pass: boolean;
   reasons: string[];
-  /** Median of the last three samples against the median of the first three after the warm-up. */
+  /** Median of the last quarter of the samples after the warm-up (at least three) against that of the first quarter. */
   rss: { startKb: number; endKb: number; maxKb: number; growthPct: number };
   fds: Spread;
   children: Spread;
@@ -75,6 +75,7 @@ export interface SoakVerdict {
 export const RSS_GROWTH_LIMIT_PCT = 5;
 
 function spread(values: readonly number[]): Spread {
+  if (values.length === 0) return { first: 0, last: 0, min: 0, max: 0 };
   return { first: values[0] ?? 0, last: values[values.length - 1] ?? 0, min: Math.min(...values), max: Math.max(...values) };
 }
 
@@ -90,8 +91,11 @@ export function judgeSoak(calls: number, samples: readonly SoakSample[], windows
   const after = samples.filter((s) => !s.warmup);
   if (after.length < 3) reasons.push(`only ${after.length} samples after the warm-up (3 needed)`);
   const rssValues = after.map((s) => s.nodeRssKb);
-  const startKb = median(rssValues.slice(0, 3)) ?? 0;
-  const endKb = median(rssValues.slice(-3)) ?? 0;
+  // The engine's RSS moves a few MB with every garbage collection: compare the medians of the first
+  // and the last quarter of the samples (at least three each), not two single samples.
+  const span = Math.max(3, Math.floor(rssValues.length / 4));
+  const startKb = median(rssValues.slice(0, span)) ?? 0;
+  const endKb = median(rssValues.slice(-span)) ?? 0;
   const growthPct = startKb > 0 ? (100 * (endKb - startKb)) / startKb : 0;
   const rss = { startKb, endKb, maxKb: Math.max(0, ...rssValues), growthPct };
   if (growthPct >= RSS_GROWTH_LIMIT_PCT) reasons.push(`engine RSS grew ${growthPct.toFixed(1)} % after the warm-up (limit ${RSS_GROWTH_LIMIT_PCT} %)`);
