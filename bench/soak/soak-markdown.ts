@@ -26,7 +26,7 @@ export function renderSoakMarkdown(r: SoakResults): string {
     table(
       ["goal", "target", "measured", "verdict"],
       [
-        ["Engine process RSS after the warm-up", `grows < ${RSS_GROWTH_LIMIT_PCT} %`, `${mb(v.rss.startKb)} → ${mb(v.rss.endKb)} MB (${v.rss.growthPct >= 0 ? "+" : ""}${v.rss.growthPct.toFixed(1)} %), max ${mb(v.rss.maxKb)} MB`, yes(v.rss.growthPct < RSS_GROWTH_LIMIT_PCT)],
+        ["Engine process RSS after the warm-up (warm-up peak → end)", `grows < ${RSS_GROWTH_LIMIT_PCT} %`, `${mb(v.rss.startKb)} → ${mb(v.rss.endKb)} MB (${v.rss.growthPct >= 0 ? "+" : ""}${v.rss.growthPct.toFixed(1)} %), max ${mb(v.rss.maxKb)} MB; heap used ${mb(v.rss.heapUsedStartKb)} → ${mb(v.rss.heapUsedEndKb)} MB`, yes(v.rss.growthPct < RSS_GROWTH_LIMIT_PCT)],
         ["Engine file descriptors", "flat", `${v.fds.first} → ${v.fds.last} (min ${v.fds.min}, max ${v.fds.max})`, yes(v.fds.last <= v.fds.first)],
         ["Engine child processes", `${plan.calls} throughout`, `${v.children.min}–${v.children.max}`, yes(v.children.min === plan.calls && v.children.max === plan.calls)],
         ["Frame loss (stamped video frames, sent → RTMP server)", "0 %", `${v.frames.lost} of ${v.frames.expected} (${v.frames.lossPct.toFixed(3)} %)`, yes(v.frames.lost === 0 && v.frames.expected > 0)],
@@ -65,7 +65,7 @@ export function renderSoakMarkdown(r: SoakResults): string {
   lines.push(
     "## Method",
     "",
-    "RSS and file descriptors of the engine's Node process from `/proc/<pid>/status` and `/proc/<pid>/fd`; growth compares the median of the last quarter of the samples after the warm-up (at least three) with that of the first quarter. Children are the live descendants of that process (one ffmpeg per call). Frame loss: the peer stamps every video frame (SEI counter); a frame counts as received when it reaches the RTMP sink with the recording's picture bytes. Timeline: at the sink, consecutive FLV timestamps of each stream (audio gap: a step > 1.5 AAC frames; video gap: a step > 500 ms; any step back), a stream published twice, and the engine's own count of output restarts.",
+    "RSS and file descriptors of the engine's Node process from `/proc/<pid>/status` and `/proc/<pid>/fd`; growth compares the median of the last quarter of the samples after the warm-up (at least three) with the highest sample of the warm-up: V8 hands pages back to the system and takes them again, so RSS swings by 10 MB or more while the heap in use stays flat. Children are the live descendants of that process (one ffmpeg per call). Frame loss: the peer stamps every video frame (SEI counter); a frame counts as received when it reaches the RTMP sink with the recording's picture bytes. Timeline: at the sink, consecutive FLV timestamps of each stream (audio gap: a step > 1.5 AAC frames; video gap: a step > 500 ms; any step back), a stream published twice, and the engine's own count of output restarts.",
   );
   return lines.join("\n");
 }
