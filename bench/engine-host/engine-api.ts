@@ -36,6 +36,8 @@ export type EngineApi = {
   forget: [Record<string, never>, { ok: true }];
   /** The engine's own statistics of one live call (RTP channels, publication). */
   callStats: [{ name: string }, Record<string, unknown> | undefined];
+  /** `process.memoryUsage()` of the engine host (heap against RSS, for the soak). */
+  memory: [Record<string, never>, { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number }];
   /** The last warnings and errors the engine logged. */
   logs: [Record<string, never>, string[]];
   close: [Record<string, never>, { ok: true }];

@@ -109,6 +109,7 @@ serveRpc<EngineApi, EngineEvents>(
       return { ok: true };
     },
     callStats: ({ name }) => live.get(name)?.stats(),
+    memory: () => process.memoryUsage(),
     logs: () => [...logLines],
     close: async () => {
       await engine?.close(3000);

@@ -13,6 +13,11 @@ export interface StreamWindow {
   audioMaxGapMs: number;
   /** Longest time without any audio tag arriving, ms. */
   audioMaxStallMs: number;
+  /** Video timestamp steps longer than 500 ms (a hole in the published timeline), and the largest step, ms. */
+  videoGaps: number;
+  videoMaxGapMs: number;
+  /** Audio or video timestamps that went back (a timeline restart). */
+  backwardSteps: number;
 }
 
 /** A window over all requested streams. */
@@ -29,7 +34,7 @@ export type SinkApi = {
   /** Figures for frames with counters in [from, to) per stream and audio arriving between the times. */
   window: [{ fromMs: number; toMs: number; ranges: Record<string, [number, number]> }, WindowReport];
   /** When each stream was published and when its first keyframe arrived (CLOCK_MONOTONIC ms). */
-  starts: [{ names: string[] }, Record<string, { publishAt: number; firstKeyframeAt?: number; closedAt?: number }>];
+  starts: [{ names: string[] }, Record<string, { publishAt: number; firstKeyframeAt?: number; closedAt?: number; publishes: number }>];
   /** Drops every record (between runs). */
   forget: [Record<string, never>, { ok: true }];
   stats: [Record<string, never>, { connections: number; streams: number; bytes: number }];

@@ -12,8 +12,37 @@ import { StreamMeter } from "./stream-meter";
 let server: net.Server | undefined;
 const sockets = new Set<net.Socket>();
 const meters = new Map<string, StreamMeter>();
+/** How many times each stream name was published (more than once: its output restarted). */
+const publishes = new Map<string, number>();
 let pictureBytes: number[] = [];
 let totalBytes = 0;
+
+/**
+ * A video timestamp step longer than this is a hole in the published timeline: the recording
+ * the peer replays has a frame every 40 ms (25 fps), so even a few lost frames stay far below it.
+ */
+const VIDEO_GAP_MS = 500;
+
+/** Steps between consecutive timestamps of tags that arrived in [fromMs, toMs]: holes longer than `gapMs`, and steps back. */
+function timelineOf(ts: readonly number[], arrivals: readonly number[], fromMs: number, toMs: number, gapMs: number): { gaps: number; maxGap: number; backward: number } {
+  let gaps = 0;
+  let maxGap = 0;
+  let backward = 0;
+  let prev: number | undefined;
+  for (let i = 0; i < ts.length; i++) {
+    const at = arrivals[i] as number;
+    if (at < fromMs || at > toMs) continue;
+    const t = ts[i] as number;
+    if (prev !== undefined) {
+      const step = t - prev;
+      if (step < 0) backward++;
+      maxGap = Math.max(maxGap, step);
+      if (step > gapMs) gaps++;
+    }
+    prev = t;
+  }
+  return { gaps, maxGap, backward };
+}
 
 function windowOf(m: StreamMeter, fromMs: number, toMs: number, range: [number, number], latencies: number[]): StreamWindow {
   const r = m.record;
@@ -44,8 +73,10 @@ function windowOf(m: StreamMeter, fromMs: number, toMs: number, range: [number, 
     prevTs = ts;
     prevAt = at;
   }
+  const video = timelineOf(r.videoTs, r.videoArrivals, fromMs, toMs, VIDEO_GAP_MS);
+  const audio = timelineOf(r.audioTs, r.audioArrivals, fromMs, toMs, 1.5 * r.aacFrameMs);
   const damaged = new Set(r.damaged.filter((c) => c >= range[0] && c < range[1])).size;
-  return { expected: range[1] - range[0], received: seen.size, damaged, audioFrames, audioExpected: r.audioTs.length > 0 ? (toMs - fromMs) / r.aacFrameMs : 0, audioGaps, audioMaxGapMs: maxGap, audioMaxStallMs: maxStall };
+  return { expected: range[1] - range[0], received: seen.size, damaged, audioFrames, audioExpected: r.audioTs.length > 0 ? (toMs - fromMs) / r.aacFrameMs : 0, audioGaps, audioMaxGapMs: maxGap, audioMaxStallMs: maxStall, videoGaps: video.gaps, videoMaxGapMs: video.maxGap, backwardSteps: video.backward + audio.backward };
 }
 
 // SIGTERM (the bench stopping this process group): leave through exit() so that a
@@ -65,6 +96,7 @@ const emit = serveRpc<SinkApi, SinkEvents>(
         new RtmpConnection(socket, {
           onPublish: (name, at) => {
             meters.set(name, new StreamMeter(name, at, pictureBytes));
+            publishes.set(name, (publishes.get(name) ?? 0) + 1);
             emit("publish", { name, at });
           },
           onMedia: (name, m, at) => {
@@ -73,7 +105,7 @@ const emit = serveRpc<SinkApi, SinkEvents>(
             totalBytes += m.payload.length;
             if (m.type === 9) {
               const before = meter.record.firstKeyframeAt;
-              meter.video(m.payload, at);
+              meter.video(m.payload, at, m.timestamp);
               if (before === undefined && meter.record.firstKeyframeAt !== undefined) emit("firstKeyframe", { name, at: meter.record.firstKeyframeAt });
             } else meter.audio(m.payload, m.timestamp, at);
           },
@@ -107,11 +139,12 @@ const emit = serveRpc<SinkApi, SinkEvents>(
       Object.fromEntries(
         names.flatMap((n) => {
           const r = meters.get(n)?.record;
-          return r ? [[n, { publishAt: r.publishAt, firstKeyframeAt: r.firstKeyframeAt, closedAt: r.closedAt }]] : [];
+          return r ? [[n, { publishAt: r.publishAt, firstKeyframeAt: r.firstKeyframeAt, closedAt: r.closedAt, publishes: publishes.get(n) ?? 0 }]] : [];
         }),
       ),
     forget: () => {
       meters.clear();
+      publishes.clear();
       return { ok: true };
     },
     stats: () => ({ connections: sockets.size, streams: meters.size, bytes: totalBytes }),

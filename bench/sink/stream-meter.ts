@@ -16,6 +16,9 @@ export interface StreamRecord {
   damaged: number[];
   unstamped: number;
   keyframes: number;
+  /** Video tags carrying a picture: FLV timestamp and arrival (timeline continuity). */
+  videoTs: number[];
+  videoArrivals: number[];
   /** Audio tags: FLV timestamp and arrival. */
   audioTs: number[];
   audioArrivals: number[];
@@ -36,11 +39,11 @@ export class StreamMeter {
   #lengthSize = 4;
 
   constructor(name: string, at: number, private readonly pictureBytes: readonly number[]) {
-    this.record = { name, publishAt: at, counters: [], arrivals: [], sent: [], damaged: [], unstamped: 0, keyframes: 0, audioTs: [], audioArrivals: [], aacFrameMs: (1024 / 44100) * 1000, bytes: 0 };
+    this.record = { name, publishAt: at, counters: [], arrivals: [], sent: [], damaged: [], unstamped: 0, keyframes: 0, videoTs: [], videoArrivals: [], audioTs: [], audioArrivals: [], aacFrameMs: (1024 / 44100) * 1000, bytes: 0 };
   }
 
-  /** An FLV VIDEODATA payload (RTMP message type 9). */
-  video(payload: Buffer, at: number): void {
+  /** An FLV VIDEODATA payload (RTMP message type 9) with its RTMP timestamp (ms). */
+  video(payload: Buffer, at: number, timestamp = 0): void {
     const r = this.record;
     r.bytes += payload.length;
     if (payload.length < 5 || ((payload[0] as number) & 0x0f) !== 7) return;
@@ -51,6 +54,8 @@ export class StreamMeter {
       return;
     }
     if (payload[1] !== 1) return;
+    r.videoTs.push(timestamp);
+    r.videoArrivals.push(at);
     if (keyframe) {
       r.keyframes++;
       r.firstKeyframeAt ??= at;

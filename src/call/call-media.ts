@@ -43,6 +43,8 @@ export class CallMedia implements MediaNegotiator {
   private _negotiated: NegotiatedMedia | undefined;
   private slate: VideoSlateSender | undefined;
   private closed = false;
+  /** The product that answered the call (User-Agent or Server of the 2xx): some speak G.722 6 dB low (codec-level.ts). Set by the call once answered. */
+  peerAgent: string | undefined;
   private readonly addresses: MediaAddressResolver;
   private readonly keys: CallKeys;
   /** srtp "offered" after a 488 to RTP/AVP with keys: offer RTP/SAVP (see Call). */

@@ -297,6 +297,8 @@ export class Call extends TypedEmitter<CallEvents> {
       // sip.js reports the 200 to our request delegate after this state change: don't keep a provisional phrase.
       this.sipStatus = 200;
       this.sipMessage = "OK";
+      // Before the outputs and the audio file start: their G.722 level depends on the answering product.
+      if (this.media && this.session) this.media.peerAgent = this.ctx.endpoint.peerAgentOf(this.session);
       this.transition(CallStatus.ESTABLISHED);
       this.startControl();
       if (!this.terminating) this.startPublication(ffmpegPath);
@@ -485,7 +487,7 @@ export class Call extends TypedEmitter<CallEvents> {
       return Promise.reject(error);
     }
     this.audioOut = audio;
-    return audio.playFile(path, { ffmpegPath, loop: options.loop ?? false, logger: this.ctx.logger });
+    return audio.playFile(path, { ffmpegPath, loop: options.loop ?? false, logger: this.ctx.logger, peerAgent: this.media?.peerAgent });
   }
 
   /** Stops the audio file playing (its playAudio() resolves); the call sends silence again. No-op when none plays. */

@@ -5,6 +5,7 @@ import { silenceFrame } from "../rtp/silence-frame";
 import type { NegotiatedStream } from "../sdp";
 import { InvalidStateError } from "../errors";
 import { telephoneEventFrames } from "../dtmf/telephone-event";
+import { codecLevelGain } from "../media/codec-level";
 import { AUDIO_FILE_CODECS, audioFileFormat } from "../media/audio-file-format";
 import { AudioFilePlayer, type AudioFilePlayerJson } from "../media/audio-file-player";
 import type { SpawnChild } from "../media/audio-file-decoder";
@@ -33,6 +34,8 @@ export interface PlayFileOptions {
   loop?: boolean;
   /** For ffmpeg's command line and stderr (debug) and a failure (warn); default the constructor's. */
   logger?: Logger;
+  /** The product that answered the call (its User-Agent): some speak G.722 6 dB high (codec-level.ts). */
+  peerAgent?: string;
 }
 
 /** Snapshot of an {@link OutgoingAudio}: its sender, and the file played last, if any. */
@@ -125,7 +128,8 @@ export class OutgoingAudio {
   playFile(file: string, o: PlayFileOptions): Promise<void> {
     const stream = this.stream;
     if (this.closed || !stream || !this.sender) return Promise.reject(new InvalidStateError("no audio stream to play a file into"));
-    const format = silenceFrame(stream.codec, PTIME_MS) ? audioFileFormat(stream.codec, PTIME_MS) : undefined;
+    const gainDb = codecLevelGain(stream.codec, o.peerAgent).sendDb;
+    const format = silenceFrame(stream.codec, PTIME_MS) ? audioFileFormat(stream.codec, PTIME_MS, gainDb) : undefined;
     if (!format) return Promise.reject(new InvalidStateError(`cannot play a file into a ${stream.codec} stream: only ${AUDIO_FILE_CODECS}`));
     this.stopFile();
     const player = new AudioFilePlayer({ ffmpegPath: o.ffmpegPath, file, format, loop: o.loop ?? false, logger: o.logger ?? this.options.logger, spawn: this.options.spawn });

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { volumeFilter } from "./codec-level";
 
 /** How ffmpeg writes one negotiated audio codec to its stdout, and how that byte stream splits into packets. */
 export interface AudioFileFormat {
@@ -23,8 +24,16 @@ export interface AudioFileFormat {
  * byte (see silence-frame.ts). Opus has no raw stream format in ffmpeg: Ogg is the simplest
  * container that keeps packet boundaries (audio-file-ogg.ts). `-frame_duration` makes every Opus
  * packet one `ptimeMs` frame; mono is valid in an `opus/48000/2` session (RFC 7587 §7).
+ * `gainDb` (default 0) changes the file's level before it is encoded (codec-level.ts: a peer whose
+ * G.722 plays 6 dB loud gets it 6 dB lower).
  */
-export function audioFileFormat(codec: string, ptimeMs = 20): AudioFileFormat | undefined {
+export function audioFileFormat(codec: string, ptimeMs = 20, gainDb = 0): AudioFileFormat | undefined {
+  const format = baseFormat(codec, ptimeMs);
+  const gain = volumeFilter(gainDb);
+  return format && gain ? { ...format, outputArgs: ["-af", gain, ...format.outputArgs] } : format;
+}
+
+function baseFormat(codec: string, ptimeMs: number): AudioFileFormat | undefined {
   const name = codec.toUpperCase();
   const frameBytes = (8000 * ptimeMs) / 1000;
   switch (name) {

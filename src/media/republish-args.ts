@@ -1,3 +1,4 @@
+import { volumeFilter } from "./codec-level";
 import { ConfigError } from "../errors";
 import { isRtmpUrl, type RepublishOutput } from "./output-target";
 
@@ -23,6 +24,8 @@ export interface RepublishArgsOptions {
   videoCodec?: string;
   /** AAC bitrate, default `96k`. */
   audioBitrate?: string;
+  /** Gain in dB applied to the call's audio before it is encoded (codec-level.ts: a peer whose G.722 is 6 dB low); default none. */
+  audioGainDb?: number;
   /**
    * Address ffmpeg binds its RTP input ports to (`-localaddr`, e.g. 127.0.0.1); default: every
    * interface. Only for ffmpeg builds that have the option (see ffmpegSupportsSdpLocalAddr).
@@ -125,7 +128,11 @@ export function buildRepublishArgs(o: RepublishArgsOptions): string[] {
   // FLV carries H.264 only (for our purpose): VP8 or H.263 from a SIP phone must be re-encoded.
   else args.push(...ENCODE_H264);
   if (!audio) args.push("-an");
-  else args.push("-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", o.audioBitrate ?? "96k");
+  else {
+    const gain = o.hasAudio ? volumeFilter(o.audioGainDb) : undefined;
+    if (gain) args.push("-af", gain);
+    args.push("-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", o.audioBitrate ?? "96k");
+  }
 
   if (output.kind === "rtmp") {
     if (/^rtmps:/i.test(output.url)) {

@@ -62,6 +62,8 @@ export interface RepublisherOptions {
   /** Incoming video encoding name (default H264, copied; others are re-encoded). */
   videoCodec?: string;
   audioBitrate?: string;
+  /** See RepublishArgsOptions.audioGainDb. */
+  audioGainDb?: number;
   /** Returns the SDP ffmpeg must read, for RTP arriving on 127.0.0.1 at these ports. */
   describeInput: (ports: RepublisherPorts) => string;
   logger?: Logger;
@@ -175,6 +177,7 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
         hasVideo: o.hasVideo,
         videoCodec: o.videoCodec,
         audioBitrate: o.audioBitrate,
+        audioGainDb: o.audioGainDb,
         generateVideo: o.generateVideo,
         generateAudio: o.generateAudio,
       });

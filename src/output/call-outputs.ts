@@ -23,6 +23,8 @@ export interface OutputMedia {
   /** The negotiated media; undefined before the answer. */
   readonly negotiated: NegotiatedMedia | undefined;
   readonly channels: ReadonlyMap<MediaKind, RtpChannel>;
+  /** The product that answered (see SinkContext.peerAgent). */
+  readonly peerAgent?: string | undefined;
 }
 
 /** Options of {@link CallOutputs}. */
@@ -111,6 +113,7 @@ export class CallOutputs {
       channels: media.channels,
       requestKeyframe: () => (video ? this.#keyframes.request(() => video.requestKeyframe()) : false),
       requestPictureFastUpdate: () => this.#o.requestPictureFastUpdate(),
+      ...(media.peerAgent !== undefined ? { peerAgent: media.peerAgent } : {}),
       logger: this.#o.logger,
     };
     const sink = resolved.kind.create(resolved.target, settings, ctx);

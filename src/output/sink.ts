@@ -102,6 +102,11 @@ export interface SinkContext {
    * dialog is gone.
    */
   requestPictureFastUpdate(): void;
+  /**
+   * The product that answered the call (`User-Agent`, else `Server`, of the INVITE's 2xx), when it said:
+   * some peers' codecs need a correction (liblinphone's G.722 is 6 dB below ffmpeg's).
+   */
+  peerAgent?: string;
   logger: Logger;
 }
 

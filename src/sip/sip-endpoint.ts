@@ -16,6 +16,7 @@ import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
 import type { ResolvedAccount } from "./account-options";
 import { domainHostPort } from "./account-options";
+import { answerAgentOf } from "./answer-agent";
 import { isHandledProgressDrop, parseInviteProgress } from "./invite-progress";
 import { localAddressFor } from "./local-address";
 import type { MediaNegotiator } from "./media-negotiator";
@@ -87,6 +88,8 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
   private readonly logLabels = new WeakMap<Session, string>();
   /** InviterSetup.onProgress of the sessions not yet answered, by SIP Call-ID. */
   private readonly progressListeners = new Map<string, { label: string; listener: (response: Core.IncomingResponseMessage) => void }>();
+  /** Call-IDs of our INVITE sessions still alive, with the product that answered each (its 2xx User-Agent/Server) once known. */
+  private readonly answerAgents = new Map<string, string | undefined>();
   private readonly logger: Logger;
   private address = "127.0.0.1";
   private closed = false;
@@ -226,6 +229,11 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
 
   /** A response from the network, before sip.js: a provisional one to a ringing INVITE goes to its session's onProgress. */
   private onResponse(message: string): void {
+    if (this.answerAgents.size > 0) {
+      const answer = answerAgentOf(message);
+      // The first 2xx counts: sip.js ends the dialogs of any later fork with ACK and BYE.
+      if (answer && this.answerAgents.has(answer.callId) && this.answerAgents.get(answer.callId) === undefined) this.answerAgents.set(answer.callId, answer.agent);
+    }
     const ua = this.ua;
     if (!ua || this.progressListeners.size === 0) return;
     const response = parseInviteProgress(message, ua.getLogger("sip.Parser"));
@@ -246,6 +254,11 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     const ua = this.ua;
     if (!ua) return;
     session._contact = ua.contact.toString({ anonymous: false, outbound: !ua.contact.pubGruu });
+  }
+
+  /** The product that answered this INVITE session (`User-Agent`, else `Server`, of its 2xx); known from the moment it is established. */
+  peerAgentOf(session: Inviter): string | undefined {
+    return this.answerAgents.get(session.request.callId);
   }
 
   /** The last SDP error of a session (e.g. NO_COMMON_CODECS), which sip.js itself only answers with a BYE. */
@@ -307,6 +320,10 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     const callId = inviter.request.callId;
     const label = setup.logLabel ?? callId;
     this.logLabels.set(inviter, label);
+    this.answerAgents.set(callId, undefined);
+    inviter.stateChange.addListener((state) => {
+      if (state === SessionState.Terminated) this.answerAgents.delete(callId);
+    });
     const listener = setup.onProgress;
     if (listener) {
       this.progressListeners.set(callId, { label, listener });

@@ -20,6 +20,8 @@ export interface SpawnManagedOptions {
   graceMs?: number;
   /** Receives stdout as bytes (e.g. decoded audio) instead of it going to logs(). */
   onStdoutBytes?: (chunk: Buffer) => void;
+  /** Give the child a stdin pipe (`child.stdin`) for commands, instead of none. */
+  stdinPipe?: boolean;
 }
 
 /** A child process in its own process group, with its output kept and a stop() that waits. */
@@ -73,7 +75,7 @@ export function spawnManaged(name: string, file: string, args: readonly string[]
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     detached: true,
-    stdio: opts.ipc === true ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
+    stdio: [opts.stdinPipe === true ? "pipe" : "ignore", "pipe", "pipe", ...(opts.ipc === true ? ["ipc" as const] : [])],
   });
   const pid = child.pid ?? -1;
   let chunks: string[] = [];

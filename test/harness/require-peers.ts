@@ -19,7 +19,10 @@ const REQUIREMENTS: Record<PeerName, Array<{ file: string; pkg: string }>> = {
   ffprobe: [{ file: "ffprobe", pkg: "ffmpeg" }],
   sipp: [{ file: "sipp", pkg: "sip-tester" }],
   sox: [{ file: "sox", pkg: "sox" }],
-  linphone: [{ file: "linphone-daemon", pkg: "linphone-cli" }],
+  linphone: [
+    { file: "linphone-daemon", pkg: "linphone-cli" },
+    { file: "linphonec", pkg: "linphone-cli" },
+  ],
 };
 
 /** PATH plus the sbin folders: kamailio lives in /usr/sbin, which a non-root PATH may lack. */

@@ -42,6 +42,15 @@ describe("media/buildRepublishArgs", () => {
     ]);
   });
 
+  it("applies audioGainDb to the call's audio only (a volume filter before AAC), and nothing for 0", () => {
+    assert.deepEqual(buildRepublishArgs({ ...base, hasAudio: true, hasVideo: true, audioGainDb: 6 }), [
+      ...INPUT, "-c:v", "copy", "-af", "volume=6dB", "-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", "96k", ...OUT,
+    ]);
+    assert.ok(!buildRepublishArgs({ ...base, hasAudio: true, hasVideo: true, audioGainDb: 0 }).includes("-af"));
+    // Generated silence has no level to correct.
+    assert.ok(!buildRepublishArgs({ ...base, hasAudio: false, hasVideo: true, generateAudio: true, audioGainDb: 6 }).includes("-af"));
+  });
+
   it("keeps an rtmps URL as one argument, unquoted", () => {
     const url = "rtmps://u:p w@h:443/app/key with space?x=1&y=2";
     const args = buildRepublishArgs({ ...base, outputUrl: url, hasAudio: true, hasVideo: true });

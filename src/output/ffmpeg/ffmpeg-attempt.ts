@@ -4,6 +4,7 @@ import { ffmpegInputSdp, type MediaKind, type NegotiatedMedia } from "../../sdp"
 import { KeyframeGate, MediaError, Republisher, type FfmpegProgress, type GeneratedVideo, type RepublishOutput } from "../../media";
 import type { ReceiveChannel } from "../sink";
 import type { AttemptHooks, OutputAttempt } from "./output-supervisor";
+import { codecLevelGain } from "../../media/codec-level";
 import type { Logger } from "../../util/logger";
 import { DEFAULT_JITTER_BUFFER_MS } from "../jitter-option";
 import { chooseSyncAnchors, type SyncMode } from "./sync-anchor";
@@ -24,6 +25,8 @@ export interface FfmpegAttemptOptions {
   keyframeWaitMs?: number;
   /** Reorder/jitter buffer per medium, ms to wait for a missing packet (default 50; 0 = off). */
   jitterBufferMs?: number;
+  /** The product that answered the call (its User-Agent), for the level of its audio codec (codec-level.ts). */
+  peerAgent?: string;
   /** For the jitter buffers' timers (default: the system clock). */
   clock?: Clock;
   logger: Logger;
@@ -199,6 +202,7 @@ export class FfmpegAttempt implements OutputAttempt {
       hasAudio,
       hasVideo,
       videoCodec: o.media.video?.codec,
+      audioGainDb: codecLevelGain(o.media.audio?.codec, o.peerAgent).receiveDb,
       generateVideo: hasVideo ? undefined : o.generateVideo,
       generateAudio: !hasAudio && o.generateAudio,
       describeInput: (ports) => ffmpegInputSdp(o.media, ports),

@@ -79,6 +79,7 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
           generateVideo: { image: o.slateImage },
           generateAudio: true,
           jitterBufferMs: o.jitterBufferMs,
+          peerAgent: ctx.peerAgent,
           logger: ctx.logger,
         });
         return this.#attempt;
