@@ -1,3 +1,4 @@
+import { t } from "../shared/i18n";
 import { Engine, WcsRestApi, type Call, type CallStateEvent, type EngineOptions } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
 import { nodeLogger } from "../shared/node-logger";
@@ -93,11 +94,11 @@ export class WcsRestApiController {
   private showStatus(): void {
     const base = this.settings.basePath;
     if (this.auth.kind === "refuse") return this.node.status({ fill: "red", shape: "ring", text: `${base}: ${this.auth.short}` });
-    if (this.misdeployWarned) return this.node.status({ fill: "red", shape: "ring", text: `${base}: refusing requests, httpNodeAuth not applied` });
+    if (this.misdeployWarned) return this.node.status({ fill: "red", shape: "ring", text: t("wcs.misdeployedStatus", { base }) });
     const n = this.live.size;
-    const calls = n > 0 ? `${n} call${n === 1 ? "" : "s"}` : "no calls";
-    if (this.auth.kind === "none") return this.node.status({ fill: "yellow", shape: n > 0 ? "dot" : "ring", text: `${base}: ${calls}, no authentication` });
-    this.node.status(n > 0 ? { fill: "green", shape: "dot", text: `${base}: ${calls}` } : { fill: "grey", shape: "ring", text: `${base}: ${calls}` });
+    const calls = n === 0 ? t("status.noCalls") : n === 1 ? t("status.oneCall") : t("status.calls", { count: n });
+    if (this.auth.kind === "none") return this.node.status({ fill: "yellow", shape: n > 0 ? "dot" : "ring", text: t("wcs.callsNoAuth", { base, calls }) });
+    this.node.status(n > 0 ? { fill: "green", shape: "dot", text: t("wcs.calls", { base, calls }) } : { fill: "grey", shape: "ring", text: t("wcs.calls", { base, calls }) });
   }
 
   /** Removes the route at once, then hangs up every call and closes the engines. Idempotent. */
