@@ -8,7 +8,7 @@ import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend, NodeStatus } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";
 import { realTimers, type Timers } from "../shared/timers";
-import { mediaFolderOf, parseCallRequest, type SipCallConfig, type SipCallCredentials } from "./call-input";
+import { asksToTerminate, mediaFolderOf, parseCallRequest, type SipCallConfig, type SipCallCredentials } from "./call-input";
 import { evaluateCallSettings, recordPathIn } from "./call-settings";
 import { callPayload, callView, isTicking } from "./call-view";
 
@@ -64,7 +64,9 @@ export class SipCallController implements AccountUser {
   }
 
   private async onInput(msg: NodeMessage, send: NodeSend): Promise<void> {
-    const settings = await evaluateCallSettings(this.RED, this.node, this.config, this.node.credentials as SipCallCredentials | undefined, msg);
+    const credentials = this.node.credentials as SipCallCredentials | undefined;
+    // A hang-up or stopAudio reads no setting: a msg-typed callee absent from it is no error.
+    const settings = asksToTerminate(msg) || msg.action === "stopAudio" ? { config: this.config, credentials } : await evaluateCallSettings(this.RED, this.node, this.config, credentials, msg);
     const request = parseCallRequest(msg, settings.config, settings.credentials);
     if (request.kind === "terminate") return this.terminate(request.callId);
     if (request.kind === "playAudio") return this.playAudio(this.liveCall(request.callId, "sipCall.noCallToPlay"), request.file, request.loop);

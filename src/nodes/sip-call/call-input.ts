@@ -77,7 +77,7 @@ const MAX_JITTER_BUFFER_MS = 1000;
 export const MAX_RTP_TIMEOUT_S = 86400;
 
 /** `msg.terminate === true` (or "true"), `msg.payload === "terminate"` or `msg.action === "terminate"`. */
-function asksToTerminate(msg: NodeMessage): boolean {
+export function asksToTerminate(msg: NodeMessage): boolean {
   return msgBoolean(msg, "terminate") === true || msg.payload === "terminate" || msg.action === "terminate";
 }
 
