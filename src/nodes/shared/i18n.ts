@@ -64,9 +64,9 @@ export function englishText(key: string, vars?: TextVars): string {
 }
 
 /** Called by each node module with its RED: from then on texts use the runtime's language. */
-export function useRuntimeLanguage(RED: NodeAPI): void {
+export function useRuntimeLanguage(RED: Pick<NodeAPI, "_">): void {
   const translate = RED._;
-  if (typeof translate === "function") runtimeTranslate = (key, vars) => translate(`${NAMESPACE}:${SECTION}.${key}`, vars);
+  runtimeTranslate = typeof translate === "function" ? (key, vars) => translate(`${NAMESPACE}:${SECTION}.${key}`, vars) : undefined;
 }
 
 /** The text of `key` in the runtime's language, else in English. */
