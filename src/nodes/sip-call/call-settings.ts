@@ -40,6 +40,10 @@ export function recordPathIn(root: string, file: string): string {
   let realFolder: string;
   try {
     realRoot = realpathSync(root);
+  } catch {
+    throw new NodeTextError("sipCall.noMediaFolder", { folder: root });
+  }
+  try {
     realFolder = realpathSync(dirname(wanted));
   } catch {
     throw refused;
