@@ -18,6 +18,8 @@ export async function evaluateCallSettings(
   msg: NodeMessage,
 ): Promise<{ config: SipCallConfig; credentials: SipCallCredentials }> {
   const text = (name: string, value: unknown, type: unknown): Promise<string> => evaluateSetting(RED, node, { name, value, type }, msg);
+  // The playAudio action reads only the audio file: a msg-typed callee its message lacks is no error.
+  if (msg.action === "playAudio") return { config: { ...config, audioFile: await text("audioFile", config.audioFile, config.audioFileType) }, credentials: credentials ?? {} };
   const [callee, rtmpUrl, recordPath, audioFile, rtmpStream] = await Promise.all([
     text("callee", config.callee, config.calleeType),
     text("rtmpUrl", config.rtmpUrl, config.rtmpUrlType),
