@@ -47,8 +47,8 @@ export class DtmfSendController {
     });
     if (this.closed) return;
     this.node.status({ fill: "green", shape: "dot", text: statusText(t("dtmf.sent", { digits: shown })) });
-    // `keys` counts them; the digits themselves only when they are not a secret.
-    msg.dtmf = { callId: request.callId, ...(request.secret ? {} : { digits: request.digits }), keys: request.digits.length, type };
+    // A PIN's digits stay out of the message: it says how many keys went out instead.
+    msg.dtmf = { callId: request.callId, ...(request.secret ? { keys: request.digits.length } : { digits: request.digits }), type };
     send(msg);
   }
 
