@@ -1,4 +1,4 @@
-import { t, useRuntimeLanguage } from "./shared/i18n";
+import { localizedError, t, useRuntimeLanguage } from "./shared/i18n";
 import { statusText } from "./shared/input-handler";
 import type { Node } from "./shared/node-red-types";
 import type { HttpNodeAPI } from "./wcs-rest-api/http-types";
@@ -23,7 +23,7 @@ export = function (RED: HttpNodeAPI): void {
       try {
         controller = new WcsRestApiController(this, RED, wcsNodeSettings(config), this.credentials ?? {});
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = error instanceof Error ? localizedError(error).message : String(error);
         this.error(message);
         this.status({ fill: "red", shape: "ring", text: statusText(message) });
       }

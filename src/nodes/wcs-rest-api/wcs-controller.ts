@@ -46,7 +46,7 @@ export class WcsRestApiController {
     if (this.auth.kind === "refuse") node.warn(`${settings.basePath}: ${this.auth.reason}`);
     if (this.auth.kind === "credential" && this.auth.advice) node.warn(`${settings.basePath}: ${this.auth.advice}`);
     if (this.auth.kind === "none") {
-      node.warn(`${settings.basePath}: authentication is "none": anyone who reaches Node-RED's HTTP port can place calls through this API; use it only behind an authenticating reverse proxy`);
+      node.warn(t("wcs.noAuthentication", { base: settings.basePath }));
     }
     this.handler = wcsRequestHandler(this.api, {
       basePath: settings.basePath,
@@ -85,7 +85,7 @@ export class WcsRestApiController {
     const verdict = checkAuthorization(this.auth, typeof header === "string" ? header : undefined);
     if (!verdict.ok && verdict.misdeployed && !this.misdeployWarned) {
       this.misdeployWarned = true;
-      this.node.warn(`${this.settings.basePath}: ${verdict.misdeployed} (Node-RED embedded with RED.init does not apply httpNodeAuth: the embedding application must); such requests are refused`);
+      this.node.warn(t("wcs.misdeployed", { base: this.settings.basePath, what: verdict.misdeployed }));
       this.showStatus();
     }
     return verdict;
