@@ -1,5 +1,5 @@
-import { useRuntimeLanguage } from "./shared/i18n";
 import { CallStatusController, type CallStatusConfig } from "./call-status/status-controller";
+import { useRuntimeLanguage } from "./shared/i18n";
 import type { Node, NodeAPI } from "./shared/node-red-types";
 
 /**

@@ -1,6 +1,6 @@
-import { useRuntimeLanguage } from "./shared/i18n";
 import type { DtmfSendConfig } from "./dtmf-send/dtmf-input";
 import { DtmfSendController } from "./dtmf-send/dtmf-controller";
+import { useRuntimeLanguage } from "./shared/i18n";
 import type { Node, NodeAPI } from "./shared/node-red-types";
 
 /**

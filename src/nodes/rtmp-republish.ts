@@ -1,6 +1,6 @@
-import { useRuntimeLanguage } from "./shared/i18n";
 import type { RtmpRepublishConfig } from "./rtmp-republish/republish-input";
 import { RtmpRepublishController } from "./rtmp-republish/republish-controller";
+import { useRuntimeLanguage } from "./shared/i18n";
 import type { Node, NodeAPI } from "./shared/node-red-types";
 
 /**

@@ -1,7 +1,7 @@
-import { NodeTextError, t } from "../shared/i18n";
 import type { CallStateEvent } from "node-red-contrib-sipcast";
 import { callPayload } from "../sip-call/call-view";
 import { callDirectory, type CallSource } from "../shared/call-directory";
+import { NodeTextError, t } from "../shared/i18n";
 import { handleInput } from "../shared/input-handler";
 import { msgString, settingString } from "../shared/msg-fields";
 import type { Node, NodeDef, NodeMessage, NodeSend } from "../shared/node-red-types";

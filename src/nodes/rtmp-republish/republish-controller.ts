@@ -1,7 +1,7 @@
-import { NodeTextError, t } from "../shared/i18n";
 import type { Call, PublishEvent } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
 import { OutputGivenUpError } from "../shared/failure-errors";
+import { NodeTextError, t } from "../shared/i18n";
 import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";

@@ -1,5 +1,5 @@
-import { NodeTextError } from "../shared/i18n";
 import { MAX_PUBLISH_RETRIES } from "node-red-contrib-sipcast";
+import { NodeTextError } from "../shared/i18n";
 import { msgBoolean, msgChoice, msgString, msgWholeNumber, settingBoolean, settingString, settingWholeNumber } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
 

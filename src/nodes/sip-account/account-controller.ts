@@ -1,6 +1,6 @@
-import { NodeTextError, t } from "../shared/i18n";
 import { Engine, type Call, type CallOptions, type RegistrationResult, type RegistrationStatus } from "node-red-contrib-sipcast";
 import { callDirectory, type DtmfType } from "../shared/call-directory";
+import { NodeTextError, t } from "../shared/i18n";
 import { asError } from "../shared/input-handler";
 import { nodeLogger } from "../shared/node-logger";
 import type { Node, NodeStatus } from "../shared/node-red-types";

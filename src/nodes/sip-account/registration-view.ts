@@ -1,5 +1,5 @@
-import { t } from "../shared/i18n";
 import { outcomeOfRejection, type RegistrationResult } from "node-red-contrib-sipcast";
+import { t } from "../shared/i18n";
 import { statusText } from "../shared/input-handler";
 import type { NodeStatus } from "../shared/node-red-types";
 

@@ -1,9 +1,9 @@
-import { NodeTextError, t } from "../shared/i18n";
 import { isFinalStatus, type Call, type CallStateEvent, type PublishEvent } from "node-red-contrib-sipcast";
 import type { AccountController, AccountUser } from "../sip-account/account-controller";
 import { callDirectory } from "../shared/call-directory";
 import { whenCallClosed } from "../shared/call-closed";
 import { CallEndedError, isFailedEnd, OutputGivenUpError } from "../shared/failure-errors";
+import { NodeTextError, t } from "../shared/i18n";
 import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend, NodeStatus } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";

@@ -1,5 +1,5 @@
-import { t } from "../shared/i18n";
 import { CallStatus, type CallStateEvent } from "node-red-contrib-sipcast";
+import { t } from "../shared/i18n";
 import { statusText } from "../shared/input-handler";
 import type { NodeStatus } from "../shared/node-red-types";
 import { formatDuration } from "../shared/ticker";

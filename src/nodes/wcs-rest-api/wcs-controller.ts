@@ -1,6 +1,6 @@
-import { t } from "../shared/i18n";
 import { Engine, WcsRestApi, type Call, type CallStateEvent, type EngineOptions } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
+import { t } from "../shared/i18n";
 import { nodeLogger } from "../shared/node-logger";
 import type { Node } from "../shared/node-red-types";
 import { corsHandler } from "./cors-handler";

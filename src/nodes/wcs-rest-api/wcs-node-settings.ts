@@ -1,5 +1,5 @@
-import { NodeTextError } from "../shared/i18n";
 import { DEFAULT_ENGINE_LIMITS, DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { NodeTextError } from "../shared/i18n";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
 import { authMode, type WcsAuthMode } from "./request-auth";
