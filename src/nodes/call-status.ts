@@ -1,4 +1,5 @@
 import { CallStatusController, type CallStatusConfig } from "./call-status/status-controller";
+import { useRuntimeLanguage } from "./shared/i18n";
 import type { Node, NodeAPI } from "./shared/node-red-types";
 
 /**
@@ -7,6 +8,7 @@ import type { Node, NodeAPI } from "./shared/node-red-types";
  * the list of live calls.
  */
 export = function (RED: NodeAPI): void {
+  useRuntimeLanguage(RED);
   function CallStatusNode(this: Node, config: CallStatusConfig): void {
     RED.nodes.createNode(this, config);
     const controller = new CallStatusController(this, config);

@@ -1,5 +1,6 @@
 import type { RtmpRepublishConfig } from "./rtmp-republish/republish-input";
 import { RtmpRepublishController } from "./rtmp-republish/republish-controller";
+import { useRuntimeLanguage } from "./shared/i18n";
 import type { Node, NodeAPI } from "./shared/node-red-types";
 
 /**
@@ -7,6 +8,7 @@ import type { Node, NodeAPI } from "./shared/node-red-types";
  * (the stream name is a credential). One output message per state change of the outputs it started.
  */
 export = function (RED: NodeAPI): void {
+  useRuntimeLanguage(RED);
   function RtmpRepublishNode(this: Node, config: RtmpRepublishConfig): void {
     RED.nodes.createNode(this, config);
     const controller = new RtmpRepublishController(RED, this, config);

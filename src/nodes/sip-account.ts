@@ -1,3 +1,4 @@
+import { useRuntimeLanguage } from "./shared/i18n";
 import { AccountController } from "./sip-account/account-controller";
 import { attachAccount } from "./sip-account/account-registry";
 import { accountSettings, type SipAccountConfig, type SipAccountCredentials } from "./sip-account/account-settings";
@@ -8,6 +9,7 @@ import type { Node, NodeAPI } from "./shared/node-red-types";
  * The password is a credential: it is never part of the flow JSON.
  */
 export = function (RED: NodeAPI): void {
+  useRuntimeLanguage(RED);
   function SipAccountNode(this: Node, config: SipAccountConfig): void {
     RED.nodes.createNode(this, config);
     const controller = new AccountController(this, accountSettings(config, this.credentials as SipAccountCredentials | undefined));

@@ -1,3 +1,4 @@
+import { useRuntimeLanguage } from "./shared/i18n";
 import { findAccount } from "./sip-account/account-registry";
 import type { Node, NodeAPI } from "./shared/node-red-types";
 import type { SipCallConfig } from "./sip-call/call-input";
@@ -8,6 +9,7 @@ import { SipCallController } from "./sip-call/call-controller";
  * message with `msg.callId`, `msg.topic` = status and `msg.payload` = the call state.
  */
 export = function (RED: NodeAPI): void {
+  useRuntimeLanguage(RED);
   function SipCallNode(this: Node, config: SipCallConfig): void {
     RED.nodes.createNode(this, config);
     const controller = new SipCallController(RED, this, config, findAccount(RED, config.account));

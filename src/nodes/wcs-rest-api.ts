@@ -1,3 +1,4 @@
+import { localizedError, t, useRuntimeLanguage } from "./shared/i18n";
 import { statusText } from "./shared/input-handler";
 import type { Node } from "./shared/node-red-types";
 import type { HttpNodeAPI } from "./wcs-rest-api/http-types";
@@ -11,17 +12,18 @@ import { wcsNodeSettings, type WcsRestApiConfig } from "./wcs-rest-api/wcs-node-
  * inputs or outputs: call-status nodes see the calls it places (marked as this node's).
  */
 export = function (RED: HttpNodeAPI): void {
+  useRuntimeLanguage(RED);
   function WcsRestApiNode(this: Node, config: WcsRestApiConfig): void {
     RED.nodes.createNode(this, config);
     let controller: WcsRestApiController | undefined;
     if (RED.settings.httpNodeRoot === false) {
-      this.warn("HTTP endpoints are off (httpNodeRoot: false): the WCS REST API is not served");
-      this.status({ fill: "red", shape: "ring", text: "httpNodeRoot is false" });
+      this.warn(t("wcs.httpOff"));
+      this.status({ fill: "red", shape: "ring", text: t("wcs.httpOffStatus") });
     } else {
       try {
         controller = new WcsRestApiController(this, RED, wcsNodeSettings(config), this.credentials ?? {});
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = error instanceof Error ? localizedError(error).message : String(error);
         this.error(message);
         this.status({ fill: "red", shape: "ring", text: statusText(message) });
       }
@@ -29,7 +31,7 @@ export = function (RED: HttpNodeAPI): void {
     this.on("close", (_removed, done) => {
       if (!controller) return done();
       controller.close().then(done, (error: unknown) => {
-        this.warn(`closing the WCS REST API: ${String(error)}`);
+        this.warn(t("wcs.closeFailed", { reason: String(error) }));
         done();
       });
     });

@@ -80,9 +80,12 @@ function missingFields(page: EditorPage["page"], type: string, prefix: string): 
 /** Types a bad then a good value into `field`; returns whether the field was marked invalid each time. */
 async function validationMarks(page: EditorPage["page"], field: string, bad: string, good: string): Promise<[boolean, boolean]> {
   const input = page.locator(field);
+  // A TypedInput hides the original input and types into its own (the editor marks the original).
+  const typed = page.locator(`${field} + .red-ui-typedInput-container input.red-ui-typedInput-input`);
+  const target = (await typed.count()) > 0 ? typed : input;
   const marked = async (value: string): Promise<boolean> => {
-    await input.fill(value);
-    await input.dispatchEvent("change");
+    await target.fill(value);
+    await target.dispatchEvent("change");
     return input.evaluate((e) => e.classList.contains("input-error"));
   };
   return [await marked(bad), await marked(good)];

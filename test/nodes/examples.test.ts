@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import { requirePeers, startRefusingRtmpServer, type RefusingRtmpServer } from "../harness";
@@ -53,7 +54,7 @@ describe("nodes: examples", function () {
       const ids = new Set(flow.map((n) => n.id));
       for (const n of flow) {
         assert.equal(n.credentials, undefined, `${file}: ${n.id} has credentials`);
-        for (const secret of ["password", "rtmpStream"]) assert.equal(n[secret], undefined, `${file}: ${n.id} has ${secret}`);
+        for (const secret of ["password", "rtmpStream", "pin"]) assert.equal(n[secret], undefined, `${file}: ${n.id} has ${secret}`);
         for (const target of (n.wires ?? []).flat()) assert.ok(ids.has(target), `${file}: ${n.id} wires to a missing ${target}`);
         if (typeof n.account === "string" && n.account !== "") assert.ok(ids.has(n.account), `${file}: ${n.id} uses a missing account`);
       }
@@ -86,9 +87,12 @@ describe("nodes: examples/scheduled-meeting-broadcast.json handles failure", fun
   const PIN = "311705123#";
   let peer: TestMeetingPeer;
   let refusing: RefusingRtmpServer;
+  /** The recordings' media folder (the example's default, <userDir>/sipcast-media, is not the test's). */
+  let media: string;
 
   before(async () => {
     requirePeers(["ffmpeg"]);
+    media = fs.mkdtempSync(path.join(os.tmpdir(), "sipcast-example-"));
     peer = await startTestMeetingPeer({ user: "meeting" });
     refusing = await startRefusingRtmpServer();
     await helper.startServer();
@@ -99,6 +103,7 @@ describe("nodes: examples/scheduled-meeting-broadcast.json handles failure", fun
     await helper.stopServer();
     await peer?.stop();
     await refusing?.stop();
+    if (media) fs.rmSync(media, { recursive: true, force: true });
   });
 
   afterEach(async () => {
@@ -114,18 +119,19 @@ describe("nodes: examples/scheduled-meeting-broadcast.json handles failure", fun
   }
 
   /**
-   * Loads the example with its account on the test meeting (no registration), the callee `callee`,
-   * "go live" on a local RTMP server that refuses, and `edit` applied to its nodes; returns the flow.
+   * Loads the example as its comment says to set it up: the account on the test meeting (no
+   * registration), MEETING_ROOM = `callee` in the tab's environment, the PIN credential, "go live" on a
+   * local RTMP server that refuses, the media folder a temporary one; and `edit` applied to its nodes.
    */
   async function loadExample(callee: string, edit: (flow: FlowNode[]) => void): Promise<FlowNode[]> {
     const flow = (JSON.parse(fs.readFileSync(path.join(examplesDir, FILE), "utf8")) as FlowNode[]).map((n) => ({ ...n }));
     const account = flow.find((n) => n.type === "sip-account");
     Object.assign(account ?? {}, { domain: "127.0.0.1", port: peer.sipPort, registerRequired: false, localAddress: "127.0.0.1" });
-    named(flow, "dial the meeting").callee = callee;
+    named(flow, "dial the meeting").mediaFolder = media;
     named(flow, "go live").rtmpUrl = refusing.url;
     edit(flow);
-    const tab: FlowNode = { id: String(flow.find((n) => n.z)?.z), type: "tab", label: FILE };
-    await helper.load(exampleModules(), [tab, ...flow]);
+    const tab: FlowNode = { id: String(flow.find((n) => n.z)?.z), type: "tab", label: FILE, env: [{ name: "MEETING_ROOM", value: callee, type: "str" }] };
+    await helper.load(exampleModules(), [tab, ...flow], { [named(flow, "enter the PIN").id]: { pin: PIN } });
     return flow;
   }
 
@@ -192,7 +198,7 @@ describe("nodes: examples/scheduled-meeting-broadcast.json handles failure", fun
     );
   });
 
-  it("a meeting that lasts is hung up by the timer, without an error", async () => {
+  it("a meeting that lasts is hung up by the timer, without an error; it was recorded to flow.recording, and the PIN credential shows as a key count", async () => {
     const flow = await loadExample("meeting", (f) => {
       shorten(named(f, "let the IVR greet"), 100);
       shorten(named(f, "meeting length"), 500);
@@ -206,5 +212,13 @@ describe("nodes: examples/scheduled-meeting-broadcast.json handles failure", fun
     assert.equal((finish.payload as { reason: string }).reason, "NORMAL_CALL_CLEARING");
     await sleep(300);
     assert.deepEqual(errorsLoggedSince(logMark), []);
+    // "first attempt" named it from today's date (JSONata $now(), UTC) in the flow context.
+    const recording = path.join(media, `meeting-${new Date().toISOString().slice(0, 10)}.mp4`);
+    await until(() => fs.existsSync(recording) && fs.statSync(recording).size > 0, 10_000, `the recording ${recording}`);
+    const pinNode = nodeOf(named(flow, "enter the PIN").id);
+    const spy = pinNode.status as unknown as { getCalls(): Array<{ thisValue: { id: string }; args: Array<{ text?: string }> }> };
+    const texts = spy.getCalls().filter((c) => c.thisValue.id === pinNode.id).map((c) => c.args[0].text ?? "");
+    assert.equal(texts.at(-1), "sent 10 keys");
+    for (const text of texts) assert.ok(!text.includes("311705123"), `a status shows the PIN: ${text}`);
   });
 });

@@ -107,6 +107,8 @@ describe("nodes end to end: a flow saved by 0.1.0 runs on today's nodes", functi
     const before = peer.digits().length;
     nodeOf(ID.dtmf).receive({ callId });
     await until(() => peer.digits().slice(before).join("") === "123#", 10_000, "the old dtmf-send node's digits at the meeting");
+    // No digitsType in the saved node: its digits are typed text ("str"), shown as before.
+    await until(() => statusesOf(ID.dtmf).at(-1)?.text === "sent 123#", 5000, "sent 123# on the old dtmf-send node");
 
     nodeOf(ID.call).receive({ callId, terminate: true });
     await counted.waitFor((s) => s.text === "no calls", 10_000, "no calls after the hang-up");

@@ -1,6 +1,7 @@
 import type { CallStateEvent } from "node-red-contrib-sipcast";
 import { callPayload } from "../sip-call/call-view";
 import { callDirectory, type CallSource } from "../shared/call-directory";
+import { NodeTextError, t } from "../shared/i18n";
 import { handleInput } from "../shared/input-handler";
 import { msgString, settingString } from "../shared/msg-fields";
 import type { Node, NodeDef, NodeMessage, NodeSend } from "../shared/node-red-types";
@@ -63,7 +64,7 @@ export class CallStatusController {
     const callId = msgString(msg, "callId");
     if (callId !== undefined) {
       const entry = callDirectory.get(callId);
-      if (!entry || (this.accountId && entry.accountId !== this.accountId)) throw new Error(`no call ${callId}`);
+      if (!entry || (this.accountId && entry.accountId !== this.accountId)) throw new NodeTextError("call.noCall", { callId });
       msg.payload = callPayload(entry.call.snapshot());
     } else {
       msg.payload = callDirectory.list(this.accountId).map((e) => callPayload(e.call.snapshot()));
@@ -74,7 +75,7 @@ export class CallStatusController {
 
   private showCount(): void {
     const n = callDirectory.list(this.accountId).length;
-    this.node.status(n > 0 ? { fill: "green", shape: "dot", text: `${n} call${n === 1 ? "" : "s"}` } : { fill: "grey", shape: "ring", text: "no calls" });
+    this.node.status(n > 0 ? { fill: "green", shape: "dot", text: n === 1 ? t("status.oneCall") : t("status.calls", { count: n }) } : { fill: "grey", shape: "ring", text: t("status.noCalls") });
   }
 
   /** The node's close: stops listening. */

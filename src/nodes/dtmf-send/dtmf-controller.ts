@@ -1,9 +1,11 @@
 import { callDirectory } from "../shared/call-directory";
+import { NodeTextError, t } from "../shared/i18n";
 import { handleInput, statusText } from "../shared/input-handler";
-import type { Node, NodeMessage, NodeSend } from "../shared/node-red-types";
+import type { Node, NodeAPI, NodeMessage, NodeSend } from "../shared/node-red-types";
+import { evaluateSetting, isVisibleType } from "../shared/typed-setting";
 import { realTimers, type Timers } from "../shared/timers";
 import { waitEstablished, type EstablishedWait } from "../shared/wait-established";
-import { parseDtmfRequest, type DtmfSendConfig } from "./dtmf-input";
+import { parseDtmfRequest, type DtmfSendConfig, type DtmfSendCredentials } from "./dtmf-input";
 
 /**
  * The runtime side of a dtmf-send node: finds the call, waits until it is established, has the engine
@@ -14,6 +16,7 @@ export class DtmfSendController {
   private closed = false;
 
   constructor(
+    private readonly RED: NodeAPI,
     private readonly node: Node,
     private readonly config: DtmfSendConfig,
     private readonly timers: Timers = realTimers,
@@ -22,16 +25,20 @@ export class DtmfSendController {
   }
 
   private async onInput(msg: NodeMessage, send: NodeSend): Promise<void> {
-    const request = parseDtmfRequest(msg, this.config);
+    const credentials = this.node.credentials as DtmfSendCredentials | undefined;
+    const digits = await evaluateSetting(this.RED, this.node, { name: "digits", value: this.config.digits, type: this.config.digitsType, credential: credentials?.pin }, msg);
+    const request = parseDtmfRequest(msg, { ...this.config, digits }, !isVisibleType(this.config.digitsType));
+    // A PIN shows as "sent 10 keys": its digits never reach a status.
+    const shown = request.secret ? t("dtmf.keys", { count: request.digits.length }) : request.digits;
     const entry = callDirectory.get(request.callId);
-    if (!entry) throw new Error(`no call ${request.callId}`);
+    if (!entry) throw new NodeTextError("call.noCall", { callId: request.callId });
     const type = request.type ?? entry.dtmfType;
     const wait = waitEstablished(entry.call, request.waitMs, this.timers);
     this.waits.add(wait);
-    this.node.status({ fill: "yellow", shape: "ring", text: statusText(`waiting · ${request.digits}`) });
+    this.node.status({ fill: "yellow", shape: "ring", text: statusText(t("dtmf.waiting", { digits: shown })) });
     const outcome = await wait.promise.finally(() => this.waits.delete(wait));
     if (outcome === "cancelled") return; // the node closed: drop the message, as the delay node does
-    this.node.status({ fill: "yellow", shape: "dot", text: statusText(`sending ${request.digits}`) });
+    this.node.status({ fill: "yellow", shape: "dot", text: statusText(t("dtmf.sending", { digits: shown })) });
     await entry.call.sendDtmf(request.digits, {
       type,
       durationMs: request.durationMs,
@@ -39,8 +46,9 @@ export class DtmfSendController {
       initialDelayMs: request.initialDelayMs,
     });
     if (this.closed) return;
-    this.node.status({ fill: "green", shape: "dot", text: statusText(`sent ${request.digits}`) });
-    msg.dtmf = { callId: request.callId, digits: request.digits, type };
+    this.node.status({ fill: "green", shape: "dot", text: statusText(t("dtmf.sent", { digits: shown })) });
+    // A PIN's digits stay out of the message: it says how many keys went out instead.
+    msg.dtmf = { callId: request.callId, ...(request.secret ? { keys: request.digits.length } : { digits: request.digits }), type };
     send(msg);
   }
 

@@ -1,5 +1,6 @@
 import { MAX_DTMF_KEYS } from "node-red-contrib-sipcast";
 import type { DtmfType } from "../shared/call-directory";
+import { NodeTextError } from "../shared/i18n";
 import { msgChoice, msgString, settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
 
@@ -7,6 +8,12 @@ import type { NodeDef, NodeMessage } from "../shared/node-red-types";
 export interface DtmfSendConfig extends NodeDef {
   callId?: string;
   digits?: string;
+  /**
+   * Where `digits` comes from (TypedInput): `str` (absent in older flows) as typed, `cred` the PIN
+   * credential, or `msg`/`flow`/`global`/`env`/`jsonata`. The controller evaluates it before this
+   * module reads the config.
+   */
+  digitsType?: string;
   /** "" = the account's default. */
   dtmfType?: string;
   pauseMs?: number | string;
@@ -14,6 +21,11 @@ export interface DtmfSendConfig extends NodeDef {
   durationMs?: number | string;
   /** Seconds. */
   waitEstablished?: number | string;
+}
+
+/** The credentials of a dtmf-send node: the PIN, sent when `digitsType` is `cred`. */
+export interface DtmfSendCredentials {
+  pin?: string;
 }
 
 /** One DTMF request read from a message and the node's settings. */
@@ -26,6 +38,8 @@ export interface DtmfRequest {
   pauseMs: number;
   initialDelayMs: number;
   waitMs: number;
+  /** Present when the digits came from a credential, env, context or JSONata: statuses show their count only. */
+  secret?: true;
 }
 
 /** 0-9 * # A-D are DTMF events; "," is a pause. */
@@ -34,7 +48,7 @@ const TYPES: readonly DtmfType[] = ["RFC2833", "INFO"];
 
 function nonNegative(value: unknown, fallback: number, name: string): number {
   const n = settingNumber(value, fallback);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: expected a number ≥ 0, got "${String(value)}"`);
+  if (!Number.isFinite(n) || n < 0) throw new NodeTextError("dtmf.negative", { name, value: String(value) });
   return n;
 }
 
@@ -42,16 +56,18 @@ function nonNegative(value: unknown, fallback: number, name: string): number {
  * Reads a dtmf-send input message. `msg.digits`, else a non-empty string `msg.payload`, overrides the
  * digits setting; `msg.callId` and `msg.dtmfType` override theirs. Throws naming the bad field.
  */
-export function parseDtmfRequest(msg: NodeMessage, config: DtmfSendConfig): DtmfRequest {
+export function parseDtmfRequest(msg: NodeMessage, config: DtmfSendConfig, hidden = false): DtmfRequest {
   const callId = msgString(msg, "callId") ?? settingString(config.callId);
-  if (!callId) throw new Error("msg.callId: no call: set msg.callId or the node's call id");
+  if (!callId) throw new NodeTextError("call.noCallId");
   const fromMsg = msgString(msg, "digits");
   const fromPayload = typeof msg.payload === "string" && msg.payload.trim() !== "" ? msg.payload : undefined;
   const field = fromMsg !== undefined ? "msg.digits" : fromPayload !== undefined ? "msg.payload" : "digits";
   const digits = (fromMsg ?? fromPayload ?? settingString(config.digits)).replace(/\s+/g, "").toUpperCase();
+  // Digits of the setting that the editor does not show (a PIN) are never repeated in a status or error.
+  const secret = field === "digits" && hidden;
   // The engine refuses it too, but only once the call is answered: say so at once.
-  if (digits.length > MAX_DTMF_KEYS) throw new Error(`${field}: ${digits.length} keys, at most ${MAX_DTMF_KEYS} ("," pauses included)`);
-  if (!DIGITS.test(digits)) throw new Error(`${field}: expected DTMF digits 0-9 * # A-D and "," for a pause, got "${digits.slice(0, 40)}"`);
+  if (digits.length > MAX_DTMF_KEYS) throw new NodeTextError("dtmf.tooMany", { field, count: digits.length, max: MAX_DTMF_KEYS });
+  if (!DIGITS.test(digits)) throw secret ? new NodeTextError("dtmf.badSecretDigits", { field }) : new NodeTextError("dtmf.badDigits", { field, digits: digits.slice(0, 40) });
   const setting = settingString(config.dtmfType);
   const type = msgChoice(msg, "dtmfType", TYPES) ?? TYPES.find((t) => t === setting.toUpperCase());
   return {
@@ -62,5 +78,6 @@ export function parseDtmfRequest(msg: NodeMessage, config: DtmfSendConfig): Dtmf
     pauseMs: nonNegative(config.pauseMs, 500, "pauseMs"),
     initialDelayMs: nonNegative(config.initialDelayMs, 0, "initialDelayMs"),
     waitMs: nonNegative(config.waitEstablished, 10, "waitEstablished") * 1000,
+    ...(secret ? { secret } : {}),
   };
 }

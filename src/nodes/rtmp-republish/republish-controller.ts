@@ -1,10 +1,12 @@
 import type { Call, PublishEvent } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
 import { OutputGivenUpError } from "../shared/failure-errors";
+import { NodeTextError, t } from "../shared/i18n";
 import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";
 import { realTimers, type Timers } from "../shared/timers";
+import { CREDENTIAL_TYPE, evaluateSetting } from "../shared/typed-setting";
 import { parseRepublishRequest, type RtmpRepublishCredentials, type RtmpRepublishConfig } from "./republish-input";
 import { republishView } from "./republish-view";
 
@@ -46,21 +48,34 @@ export class RtmpRepublishController {
     handleInput(node, (msg, send) => this.onInput(msg, send));
   }
 
-  private onInput(msg: NodeMessage, send: NodeSend): void {
-    const request = parseRepublishRequest(msg, this.config, this.node.credentials as RtmpRepublishCredentials | undefined);
+  private async onInput(msg: NodeMessage, send: NodeSend): Promise<void> {
+    const credentials = this.node.credentials as RtmpRepublishCredentials | undefined;
+    // The TypedInput settings for this message; parseRepublishRequest then applies the msg.* overrides.
+    const [rtmpUrl, rtmpStream] = await Promise.all([
+      evaluateSetting(this.RED, this.node, { name: "rtmpUrl", value: this.config.rtmpUrl, type: this.config.rtmpUrlType }, msg),
+      evaluateSetting(this.RED, this.node, { name: "rtmpStream", value: this.config.streamKey, type: this.config.streamKeyType ?? CREDENTIAL_TYPE, credential: credentials?.rtmpStream }, msg),
+    ]);
+    const request = parseRepublishRequest(msg, { ...this.config, rtmpUrl }, { rtmpStream });
     const call = callDirectory.get(request.callId)?.call;
-    if (!call || call.isClosed) throw new Error(`no call ${request.callId}`);
+    if (!call || call.isClosed) throw new NodeTextError("call.noCall", { callId: request.callId });
     if (request.action === "stop") {
       this.stop(call, request.outputId);
       return;
     }
-    const retry = request.rtmpRetries === undefined ? {} : { publishRetry: { maxRetries: request.rtmpRetries } };
-    const outputId = call.publish({ rtmpUrl: request.rtmpUrl, rtmpStream: request.rtmpStream }, retry);
+    const outputId = call.publish(
+      { rtmpUrl: request.rtmpUrl, rtmpStream: request.rtmpStream },
+      {
+        ...(request.rtmpRetries === undefined ? {} : { publishRetry: { maxRetries: request.rtmpRetries } }),
+        ...(request.rtmpsAllowSelfSigned ? { rtmpsAllowSelfSigned: true } : {}),
+        ...(request.rtmpsCaFile ? { rtmpsCaFile: request.rtmpsCaFile } : {}),
+        ...(request.slateImage ? { slateImage: request.slateImage } : {}),
+      },
+    );
     msg.outputId = outputId;
     this.listen(call);
     this.outputs.set(outputId, { call, template: this.RED.util.cloneMessage(msg), send });
     this.latest = outputId;
-    this.node.status({ fill: "yellow", shape: "ring", text: "starting" });
+    this.node.status({ fill: "yellow", shape: "ring", text: t("republish.starting") });
   }
 
   /** Stops one output, else the outputs this node started on the call, else every output of the call. */

@@ -1,4 +1,5 @@
 import type { PublishEvent } from "node-red-contrib-sipcast";
+import { t } from "../shared/i18n";
 import { statusText } from "../shared/input-handler";
 import type { NodeStatus } from "../shared/node-red-types";
 import { formatDuration } from "../shared/ticker";
@@ -17,16 +18,16 @@ export function republishView(event: PublishEvent, publishingSince: number | und
     case "PUBLISHING": {
       const time = formatDuration(now - (publishingSince ?? now));
       const kbps = event.stats?.bitrateKbps;
-      return { fill: "green", shape: "dot", text: `publishing ${time}${kbps !== undefined ? ` · ${formatBitrate(kbps)}` : ""}` };
+      return { fill: "green", shape: "dot", text: kbps !== undefined ? t("republish.publishingRate", { time, rate: formatBitrate(kbps) }) : t("republish.publishing", { time }) };
     }
     case "STARTING":
-      return { fill: "yellow", shape: "ring", text: "starting" };
+      return { fill: "yellow", shape: "ring", text: t("republish.starting") };
     case "RECONNECTING":
       // A stall says so: the server took the connection but stopped taking the stream.
-      return { fill: "yellow", shape: "ring", text: event.reason === "OUTPUT_STALLED" ? "reconnecting: output stalled" : "reconnecting" };
+      return { fill: "yellow", shape: "ring", text: t(event.reason === "OUTPUT_STALLED" ? "republish.stalled" : "republish.reconnecting") };
     case "FAILED":
-      return { fill: "red", shape: "dot", text: statusText(`failed ${event.reason}`.trim()) };
+      return { fill: "red", shape: "dot", text: statusText(t("republish.failed", { reason: event.reason ?? "" }).trim()) };
     default:
-      return { fill: "grey", shape: "dot", text: "stopped" };
+      return { fill: "grey", shape: "dot", text: t("republish.stopped") };
   }
 }

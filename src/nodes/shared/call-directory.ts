@@ -1,3 +1,4 @@
+import { NodeTextError } from "./i18n";
 import { EventEmitter } from "node:events";
 import type { Call, CallStateEvent, DtmfType, PublishEvent } from "node-red-contrib-sipcast";
 
@@ -57,7 +58,7 @@ export class CallDirectory {
    */
   add(entry: DirectoryEntry, alreadyEmitted?: CallStateEvent): void {
     const { call, accountId } = entry;
-    if (this.entries.has(call.id)) throw new Error(`a call with callId "${call.id}" already exists`);
+    if (this.entries.has(call.id)) throw new NodeTextError("call.exists", { callId: call.id });
     this.entries.set(call.id, entry);
     call.on("state", (event) => this.emit("state", event, accountId, undefined));
     call.on("publish", (event) => this.emit("publish", event, accountId, undefined));

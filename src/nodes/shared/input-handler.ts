@@ -1,3 +1,4 @@
+import { localizedError } from "./i18n";
 import type { Node, NodeMessage, NodeSend } from "./node-red-types";
 
 /** What a node does with one message; may be async. Throwing (or rejecting) reports the error. */
@@ -26,7 +27,7 @@ export function asError(error: unknown): Error {
 export function handleInput(node: Node, handler: MessageHandler): void {
   node.on("input", (msg, send, done) => {
     const fail = (error: unknown): void => {
-      const err = asError(error);
+      const err = localizedError(asError(error));
       node.status({ fill: "red", shape: "ring", text: statusText(err.message) });
       done(err);
     };

@@ -1,3 +1,4 @@
+import { NodeTextError, type TextVars } from "./i18n";
 import type { NodeMessage } from "./node-red-types";
 
 /**
@@ -5,15 +6,26 @@ import type { NodeMessage } from "./node-red-types";
  * malformed value is an error that names the field, so the Catch node tells the user what to fix.
  */
 
-/** A `msg` property held a value of the wrong kind. */
-export class MsgFieldError extends Error {
+/**
+ * A `msg` property held a value of the wrong kind. `expected` is a key of the runtime catalog's
+ * `expect` section (`string`, `wholeNumber`, …) with its `vars`; the text is translated as a whole.
+ */
+export class MsgFieldError extends NodeTextError {
   constructor(
     readonly field: string,
     expected: string,
     got: unknown,
+    vars: TextVars = {},
   ) {
-    super(`msg.${field}: expected ${expected}, got ${describe(got)}`);
+    super("msgField", { ...vars, field, got: describe(got) }, { expected: `expect.${expected}` });
     this.name = "MsgFieldError";
+  }
+}
+
+/** A node setting (as stored by the editor) held a value of the wrong kind. */
+export class SettingError extends NodeTextError {
+  constructor(field: string, expected: string, got: unknown, vars: TextVars = {}) {
+    super("settingField", { ...vars, field, got: describe(got) }, { expected: `expect.${expected}` });
   }
 }
 
@@ -33,7 +45,7 @@ export function msgString(msg: NodeMessage, field: string): string | undefined {
   const value = msg[field];
   if (typeof value === "string") return value;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  throw new MsgFieldError(field, "a string", value);
+  throw new MsgFieldError(field, "string", value);
 }
 
 /** A boolean field; WCS REST clients send "true"/"false" as strings, so those are accepted too. */
@@ -42,7 +54,7 @@ export function msgBoolean(msg: NodeMessage, field: string): boolean | undefined
   const value = msg[field];
   if (typeof value === "boolean") return value;
   if (typeof value === "string" && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === "true";
-  throw new MsgFieldError(field, "true or false", value);
+  throw new MsgFieldError(field, "boolean", value);
 }
 
 /** A string field restricted to `choices` (compared case-insensitively, returned as spelled in `choices`). */
@@ -50,7 +62,7 @@ export function msgChoice<T extends string>(msg: NodeMessage, field: string, cho
   const value = msgString(msg, field);
   if (value === undefined) return undefined;
   const found = choices.find((c) => c.toLowerCase() === value.trim().toLowerCase());
-  if (found === undefined) throw new MsgFieldError(field, choices.map((c) => `"${c}"`).join(" or "), value);
+  if (found === undefined) throw new MsgFieldError(field, "choice", value, { choices: choices.map((c) => `"${c}"`).join(" or ") });
   return found;
 }
 
@@ -77,6 +89,14 @@ export function msgWholeNumber(msg: NodeMessage, field: string, min: number, max
   if (!present(msg, field)) return undefined;
   const value = msg[field];
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) throw new MsgFieldError(field, `a whole number from ${min} to ${max}`, value);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) throw new MsgFieldError(field, "wholeNumber", value, { min, max });
+  return n;
+}
+
+/** A whole-number setting from `min` to `max` ("3" or 3); "" or absent: undefined (the engine's default). */
+export function settingWholeNumber(value: unknown, field: string, min: number, max: number): number | undefined {
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) return undefined;
+  const n = typeof value === "string" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) throw new SettingError(field, "wholeNumber", value, { min, max });
   return n;
 }

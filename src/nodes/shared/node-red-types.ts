@@ -73,5 +73,15 @@ export interface NodeAPI {
   util: {
     /** Deep-copies a message, keeping `req`/`res` (the HTTP handles) by reference. */
     cloneMessage<T extends NodeMessage>(msg: T): T;
+    /**
+     * The value of a TypedInput property (`str`, `msg`, `flow`, `global`, `env`, `jsonata`, …) for
+     * `msg`; with a callback, context stores and JSONata are read asynchronously.
+     */
+    evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage, callback: (err: Error | null, result: unknown) => void): void;
   };
+  /**
+   * Node-RED's runtime translation: a key of this node set's catalog (`nodes/locales/<lang>/<set>.json`),
+   * or `"<module>/<set>:<key>"` for another set's. Returns the key when no catalog has it.
+   */
+  _?: (key: string, vars?: Record<string, string | number>) => string;
 }

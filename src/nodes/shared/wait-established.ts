@@ -1,3 +1,4 @@
+import { NodeTextError } from "./i18n";
 import { CallStatus, isFinalStatus, type Call, type CallStateEvent } from "node-red-contrib-sipcast";
 import { realTimers, type Timers } from "./timers";
 
@@ -26,14 +27,14 @@ export interface WaitableCall {
 export function waitEstablished(call: WaitableCall, timeoutMs: number, timers: Timers = realTimers): EstablishedWait {
   if (call.status === CallStatus.ESTABLISHED) return { promise: Promise.resolve("established"), cancel: () => undefined };
   if (call.isClosed || (call.status !== "NEW" && isFinalStatus(call.status))) {
-    return { promise: Promise.reject(new Error(`call ${call.id} has ended (${call.status})`)), cancel: () => undefined };
+    return { promise: Promise.reject(new NodeTextError("call.hasEnded", { callId: call.id, status: call.status })), cancel: () => undefined };
   }
   let settle: (outcome: WaitOutcome | Error) => void = () => undefined;
   const promise = new Promise<WaitOutcome>((resolve, reject) => {
     let timer: unknown;
     const onState = (event: CallStateEvent): void => {
       if (event.status === CallStatus.ESTABLISHED) settle("established");
-      else if (isFinalStatus(event.status)) settle(new Error(`call ${call.id} ended (${event.status}) before it was established`));
+      else if (isFinalStatus(event.status)) settle(new NodeTextError("call.endedFirst", { callId: call.id, status: event.status }));
     };
     settle = (outcome) => {
       call.off("state", onState);
@@ -43,7 +44,7 @@ export function waitEstablished(call: WaitableCall, timeoutMs: number, timers: T
       else resolve(outcome);
     };
     call.on("state", onState);
-    timer = timers.setTimeout(() => settle(new Error(`call ${call.id} was not established within ${timeoutMs / 1000} s (${call.status})`)), timeoutMs);
+    timer = timers.setTimeout(() => settle(new NodeTextError("call.notAnswered", { callId: call.id, seconds: timeoutMs / 1000, status: call.status })), timeoutMs);
   });
   return { promise, cancel: () => settle("cancelled") };
 }

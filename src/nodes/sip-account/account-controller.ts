@@ -1,5 +1,6 @@
 import { Engine, type Call, type CallOptions, type RegistrationResult, type RegistrationStatus } from "node-red-contrib-sipcast";
 import { callDirectory, type DtmfType } from "../shared/call-directory";
+import { NodeTextError, t } from "../shared/i18n";
 import { asError } from "../shared/input-handler";
 import { nodeLogger } from "../shared/node-logger";
 import type { Node, NodeStatus } from "../shared/node-red-types";
@@ -75,9 +76,9 @@ export class AccountController {
    */
   placeCall(options: CallOptions): Call {
     if (this.configError) throw this.configError;
-    if (options.callId && callDirectory.has(options.callId)) throw new Error(`a call with callId "${options.callId}" already exists`);
+    if (options.callId && callDirectory.has(options.callId)) throw new NodeTextError("call.exists", { callId: options.callId });
     const engine = this.engine;
-    if (!engine) throw new Error("the sip-account is not started (it has no users or is closing)");
+    if (!engine) throw new NodeTextError("account.notStarted");
     const call = engine.call(options);
     callDirectory.add({ call, accountId: this.node.id, dtmfType: this.settings.dtmfType });
     return call;
@@ -138,7 +139,7 @@ export class AccountController {
 
   private failed(engine: Engine, result: RegistrationResult): void {
     const view = registrationView.failed(result);
-    if (view.text !== this.view.text) this.node.warn(`registration ${view.text}`);
+    if (view.text !== this.view.text) this.node.warn(t("account.warnRegistration", { text: view.text ?? "" }));
     this.show(view);
     this.retry.schedule(() => {
       if (engine === this.engine) this.attempt(engine);
@@ -152,11 +153,11 @@ export class AccountController {
     this.retry.reset();
     if (!engine) return;
     engine.off("registration", this.onRegistration);
-    const closed = engine.close(CLOSE_GRACE_MS).catch((error: unknown) => this.node.warn(`close: ${asError(error).message}`));
+    const closed = engine.close(CLOSE_GRACE_MS).catch((error: unknown) => this.node.warn(t("account.closeFailed", { reason: asError(error).message })));
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
-        this.node.warn(`the SIP user agent did not close within ${CLOSE_LIMIT_MS / 1000} s; it finishes in the background`);
+        this.node.warn(t("account.closeSlow", { seconds: CLOSE_LIMIT_MS / 1000 }));
         resolve();
       }, CLOSE_LIMIT_MS);
       timer.unref();

@@ -3,11 +3,13 @@ import type { AccountController, AccountUser } from "../sip-account/account-cont
 import { callDirectory } from "../shared/call-directory";
 import { whenCallClosed } from "../shared/call-closed";
 import { CallEndedError, isFailedEnd, OutputGivenUpError } from "../shared/failure-errors";
+import { NodeTextError, t } from "../shared/i18n";
 import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend, NodeStatus } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";
 import { realTimers, type Timers } from "../shared/timers";
-import { mediaFolderOf, parseCallRequest, type SipCallConfig, type SipCallCredentials } from "./call-input";
+import { asksToTerminate, mediaFolderOf, parseCallRequest, type SipCallConfig, type SipCallCredentials } from "./call-input";
+import { evaluateCallSettings, recordPathIn } from "./call-settings";
 import { callPayload, callView, isTicking } from "./call-view";
 
 /** How long closing the node waits for its calls to hang up (Call's own guard is 5 s). */
@@ -52,7 +54,7 @@ export class SipCallController implements AccountUser {
     this.mediaRoot = mediaFolderOf(config, (RED as NodeAPI & { settings?: { userDir?: string } }).settings?.userDir);
     this.ticker = new Ticker(() => this.render(), timers);
     if (account) account.register(this);
-    else node.status({ fill: "red", shape: "ring", text: "no sip-account" });
+    else node.status({ fill: "red", shape: "ring", text: t("sipCall.noAccount") });
     handleInput(node, (msg, send) => this.onInput(msg, send));
   }
 
@@ -61,13 +63,19 @@ export class SipCallController implements AccountUser {
     if (!this.lastCall || this.lastCall.isClosed) this.node.status(status);
   }
 
-  private onInput(msg: NodeMessage, send: NodeSend): void | Promise<void> {
-    const request = parseCallRequest(msg, this.config, this.node.credentials as SipCallCredentials | undefined);
+  private async onInput(msg: NodeMessage, send: NodeSend): Promise<void> {
+    const credentials = this.node.credentials as SipCallCredentials | undefined;
+    // A hang-up or stopAudio reads no setting: a msg-typed callee absent from it is no error.
+    const settings = asksToTerminate(msg) || msg.action === "stopAudio" ? { config: this.config, credentials } : await evaluateCallSettings(this.RED, this.node, this.config, credentials, msg);
+    const request = parseCallRequest(msg, settings.config, settings.credentials);
     if (request.kind === "terminate") return this.terminate(request.callId);
-    if (request.kind === "playAudio") return this.playAudio(this.liveCall(request.callId, "no call to play audio into"), request.file, request.loop);
-    if (request.kind === "stopAudio") return this.liveCall(request.callId, "no call to stop audio in").stopAudio();
-    if (!this.account) throw new Error("no sip-account configured");
-    const call = this.account.placeCall(request.options.playAudio === undefined ? request.options : { ...request.options, mediaRoot: this.mediaRoot });
+    if (request.kind === "playAudio") return this.playAudio(this.liveCall(request.callId, "sipCall.noCallToPlay"), request.file, request.loop);
+    if (request.kind === "stopAudio") return this.liveCall(request.callId, "sipCall.noCallToStop").stopAudio();
+    if (!this.account) throw new NodeTextError("sipCall.noAccountConfigured");
+    const options = { ...request.options };
+    if (options.playAudio !== undefined) options.mediaRoot = this.mediaRoot;
+    if (options.recordPath !== undefined) options.recordPath = recordPathIn(this.mediaRoot, options.recordPath);
+    const call = this.account.placeCall(options);
     // The id of the placed call, also for nodes that see this msg complete (Complete node, HTTP flows).
     msg.callId = call.id;
     const template = this.RED.util.cloneMessage(msg);
@@ -81,18 +89,18 @@ export class SipCallController implements AccountUser {
     call.once("@close", () => this.forget(call));
     this.lastCall = call;
     this.lastEvent = undefined;
-    this.node.status({ fill: "yellow", shape: "ring", text: "calling" });
+    this.node.status({ fill: "yellow", shape: "ring", text: t("sipCall.calling") });
   }
 
   /** Ends `callId` (or this node's last call). A call this node did not place can be ended too. */
   private terminate(callId: string | undefined): void {
-    this.liveCall(callId, "no call to terminate").terminate();
+    this.liveCall(callId, "sipCall.noCallToTerminate").terminate();
   }
 
   /** The live call `callId` (of any account), or this node's last call. @throws Error naming the callId */
-  private liveCall(callId: string | undefined, noneText: string): Call {
+  private liveCall(callId: string | undefined, noneKey: string): Call {
     const call = callId ? callDirectory.get(callId)?.call : this.lastCall;
-    if (!call || call.isClosed) throw new Error(callId ? `no call ${callId}` : noneText);
+    if (!call || call.isClosed) throw callId ? new NodeTextError("call.noCall", { callId }) : new NodeTextError(noneKey);
     return call;
   }
 

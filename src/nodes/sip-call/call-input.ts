@@ -1,7 +1,8 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { MAX_JITTER_BUFFER_MS, MAX_PUBLISH_RETRIES, type CallOptions } from "node-red-contrib-sipcast";
-import { MsgFieldError, msgBoolean, msgString, msgWholeNumber, settingBoolean, settingString } from "../shared/msg-fields";
+import { NodeTextError } from "../shared/i18n";
+import { MsgFieldError, msgBoolean, msgString, msgWholeNumber, settingBoolean, settingString, settingWholeNumber } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
 
 /** The sip-call node's settings as the editor stores them. */
@@ -16,6 +17,36 @@ export interface SipCallConfig extends NodeDef {
   jitterBufferMs?: number | string;
   /** The only folder `msg.audioFile` may name files in; "" or absent: `<userDir>/sipcast-media`. */
   mediaFolder?: string;
+  /**
+   * TypedInput sources (`str`, `msg`, `flow`, `global`, `env`, `jsonata`) of callee, rtmpUrl,
+   * recordPath and audioFile; absent in flows saved before them: `str`. The controller evaluates them
+   * before this module reads the config, so here every one of them is a plain text.
+   */
+  calleeType?: string;
+  rtmpUrlType?: string;
+  /** Where the stream key comes from: `cred` (absent in older flows) the credential, or the msg/flow/global/env property named in `streamKey`. */
+  streamKey?: string;
+  streamKeyType?: string;
+  /** Record the call to this file inside the media folder; "" or absent: no recording. */
+  recordPath?: string;
+  recordPathType?: string;
+  /** Play this file (inside the media folder) once answered; "" or absent: none. */
+  audioFile?: string;
+  audioFileType?: string;
+  /** Repeat `audioFile` until the call ends (default false). */
+  audioLoop?: boolean | string;
+  /** Restarts of a failing output before it is given up; "" or absent: the engine's default. */
+  rtmpRetries?: number | string;
+  /** Seconds without RTP before hanging up (0 = off); "" or absent: the engine's default, 30. */
+  rtpTimeout?: number | string;
+  /** Do not check the RTMPS server's certificate (default false). */
+  rtmpsAllowSelfSigned?: boolean | string;
+  /** PEM file of the CA to trust for RTMPS; "" or absent: the system's store. */
+  rtmpsCaFile?: string;
+  /** Picture published as the video of a call without video; "" or absent: black. */
+  slateImage?: string;
+  /** Video sent to the callee: "" or absent none, "black", or the path of a picture. */
+  sendVideoSlate?: string;
 }
 
 /** The media folder below Node-RED's user directory when the node names none. */
@@ -40,9 +71,11 @@ export type CallRequest =
   /** `msg.action = "stopAudio"`. */
   | { kind: "stopAudio"; callId: string | undefined };
 
+/** Highest RTP timeout a node takes, in seconds (a day: longer means "off", which is 0). */
+export const MAX_RTP_TIMEOUT_S = 86400;
 
 /** `msg.terminate === true` (or "true"), `msg.payload === "terminate"` or `msg.action === "terminate"`. */
-function asksToTerminate(msg: NodeMessage): boolean {
+export function asksToTerminate(msg: NodeMessage): boolean {
   return msgBoolean(msg, "terminate") === true || msg.payload === "terminate" || msg.action === "terminate";
 }
 
@@ -55,20 +88,26 @@ function asksToTerminate(msg: NodeMessage): boolean {
 export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, credentials: SipCallCredentials | undefined): CallRequest {
   if (asksToTerminate(msg)) return { kind: "terminate", callId: msgString(msg, "callId") || undefined };
   if (msg.action === "playAudio") {
-    const audio = audioFile(msg);
-    if (!audio) throw new Error("msg.audioFile: the path of the audio file to play is missing");
+    const audio = audioFile(msg, config);
+    if (!audio) throw new NodeTextError("sipCall.noAudioFile");
     return { kind: "playAudio", callId: msgString(msg, "callId") || undefined, ...audio };
   }
   if (msg.action === "stopAudio") return { kind: "stopAudio", callId: msgString(msg, "callId") || undefined };
   const callee = (msgString(msg, "callee") ?? settingString(config.callee)).trim();
-  if (!callee) throw new Error("msg.callee: no callee: set one in the node or in msg.callee");
+  if (!callee) throw new NodeTextError("sipCall.noCallee");
   const callId = msgString(msg, "callId") ?? settingString(config.callId);
   const rtmpUrl = msgString(msg, "rtmpUrl") ?? settingString(config.rtmpUrl);
   const rtmpStream = msgString(msg, "rtmpStream") ?? credentials?.rtmpStream ?? "";
   const jitterBufferMs = msgMilliseconds(msg, "jitterBufferMs") ?? settingMilliseconds(config.jitterBufferMs);
-  const audio = audioFile(msg);
-  // Restarts of the rtmpUrl output before it is given up (the engine's default when absent).
-  const rtmpRetries = msgWholeNumber(msg, "rtmpRetries", 0, MAX_PUBLISH_RETRIES);
+  const audio = audioFile(msg, config);
+  const recordPath = msgString(msg, "recordPath") ?? settingString(config.recordPath);
+  // Restarts of the call's outputs before one is given up (the engine's default when absent).
+  const rtmpRetries = msgWholeNumber(msg, "rtmpRetries", 0, MAX_PUBLISH_RETRIES) ?? settingWholeNumber(config.rtmpRetries, "rtmpRetries", 0, MAX_PUBLISH_RETRIES);
+  const rtpTimeout = msgWholeNumber(msg, "rtpTimeout", 0, MAX_RTP_TIMEOUT_S) ?? settingWholeNumber(config.rtpTimeout, "rtpTimeout", 0, MAX_RTP_TIMEOUT_S);
+  const selfSigned = msgBoolean(msg, "rtmpsAllowSelfSigned") ?? settingBoolean(config.rtmpsAllowSelfSigned, false);
+  const caFile = settingString(config.rtmpsCaFile);
+  const slateImage = settingString(config.slateImage);
+  const videoSlate = settingString(config.sendVideoSlate);
   return {
     kind: "call",
     options: {
@@ -77,19 +116,29 @@ export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, creden
       hasAudio: msgBoolean(msg, "hasAudio") ?? settingBoolean(config.hasAudio, true),
       hasVideo: msgBoolean(msg, "hasVideo") ?? settingBoolean(config.hasVideo, true),
       ...(rtmpUrl ? { rtmpUrl, rtmpStream } : {}),
+      ...(recordPath ? { recordPath } : {}),
       ...(rtmpRetries === undefined ? {} : { publishRetry: { maxRetries: rtmpRetries } }),
+      ...(rtpTimeout === undefined ? {} : { rtpTimeoutMs: rtpTimeout * 1000 }),
+      ...(selfSigned ? { rtmpsAllowSelfSigned: true } : {}),
+      ...(caFile ? { rtmpsCaFile: caFile } : {}),
+      ...(slateImage ? { slateImage } : {}),
+      ...(videoSlate ? { sendVideoSlate: videoSlate.toLowerCase() === "black" ? true : videoSlate } : {}),
       ...(jitterBufferMs === undefined ? {} : { jitterBufferMs }),
       ...(audio ? { playAudio: audio.file, playAudioLoop: audio.loop } : {}),
     },
   };
 }
 
-/** `msg.audioFile` (+ `msg.loop`): for the playAudio action, or on a call start (played once answered). */
-function audioFile(msg: NodeMessage): { file: string; loop: boolean } | undefined {
-  const file = msgString(msg, "audioFile");
+/**
+ * `msg.audioFile` (+ `msg.loop`), else the node's audio file (+ its loop setting): for the playAudio
+ * action, or on a call start (played once answered).
+ */
+function audioFile(msg: NodeMessage, config: SipCallConfig): { file: string; loop: boolean } | undefined {
+  const fromMsg = msgString(msg, "audioFile");
+  if (fromMsg !== undefined && fromMsg.trim() === "") throw new MsgFieldError("audioFile", "audioPath", fromMsg);
+  const file = fromMsg ?? (settingString(config.audioFile) || undefined);
   if (file === undefined) return undefined;
-  if (file.trim() === "") throw new MsgFieldError("audioFile", "the path of an audio file", file);
-  return { file, loop: msgBoolean(msg, "loop") ?? false };
+  return { file, loop: msgBoolean(msg, "loop") ?? settingBoolean(config.audioLoop, false) };
 }
 
 /** A number of milliseconds 0–1000 in `msg` (numeric strings too: WCS clients send strings). */
@@ -98,7 +147,7 @@ function msgMilliseconds(msg: NodeMessage, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
   if (typeof n !== "number" || !Number.isFinite(n) || n < 0 || n > MAX_JITTER_BUFFER_MS) {
-    throw new MsgFieldError(field, `a number of milliseconds from 0 to ${MAX_JITTER_BUFFER_MS}`, value);
+    throw new MsgFieldError(field, "milliseconds", value, { max: MAX_JITTER_BUFFER_MS });
   }
   return n;
 }

@@ -1,4 +1,5 @@
 import { CallStatus, type CallStateEvent } from "node-red-contrib-sipcast";
+import { t } from "../shared/i18n";
 import { statusText } from "../shared/input-handler";
 import type { NodeStatus } from "../shared/node-red-types";
 import { formatDuration } from "../shared/ticker";
@@ -32,7 +33,7 @@ export function callView(event: CallStateEvent, now: number): NodeStatus {
     case CallStatus.BUSY:
       return { fill: "red", shape: "dot", text: "BUSY" };
     case CallStatus.FAILED:
-      return { fill: "red", shape: "dot", text: statusText(`FAILED ${event.reason}`.trim()) };
+      return { fill: "red", shape: "dot", text: statusText(t("sipCall.failed", { reason: event.reason ?? "" }).trim()) };
     default:
       return { fill: "yellow", shape: "ring", text: event.status };
   }

@@ -1,5 +1,6 @@
 import { Engine, WcsRestApi, type Call, type CallStateEvent, type EngineOptions } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
+import { t } from "../shared/i18n";
 import { nodeLogger } from "../shared/node-logger";
 import type { Node } from "../shared/node-red-types";
 import { corsHandler } from "./cors-handler";
@@ -45,7 +46,7 @@ export class WcsRestApiController {
     if (this.auth.kind === "refuse") node.warn(`${settings.basePath}: ${this.auth.reason}`);
     if (this.auth.kind === "credential" && this.auth.advice) node.warn(`${settings.basePath}: ${this.auth.advice}`);
     if (this.auth.kind === "none") {
-      node.warn(`${settings.basePath}: authentication is "none": anyone who reaches Node-RED's HTTP port can place calls through this API; use it only behind an authenticating reverse proxy`);
+      node.warn(t("wcs.noAuthentication", { base: settings.basePath }));
     }
     this.handler = wcsRequestHandler(this.api, {
       basePath: settings.basePath,
@@ -84,7 +85,7 @@ export class WcsRestApiController {
     const verdict = checkAuthorization(this.auth, typeof header === "string" ? header : undefined);
     if (!verdict.ok && verdict.misdeployed && !this.misdeployWarned) {
       this.misdeployWarned = true;
-      this.node.warn(`${this.settings.basePath}: ${verdict.misdeployed} (Node-RED embedded with RED.init does not apply httpNodeAuth: the embedding application must); such requests are refused`);
+      this.node.warn(t("wcs.misdeployed", { base: this.settings.basePath, what: verdict.misdeployed }));
       this.showStatus();
     }
     return verdict;
@@ -93,11 +94,11 @@ export class WcsRestApiController {
   private showStatus(): void {
     const base = this.settings.basePath;
     if (this.auth.kind === "refuse") return this.node.status({ fill: "red", shape: "ring", text: `${base}: ${this.auth.short}` });
-    if (this.misdeployWarned) return this.node.status({ fill: "red", shape: "ring", text: `${base}: refusing requests, httpNodeAuth not applied` });
+    if (this.misdeployWarned) return this.node.status({ fill: "red", shape: "ring", text: t("wcs.misdeployedStatus", { base }) });
     const n = this.live.size;
-    const calls = n > 0 ? `${n} call${n === 1 ? "" : "s"}` : "no calls";
-    if (this.auth.kind === "none") return this.node.status({ fill: "yellow", shape: n > 0 ? "dot" : "ring", text: `${base}: ${calls}, no authentication` });
-    this.node.status(n > 0 ? { fill: "green", shape: "dot", text: `${base}: ${calls}` } : { fill: "grey", shape: "ring", text: `${base}: ${calls}` });
+    const calls = n === 0 ? t("status.noCalls") : n === 1 ? t("status.oneCall") : t("status.calls", { count: n });
+    if (this.auth.kind === "none") return this.node.status({ fill: "yellow", shape: n > 0 ? "dot" : "ring", text: t("wcs.callsNoAuth", { base, calls }) });
+    this.node.status(n > 0 ? { fill: "green", shape: "dot", text: t("wcs.calls", { base, calls }) } : { fill: "grey", shape: "ring", text: t("wcs.calls", { base, calls }) });
   }
 
   /** Removes the route at once, then hangs up every call and closes the engines. Idempotent. */

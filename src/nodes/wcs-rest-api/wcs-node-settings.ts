@@ -1,4 +1,5 @@
 import { DEFAULT_ENGINE_LIMITS, isRtmpUrl, DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { NodeTextError } from "../shared/i18n";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
 import { authMode, type WcsAuthMode } from "./request-auth";
@@ -51,9 +52,9 @@ const BASE_PATH = /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
 export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
   const typed = settingString(config.basePath).trim() || DEFAULT_BASE_PATH;
   const basePath = `/${typed.replace(/^\/+|\/+$/g, "")}`;
-  if (!BASE_PATH.test(basePath)) throw new Error(`basePath: expected a path like ${DEFAULT_BASE_PATH}, got "${typed}"`);
+  if (!BASE_PATH.test(basePath)) throw new NodeTextError("wcs.badBasePath", { example: DEFAULT_BASE_PATH, value: typed });
   const localRtmpUrl = settingString(config.localRtmpUrl).trim();
-  if (localRtmpUrl && !isRtmpUrl(localRtmpUrl)) throw new Error(`localRtmpUrl: expected rtmp://host[:port]/app, got "${localRtmpUrl}"`);
+  if (localRtmpUrl && !isRtmpUrl(localRtmpUrl)) throw new NodeTextError("wcs.badLocalRtmpUrl", { value: localRtmpUrl });
   const dtmfType: DtmfType = settingString(config.defaultDtmfType).toUpperCase() === "INFO" ? "INFO" : "RFC2833";
   const optional = (value: unknown): string | undefined => settingString(value).trim() || undefined;
   const engineOptions: Omit<EngineOptions, "account"> = {
