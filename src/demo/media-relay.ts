@@ -1,6 +1,7 @@
 import * as dgram from "node:dgram";
 import type { RtpSocketPair } from "../rtp";
 import { forStream, Impairment, validateImpairment, type ImpairmentOptions, type ImpairmentStats } from "./impairment";
+import type { MediaPauses } from "./media-pauses";
 import type { TimelineShifter } from "./timeline-events";
 
 /** Where the caller wants one medium's RTP and RTCP (from its SDP). */
@@ -22,6 +23,8 @@ export interface MediaRelayStats {
   impairment?: { rtp: ImpairmentStats; rtcp: ImpairmentStats };
   /** With timeline events: how many were applied. */
   timelineEvents?: number;
+  /** With pauses: the RTP datagrams they dropped. */
+  pausedRtp?: number;
 }
 
 /**
@@ -40,7 +43,8 @@ export interface MediaRelayStats {
  * and delayed, each from its own seeded generator: a real path loses and delays RTCP too (a lost
  * sender report is something a receiver's A/V sync must live with), and separate generators keep
  * each stream's drops independent of how the two interleave. `withholdRtcp` sends no RTCP at all.
- * A {@link TimelineShifter} rewrites RTP and RTCP headers first (a restart or SSRC change mid-call).
+ * A {@link TimelineShifter} rewrites RTP and RTCP headers first (a restart or SSRC change mid-call);
+ * {@link MediaPauses} drop the RTP of a stretch of time (video that stops and resumes).
  */
 export class MediaRelay {
   #closed = false;
@@ -54,6 +58,7 @@ export class MediaRelay {
     private readonly destination: RelayDestination,
     impairment: ImpairmentOptions | undefined,
     private readonly timeline: TimelineShifter | undefined,
+    private readonly pauses: MediaPauses | undefined,
   ) {
     if (impairment) this.#impairment = { rtp: new Impairment(forStream(impairment, 0)), rtcp: new Impairment(forStream(impairment, 1)) };
     this.#withholdRtcp = impairment?.withholdRtcp === true;
@@ -65,14 +70,14 @@ export class MediaRelay {
    * Binds the two loopback sockets ffmpeg sends to.
    * @param impairment - loss and jitter to apply toward the caller (validated; ConfigError).
    */
-  static async open(advertised: RtpSocketPair, destination: RelayDestination, impairment?: ImpairmentOptions, timeline?: TimelineShifter): Promise<MediaRelay> {
+  static async open(advertised: RtpSocketPair, destination: RelayDestination, impairment?: ImpairmentOptions, timeline?: TimelineShifter, pauses?: MediaPauses): Promise<MediaRelay> {
     if (impairment) validateImpairment(impairment); // before binding anything
     const rtp = await bindLoopback();
     const rtcp = await bindLoopback().catch((error: unknown) => {
       rtp.close();
       throw error;
     });
-    return new MediaRelay({ rtp, rtcp }, advertised, destination, impairment, timeline);
+    return new MediaRelay({ rtp, rtcp }, advertised, destination, impairment, timeline, pauses);
   }
 
   /** Port ffmpeg sends RTP to. */
@@ -96,6 +101,8 @@ export class MediaRelay {
         this.#relayed.dropped++;
         return;
       }
+      // A pause stops the RTP only: a sender's reports go on while it sends nothing.
+      if (kind === "rtp" && this.pauses?.drops()) return;
       this.#relayed[kind]++;
       const data = !this.timeline ? received : kind === "rtp" ? this.timeline.rtp(received) : this.timeline.rtcp(received);
       const impairment = this.#impairment?.[kind];
@@ -117,7 +124,8 @@ export class MediaRelay {
   toJSON(): MediaRelayStats {
     const impairment = this.#impairment ? { impairment: { rtp: this.#impairment.rtp.toJSON(), rtcp: this.#impairment.rtcp.toJSON() } } : {};
     const timeline = this.timeline ? { timelineEvents: this.timeline.applied } : {};
-    return { ...this.#relayed, destination: `${this.destination.address}:${this.destination.rtpPort}`, ...impairment, ...timeline };
+    const pauses = this.pauses ? { pausedRtp: this.pauses.dropped } : {};
+    return { ...this.#relayed, destination: `${this.destination.address}:${this.destination.rtpPort}`, ...impairment, ...timeline, ...pauses };
   }
 
   /**

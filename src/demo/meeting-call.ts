@@ -7,6 +7,7 @@ import type { Logger } from "../util/logger";
 import { dtmfFromInfo } from "./dtmf-info-body";
 import type { ImpairmentOptions } from "./impairment";
 import type { TimelineEvent } from "./timeline-events";
+import type { MediaPause } from "./media-pauses";
 import type { MediaRelayStats } from "./media-relay";
 import { MeetingNegotiator } from "./meeting-negotiator";
 import { TelephoneEventDecoder } from "./telephone-event-decoder";
@@ -59,6 +60,7 @@ export interface MeetingCallContext {
   pattern: TestPattern;
   impairment?: ImpairmentOptions;
   timelineEvents?: readonly TimelineEvent[];
+  videoPauses?: readonly MediaPause[];
   logger: Logger;
 }
 
@@ -174,6 +176,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
         pattern: this.ctx.pattern,
         impairment: this.ctx.impairment,
         timelineEvents: this.ctx.timelineEvents,
+        videoPauses: this.ctx.videoPauses,
         logger: this.ctx.logger,
         onStopped: (error) => {
           this.ctx.logger.log("warn", "test-meeting", `call ${this.callId}: the test pattern stopped: ${error.message}`);

@@ -12,6 +12,7 @@ import { MeetingCall, type MeetingCallInfo, type MeetingDtmf, type MeetingHangup
 import type { MeetingNegotiator } from "./meeting-negotiator";
 import type { TestPattern } from "./test-pattern-args";
 import { validateTimelineEvents, type TimelineEvent } from "./timeline-events";
+import { validateMediaPauses, type MediaPause } from "./media-pauses";
 
 /** Options of {@link startTestMeetingPeer}. */
 export interface TestMeetingPeerOptions {
@@ -44,6 +45,13 @@ export interface TestMeetingPeerOptions {
    * `kind: "ssrc-change"` (new SSRC, new bases), `atMs` after the call's media started. Default: none.
    */
   timelineEvents?: TimelineEvent[];
+  /**
+   * Stretches of each call in which no video RTP is sent (its RTCP goes on): `{ atMs: 6000, forMs: 20000 }`
+   * is a screen share that ends at 6 s and starts again 20 s later; `atMs: 0` is a camera that comes
+   * on late, or never when `forMs` outlasts the call. The sender keeps encoding, so the video resumes
+   * mid-GOP. Default: none.
+   */
+  videoPauses?: MediaPause[];
   /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
   auth?: DigestCredentials;
   logger?: Logger;
@@ -99,6 +107,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     }
     if (options.impairment) validateImpairment(options.impairment);
     if (options.timelineEvents !== undefined) validateTimelineEvents(options.timelineEvents);
+    if (options.videoPauses !== undefined) validateMediaPauses(options.videoPauses);
     this.#logger = options.logger ?? silentLogger;
     this.#guard = options.auth ? new DigestGuard(options.auth) : undefined;
     // Fail at start rather than at the first call.
@@ -189,6 +198,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
         pattern: this.options.pattern ?? "testsrc",
         impairment: this.options.impairment,
         timelineEvents: this.options.timelineEvents,
+        videoPauses: this.options.videoPauses,
         logger: this.#logger,
       });
     } catch (error) {

@@ -4,6 +4,7 @@ import type { AudioCodecName, CodecName, MediaKind, NegotiatedStream, VideoCodec
 import type { Logger } from "../util/logger";
 import { forStream, type ImpairmentOptions } from "./impairment";
 import { MediaRelay, type MediaRelayStats } from "./media-relay";
+import { MediaPauses, type MediaPause } from "./media-pauses";
 import { TimelineShifter, type TimelineEvent } from "./timeline-events";
 import { buildTestPatternArgs, type TestPattern } from "./test-pattern-args";
 
@@ -21,6 +22,8 @@ export interface TestPatternSenderOptions {
   impairment?: ImpairmentOptions;
   /** Changes of the RTP timeline (restart, SSRC change), applied to every medium at once (none when absent). */
   timelineEvents?: readonly TimelineEvent[];
+  /** Stretches of time without video RTP (none when absent). */
+  videoPauses?: readonly MediaPause[];
   logger: Logger;
   /** ffmpeg could not start or stopped by itself (not after close()). */
   onStopped: (error: Error) => void;
@@ -55,7 +58,8 @@ export class TestPatternSender {
         // Audio and video draw from different seeds: their drops must not mirror each other.
         const impairment = o.impairment && forStream(o.impairment, stream.kind === "audio" ? 0 : 1);
         const timeline = o.timelineEvents && o.timelineEvents.length > 0 ? new TimelineShifter(o.timelineEvents, startMs, stream.kind === "audio" ? 1 : 2) : undefined;
-        const relay = await MediaRelay.open(pair, destination, impairment, timeline);
+        const pauses = stream.kind === "video" && o.videoPauses && o.videoPauses.length > 0 ? new MediaPauses(o.videoPauses, startMs) : undefined;
+        const relay = await MediaRelay.open(pair, destination, impairment, timeline, pauses);
         relays.set(stream.kind, relay);
         outputs[stream.kind] = { stream, relay };
       }
