@@ -80,6 +80,8 @@ export interface RepublisherOptions {
   loopbackInput?: boolean;
   /** Where the UDP port table cannot be read (not Linux): fixed wait instead of watching the ports (default 1000 ms). */
   blindBindDelayMs?: number;
+  /** See RepublishArgsOptions.analyzeDurationUs. */
+  analyzeDurationUs?: number;
 }
 
 /** Snapshot for logs and status. Secrets are redacted. */
@@ -177,6 +179,7 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
         audioBitrate: o.audioBitrate,
         generateVideo: o.generateVideo,
         generateAudio: o.generateAudio,
+        analyzeDurationUs: o.analyzeDurationUs,
       });
       this.#spawn(args);
 

@@ -107,7 +107,7 @@ describe("rtp/RtpForwarder (loopback)", () => {
     const json = forwarder.toJSON();
     assert.equal(json.rtcpWithheld, 1);
     assert.deepEqual(json.ssrcs, [PEER_SSRC]);
-    assert.deepEqual(json.timeline, { outputSsrc: PEER_SSRC, ssrcChanges: 1, seqRebases: 1, timestampRebases: 1, stragglers: 0, settled: 0 });
+    assert.deepEqual(json.timeline, { outputSsrc: PEER_SSRC, ssrcChanges: 1, seqRebases: 1, timestampRebases: 1, stragglers: 0, settled: 0, resumed: 0, placed: 0 });
   });
 
   it("keeps only the newest maxQueue packets", async () => {

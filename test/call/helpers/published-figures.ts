@@ -6,12 +6,24 @@ import { readPacketTimeline, type PacketTimeline } from "../../harness/packet-ti
 export interface OutputState {
   pid: number | undefined;
   reconnects: number;
+  /** The attempt's A/V anchor mode, its video forwarder's timeline counters and its stand-in picture's switches. */
+  video: string;
 }
 
 /** Per output id: the pid of its ffmpeg and its reconnects. */
 export function outputStates(stats: Record<string, unknown>): Record<string, OutputState> {
-  const outputs = (stats.outputs ?? {}) as Record<string, { reconnects?: number; attempt?: { republisher?: { pid?: number } } }>;
-  return Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, { pid: o.attempt?.republisher?.pid, reconnects: o.reconnects ?? -1 }]));
+  type Attempt = { republisher?: { pid?: number }; sync?: string; standIn?: unknown; forwarders?: Record<string, { timeline?: unknown }> };
+  const outputs = (stats.outputs ?? {}) as Record<string, { reconnects?: number; attempt?: Attempt }>;
+  return Object.fromEntries(
+    Object.entries(outputs).map(([id, o]) => [
+      id,
+      {
+        pid: o.attempt?.republisher?.pid,
+        reconnects: o.reconnects ?? -1,
+        video: JSON.stringify({ sync: o.attempt?.sync, timeline: o.attempt?.forwarders?.video?.timeline, standIn: o.attempt?.standIn }),
+      },
+    ]),
+  );
 }
 
 /** The flashes between `fromMs` and `toMs` (file time): how many, and their largest |A/V offset|. */
