@@ -1,5 +1,6 @@
 import type * as dgram from "node:dgram";
 import { SessionState, type Info, type Invitation } from "sip.js";
+import { answerOffer } from "../sdp";
 import { bindRtpSocketPair, parseRtp, type PortRange, type RtpSocketPair } from "../rtp";
 import type { MediaKind, NegotiatedStream } from "../sdp";
 import { TypedEmitter } from "../util/typed-emitter";
@@ -61,6 +62,8 @@ export interface MeetingCallContext {
   impairment?: ImpairmentOptions;
   timelineEvents?: readonly TimelineEvent[];
   videoPauses?: readonly MediaPause[];
+  /** Early media before the answer, from other ports (see TestMeetingPeerOptions.earlyMedia). */
+  earlyMedia?: { forMs: number };
   logger: Logger;
 }
 
@@ -112,6 +115,46 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
       throw error;
     }
     return new MeetingCall(invitation, ctx, pairs);
+  }
+
+  /**
+   * Early media, as an announcement server in front of a PBX plays it: a 183 Session Progress whose
+   * SDP names a second pair of ports per medium, the test pattern sent from those ports (its own
+   * SSRCs) for `forMs`, then nothing from them. The 183's SDP goes with `Content-Disposition:
+   * early-session` (RFC 3959), so that it is not the answer of the offer/answer exchange and the
+   * 200 OK can carry the call's own ports. Resolves when the early media ended (or the call did).
+   */
+  async playEarlyMedia(forMs: number): Promise<void> {
+    const offer = this.invitation.request.body ?? "";
+    const pairs = new Map<MediaKind, RtpSocketPair>();
+    let sender: TestPatternSender | undefined;
+    try {
+      for (const kind of ["audio", "video"] as const) pairs.set(kind, await bindRtpSocketPair(this.ctx.address, this.ctx.portRange));
+      const early = answerOffer(offer, { address: this.ctx.address, audioPort: pairs.get("audio")?.rtpPort, videoPort: pairs.get("video")?.rtpPort, sessionId: 1, sessionVersion: 1 });
+      // sip.js's own progress() would make any SDP the session's answer: the core request is told directly.
+      type CoreProgress = { statusCode: number; extraHeaders: string[]; body: { contentDisposition: string; contentType: string; content: string } };
+      const core = (this.invitation as unknown as { incomingInviteRequest: { progress(o: CoreProgress): unknown } }).incomingInviteRequest;
+      // sip.js writes no Content-Disposition of its own into responses.
+      core.progress({ statusCode: 183, extraHeaders: ["Content-Disposition: early-session"], body: { contentDisposition: "early-session", contentType: "application/sdp", content: early.sdp } });
+      if (this.#closed) return;
+      sender = await TestPatternSender.start({
+        pairs,
+        audio: early.media.audio,
+        video: early.media.video,
+        ffmpegPath: this.ctx.ffmpegPath,
+        toneHz: this.ctx.toneHz,
+        pattern: this.ctx.pattern,
+        logger: this.ctx.logger,
+        onStopped: () => undefined,
+      });
+      this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: early media for ${forMs} ms`);
+      const end = Date.now() + forMs;
+      while (!this.#closed && Date.now() < end) await new Promise((r) => setTimeout(r, Math.min(100, end - Date.now())));
+    } finally {
+      sender?.close();
+      await sender?.whenClosed();
+      for (const pair of pairs.values()) pair.close();
+    }
   }
 
   /** Wires the session; call before `invitation.accept()`. */

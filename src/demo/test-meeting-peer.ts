@@ -52,6 +52,13 @@ export interface TestMeetingPeerOptions {
    * mid-GOP. Default: none.
    */
   videoPauses?: MediaPause[];
+  /**
+   * Early media before each answer: a 183 Session Progress whose SDP (`Content-Disposition:
+   * early-session`, RFC 3959) names other ports, the test pattern from those ports with its own
+   * SSRCs for `forMs` (an announcement), then the 200 OK with the call's own ports, whose media come
+   * with new SSRCs. Default: none (the call is answered at once).
+   */
+  earlyMedia?: { forMs: number };
   /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
   auth?: DigestCredentials;
   logger?: Logger;
@@ -108,6 +115,10 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     if (options.impairment) validateImpairment(options.impairment);
     if (options.timelineEvents !== undefined) validateTimelineEvents(options.timelineEvents);
     if (options.videoPauses !== undefined) validateMediaPauses(options.videoPauses);
+    const early = options.earlyMedia?.forMs;
+    if (options.earlyMedia !== undefined && !(typeof early === "number" && Number.isFinite(early) && early >= 0 && early <= 60_000)) {
+      throw new ConfigError(`earlyMedia.forMs: must be a number of ms in 0..60000, got ${String(early)}`);
+    }
     this.#logger = options.logger ?? silentLogger;
     this.#guard = options.auth ? new DigestGuard(options.auth) : undefined;
     // Fail at start rather than at the first call.
@@ -223,6 +234,14 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
       this.#exiting.add(exiting);
     });
     call.attach();
+    if (this.options.earlyMedia) {
+      try {
+        await call.playEarlyMedia(this.options.earlyMedia.forMs);
+      } catch (error) {
+        this.#logger.log("warn", "test-meeting", `early media of ${call.callId}: ${(error as Error).message}`);
+      }
+      if (call.isClosed) return;
+    }
     // A bad offer makes sip.js answer 488 and end the session, which closes the call.
     await invitation.accept().catch((error: unknown) => {
       this.#logger.log("warn", "test-meeting", `could not answer ${call.callId}: ${(error as Error).message}`);

@@ -145,7 +145,10 @@ const RTP_LEARN_HELD_MAX = RTP_LEARN_PACKETS;
  * Peers send RTP and RTCP before their 200 OK is processed (baresip: 10–20 ms), so the sockets
  * are read from construction on, and datagrams that arrive before setRemote() are kept (bounded
  * in count and bytes, the oldest go) and processed, in order, when it is called; an SDP seen
- * before the answer (183) names the address they must come from (expectPeerAddress).
+ * before the answer (183) names the address they must come from (expectPeerAddress). When the
+ * answer then names another address or port than that early SDP (early media from an announcement
+ * server, the call's media from the callee), the latch starts over after those datagrams: the
+ * answer's source latches on its first packet, under the same source check.
  * From the first accepted RTP packet on, a compound RR + SDES CNAME goes out every
  * `rrIntervalMs`. SRs from the peer feed LSR/DLSR. No jitter buffer: packets are emitted
  * as they arrive (each consumer reorders with its own {@link JitterBuffer}).
@@ -183,6 +186,8 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     this.#logger.log("warn", this.#category, `socket error: ${error.message}`);
   };
   #remote: RtpRemote | undefined;
+  /** Where an early SDP (183) said the early media come from, until setRemote(). */
+  #early: Endpoint | undefined;
   #protector: PacketProtector | undefined;
   #payloadTypes = new Set<number>();
   #pending: Datagram[] = [];
@@ -315,14 +320,27 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
       if (this.#closed) break;
       this.#process(d);
     }
+    const early = this.#early;
+    this.#early = undefined;
+    if (previous === undefined && early && (!sameAddress(early.address, remote.address) || early.port !== remote.rtpPort)) {
+      // The early media's source latched on the datagrams above; the answer's media come from elsewhere.
+      this.#logger.log("debug", this.#category, `the answer moved the media from the early SDP's ${formatEndpoint(early)}: latching anew`);
+      this.#rtpLatch.reset();
+      this.#rtcpLatch.reset();
+      this.#dropHeld();
+      if (this.#sourceCheck === "learn") this.#rtcpLatch.setExpectedAddress(undefined);
+    }
   }
 
   /**
    * Names the address the peer's packets come from ("signalled" mode), before the answer when an
    * early SDP (183) gave it: datagrams from other addresses are dropped at once instead of being
    * kept for setRemote(). An IP address (resolved), as for setRemote(). No effect in "learn" mode.
+   * `earlyRtpPort`: the early SDP's port; when the answer names another address or port, the
+   * early media came from another source (an announcement server) and setRemote() latches anew.
    */
-  expectPeerAddress(address: string): void {
+  expectPeerAddress(address: string, earlyRtpPort?: number): void {
+    if (this.#remote === undefined && earlyRtpPort !== undefined) this.#early = { address, port: earlyRtpPort };
     if (this.#closed || this.#sourceCheck === "learn" || isUnspecified(address)) return;
     this.#rtpLatch.setExpectedAddress(address);
     this.#rtcpLatch.setExpectedAddress(address);
