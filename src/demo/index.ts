@@ -12,3 +12,4 @@ export { Impairment, validateImpairment, type ImpairmentOptions, type Impairment
 export type { MediaRelayStats } from "./media-relay";
 export { MAX_TIMELINE_EVENTS, TimelineShifter, validateTimelineEvents, type TimelineEvent } from "./timeline-events";
 export { MAX_MEDIA_PAUSES, MediaPauses, validateMediaPauses, type MediaPause } from "./media-pauses";
+export { LayoutSwitch, validateLayoutChange, type LayoutChange } from "./layout-switch";

@@ -1,6 +1,7 @@
 import * as dgram from "node:dgram";
 import type { RtpSocketPair } from "../rtp";
 import { forStream, Impairment, validateImpairment, type ImpairmentOptions, type ImpairmentStats } from "./impairment";
+import type { LayoutSwitch } from "./layout-switch";
 import type { MediaPauses } from "./media-pauses";
 import type { TimelineShifter } from "./timeline-events";
 
@@ -25,6 +26,8 @@ export interface MediaRelayStats {
   timelineEvents?: number;
   /** With pauses: the RTP datagrams they dropped. */
   pausedRtp?: number;
+  /** With a layout change: whether the other encoding took over. */
+  layoutSwitched?: boolean;
 }
 
 /**
@@ -59,25 +62,41 @@ export class MediaRelay {
     impairment: ImpairmentOptions | undefined,
     private readonly timeline: TimelineShifter | undefined,
     private readonly pauses: MediaPauses | undefined,
+    private readonly layout: { switch: LayoutSwitch; rtp: dgram.Socket; rtcp: dgram.Socket } | undefined,
   ) {
     if (impairment) this.#impairment = { rtp: new Impairment(forStream(impairment, 0)), rtcp: new Impairment(forStream(impairment, 1)) };
     this.#withholdRtcp = impairment?.withholdRtcp === true;
     this.#wire(inbound.rtp, advertised.rtp, destination.rtpPort, "rtp");
     this.#wire(inbound.rtcp, advertised.rtcp, destination.rtcpPort, "rtcp");
+    if (layout) {
+      this.#wire(layout.rtp, advertised.rtp, destination.rtpPort, "rtp", (d) => layout.switch.alternate(d));
+      // The other encoding's own reports describe a timeline the caller never sees.
+      layout.rtcp.on("message", () => undefined);
+      layout.rtcp.on("error", () => undefined);
+    }
   }
 
   /**
    * Binds the two loopback sockets ffmpeg sends to.
    * @param impairment - loss and jitter to apply toward the caller (validated; ConfigError).
    */
-  static async open(advertised: RtpSocketPair, destination: RelayDestination, impairment?: ImpairmentOptions, timeline?: TimelineShifter, pauses?: MediaPauses): Promise<MediaRelay> {
+  static async open(advertised: RtpSocketPair, destination: RelayDestination, impairment?: ImpairmentOptions, timeline?: TimelineShifter, pauses?: MediaPauses, layout?: LayoutSwitch): Promise<MediaRelay> {
     if (impairment) validateImpairment(impairment); // before binding anything
-    const rtp = await bindLoopback();
-    const rtcp = await bindLoopback().catch((error: unknown) => {
-      rtp.close();
+    const sockets: dgram.Socket[] = [];
+    try {
+      for (let i = 0; i < (layout ? 4 : 2); i++) sockets.push(await bindLoopback());
+    } catch (error) {
+      for (const socket of sockets) socket.close();
       throw error;
-    });
-    return new MediaRelay({ rtp, rtcp }, advertised, destination, impairment, timeline, pauses);
+    }
+    const [rtp, rtcp, altRtp, altRtcp] = sockets;
+    const alt = layout && altRtp && altRtcp ? { switch: layout, rtp: altRtp, rtcp: altRtcp } : undefined;
+    return new MediaRelay({ rtp, rtcp }, advertised, destination, impairment, timeline, pauses, alt);
+  }
+
+  /** Ports ffmpeg sends the layout change's encoding to (RTP, RTCP), when there is one. */
+  get alternatePorts(): { rtpPort: number; rtcpPort: number } | undefined {
+    return this.layout ? { rtpPort: this.layout.rtp.address().port, rtcpPort: this.layout.rtcp.address().port } : undefined;
   }
 
   /** Port ffmpeg sends RTP to. */
@@ -90,8 +109,11 @@ export class MediaRelay {
     return this.inbound.rtcp.address().port;
   }
 
-  #wire(from: dgram.Socket, out: dgram.Socket, port: number, kind: "rtp" | "rtcp"): void {
-    from.on("message", (received, rinfo) => {
+  #wire(from: dgram.Socket, out: dgram.Socket, port: number, kind: "rtp" | "rtcp", pick?: (d: Buffer) => Buffer | undefined): void {
+    from.on("message", (arrived, rinfo) => {
+      // The main encoding gives way to the other one at a layout change.
+      const received = pick ? pick(arrived) : kind === "rtp" && this.layout ? this.layout.switch.main(arrived) : arrived;
+      if (!received) return;
       // Only our own ffmpeg on loopback may feed the caller.
       if (this.#closed || rinfo.address !== "127.0.0.1") {
         this.#relayed.dropped++;
@@ -125,7 +147,8 @@ export class MediaRelay {
     const impairment = this.#impairment ? { impairment: { rtp: this.#impairment.rtp.toJSON(), rtcp: this.#impairment.rtcp.toJSON() } } : {};
     const timeline = this.timeline ? { timelineEvents: this.timeline.applied } : {};
     const pauses = this.pauses ? { pausedRtp: this.pauses.dropped } : {};
-    return { ...this.#relayed, destination: `${this.destination.address}:${this.destination.rtpPort}`, ...impairment, ...timeline, ...pauses };
+    const layout = this.layout ? { layoutSwitched: this.layout.switch.switched } : {};
+    return { ...this.#relayed, destination: `${this.destination.address}:${this.destination.rtpPort}`, ...impairment, ...timeline, ...pauses, ...layout };
   }
 
   /**
@@ -138,7 +161,7 @@ export class MediaRelay {
     this.#closed = true;
     this.#impairment?.rtp.close();
     this.#impairment?.rtcp.close();
-    for (const socket of [this.inbound.rtp, this.inbound.rtcp]) {
+    for (const socket of [this.inbound.rtp, this.inbound.rtcp, ...(this.layout ? [this.layout.rtp, this.layout.rtcp] : [])]) {
       socket.removeAllListeners("message");
       try {
         socket.close();

@@ -9,6 +9,7 @@ import { dtmfFromInfo } from "./dtmf-info-body";
 import type { ImpairmentOptions } from "./impairment";
 import type { TimelineEvent } from "./timeline-events";
 import type { MediaPause } from "./media-pauses";
+import type { LayoutChange } from "./layout-switch";
 import type { MediaRelayStats } from "./media-relay";
 import { MeetingNegotiator } from "./meeting-negotiator";
 import { TelephoneEventDecoder } from "./telephone-event-decoder";
@@ -62,6 +63,7 @@ export interface MeetingCallContext {
   impairment?: ImpairmentOptions;
   timelineEvents?: readonly TimelineEvent[];
   videoPauses?: readonly MediaPause[];
+  layoutChange?: LayoutChange;
   /** Early media before the answer, from other ports (see TestMeetingPeerOptions.earlyMedia). */
   earlyMedia?: { forMs: number };
   logger: Logger;
@@ -220,6 +222,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
         impairment: this.ctx.impairment,
         timelineEvents: this.ctx.timelineEvents,
         videoPauses: this.ctx.videoPauses,
+        layoutChange: this.ctx.layoutChange,
         logger: this.ctx.logger,
         onStopped: (error) => {
           this.ctx.logger.log("warn", "test-meeting", `call ${this.callId}: the test pattern stopped: ${error.message}`);

@@ -13,6 +13,7 @@ import type { MeetingNegotiator } from "./meeting-negotiator";
 import type { TestPattern } from "./test-pattern-args";
 import { validateTimelineEvents, type TimelineEvent } from "./timeline-events";
 import { validateMediaPauses, type MediaPause } from "./media-pauses";
+import { validateLayoutChange, type LayoutChange } from "./layout-switch";
 
 /** Options of {@link startTestMeetingPeer}. */
 export interface TestMeetingPeerOptions {
@@ -59,6 +60,13 @@ export interface TestMeetingPeerOptions {
    * with new SSRCs. Default: none (the call is answered at once).
    */
   earlyMedia?: { forMs: number };
+  /**
+   * A meeting layout change: from `atMs` after the call's media started, the H.264 video comes at
+   * `size` ("WIDTHxHEIGHT"), from its next keyframe with new SPS/PPS, on the same SSRC and
+   * continuous sequence numbers and timestamps (the peer's ffmpeg encodes both sizes of one picture).
+   * Default: none.
+   */
+  layoutChange?: LayoutChange;
   /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
   auth?: DigestCredentials;
   logger?: Logger;
@@ -115,6 +123,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     if (options.impairment) validateImpairment(options.impairment);
     if (options.timelineEvents !== undefined) validateTimelineEvents(options.timelineEvents);
     if (options.videoPauses !== undefined) validateMediaPauses(options.videoPauses);
+    if (options.layoutChange !== undefined) validateLayoutChange(options.layoutChange);
     const early = options.earlyMedia?.forMs;
     if (options.earlyMedia !== undefined && !(typeof early === "number" && Number.isFinite(early) && early >= 0 && early <= 60_000)) {
       throw new ConfigError(`earlyMedia.forMs: must be a number of ms in 0..60000, got ${String(early)}`);
@@ -210,6 +219,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
         impairment: this.options.impairment,
         timelineEvents: this.options.timelineEvents,
         videoPauses: this.options.videoPauses,
+        layoutChange: this.options.layoutChange,
         logger: this.#logger,
       });
     } catch (error) {
