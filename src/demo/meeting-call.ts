@@ -1,6 +1,6 @@
 import type * as dgram from "node:dgram";
 import { SessionState, type Info, type Invitation } from "sip.js";
-import { answerOffer } from "../sdp";
+import { answerOffer, type AudioCodecName } from "../sdp";
 import { bindRtpSocketPair, parseRtp, type PortRange, type RtpSocketPair } from "../rtp";
 import type { MediaKind, NegotiatedStream } from "../sdp";
 import { TypedEmitter } from "../util/typed-emitter";
@@ -15,6 +15,16 @@ import { MeetingNegotiator } from "./meeting-negotiator";
 import { TelephoneEventDecoder } from "./telephone-event-decoder";
 import type { TestPattern } from "./test-pattern-args";
 import { TestPatternSender } from "./test-pattern-sender";
+
+/**
+ * A re-INVITE the test meeting sends mid-call, `atMs` after the call's media started: its media
+ * move to new ports (a new ffmpeg: new SSRCs and timelines), offering only `audioCodec` for audio
+ * when given (a codec change), H.264 for video.
+ */
+export interface MeetingReinvite {
+  atMs: number;
+  audioCodec?: AudioCodecName;
+}
 
 /** What the peer reports about an answered call. */
 export interface MeetingCallInfo {
@@ -43,6 +53,8 @@ export interface MeetingHangup {
   reason: string;
   /** What the peer's relays sent to the caller, per medium (with an impairment: what it dropped and delayed). */
   relayed?: Partial<Record<MediaKind, MediaRelayStats>>;
+  /** With reinvites: how many were answered and moved the media. */
+  reinvited?: number;
 }
 
 export interface MeetingCallEvents extends Record<string, unknown[]> {
@@ -64,8 +76,8 @@ export interface MeetingCallContext {
   timelineEvents?: readonly TimelineEvent[];
   videoPauses?: readonly MediaPause[];
   layoutChange?: LayoutChange;
-  /** Early media before the answer, from other ports (see TestMeetingPeerOptions.earlyMedia). */
-  earlyMedia?: { forMs: number };
+  /** The peer's own re-INVITEs (see TestMeetingPeerOptions.reinvites). */
+  reinvites?: readonly MeetingReinvite[];
   logger: Logger;
 }
 
@@ -89,6 +101,8 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   #endedBy: "caller" | "peer" | undefined;
   #endReason = "";
   #closed = false;
+  #reinvited = 0;
+  readonly #timers = new Set<NodeJS.Timeout>();
   /** The media start-up (never rejects); whenClosed() waits for it so that no ffmpeg is spawned after it resolved. */
   #starting: Promise<void> = Promise.resolve();
 
@@ -231,10 +245,63 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
       });
       if (this.#closed) sender.close(); // the call ended while the relays were binding
       this.#sender = sender;
+      for (const r of this.ctx.reinvites ?? []) {
+        const timer = setTimeout(() => void this.#reinvite(r).catch((error: unknown) => this.ctx.logger.log("warn", "test-meeting", `call ${this.callId}: re-INVITE failed: ${(error as Error).message}`)), r.atMs);
+        this.#timers.add(timer);
+      }
     } catch (error) {
       this.ctx.logger.log("error", "test-meeting", `call ${this.callId}: cannot start the test pattern: ${(error as Error).message}`);
       this.hangup("the test pattern could not start");
     }
+  }
+
+  /** Sends a re-INVITE that moves the media to new ports (and maybe another audio codec), then sends from there. */
+  async #reinvite(r: MeetingReinvite): Promise<void> {
+    if (this.#closed) return;
+    const pairs = new Map<MediaKind, RtpSocketPair>();
+    try {
+      for (const kind of this.#pairs.keys()) pairs.set(kind, await bindRtpSocketPair(this.ctx.address, this.ctx.portRange));
+      this.negotiator.prepareReoffer({ address: this.ctx.address, audioPort: pairs.get("audio")?.rtpPort, videoPort: pairs.get("video")?.rtpPort }, r.audioCodec);
+      await new Promise<void>((resolve, reject) => {
+        this.invitation
+          .invite({ requestDelegate: { onAccept: () => resolve(), onReject: (response) => reject(new Error(`answered ${response.message.statusCode}`)) } })
+          .catch(reject);
+      });
+    } catch (error) {
+      for (const pair of pairs.values()) pair.close();
+      throw error;
+    }
+    const media = this.negotiator.negotiated;
+    if (this.#closed || !media) {
+      for (const pair of pairs.values()) pair.close();
+      return;
+    }
+    const old = this.#sender;
+    this.#sender = undefined;
+    old?.close();
+    await old?.whenClosed();
+    for (const pair of this.#pairs.values()) pair.close();
+    this.#pairs.clear();
+    for (const [kind, pair] of pairs) this.#pairs.set(kind, pair);
+    if (this.#closed) return;
+    const audioPair = pairs.get("audio");
+    if (media.audio?.telephoneEvent && audioPair) this.#listenForDtmf(audioPair.rtp, media.audio.telephoneEvent.payloadType);
+    this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: media moved by a re-INVITE${r.audioCodec ? ` (audio ${r.audioCodec})` : ""}`);
+    this.#sender = await TestPatternSender.start({
+      pairs,
+      audio: media.audio,
+      video: media.video,
+      ffmpegPath: this.ctx.ffmpegPath,
+      toneHz: this.ctx.toneHz,
+      pattern: this.ctx.pattern,
+      logger: this.ctx.logger,
+      onStopped: (error) => {
+        this.ctx.logger.log("warn", "test-meeting", `call ${this.callId}: the test pattern stopped: ${error.message}`);
+        this.hangup("the test pattern stopped");
+      },
+    });
+    this.#reinvited++;
+    if (this.#closed) this.#sender.close();
   }
 
   #listenForDtmf(socket: dgram.Socket, payloadType: number): void {
@@ -289,6 +356,8 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
     const relayed = this.#sender?.relayStats();
     if (relayed && this.ctx.impairment) this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: impaired ${describeImpairment(relayed)}`);
     this.#sender?.close();
@@ -296,7 +365,8 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
     this.#pairs.clear();
     const session = this.invitation;
     if (session.state !== SessionState.Terminated) void session.dispose().catch(() => undefined);
-    if (this.#info) this.safeEmit("hangup", { callId: this.callId, by: this.#endedBy ?? "peer", reason: this.#endReason, ...(relayed ? { relayed } : {}) });
+    const reinvited = this.ctx.reinvites?.length ? { reinvited: this.#reinvited } : {};
+    if (this.#info) this.safeEmit("hangup", { callId: this.callId, by: this.#endedBy ?? "peer", reason: this.#endReason, ...(relayed ? { relayed } : {}), ...reinvited });
     this.safeEmit("@close");
   }
 

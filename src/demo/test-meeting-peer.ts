@@ -8,7 +8,7 @@ import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
 import { DigestGuard, type DigestCredentials } from "./digest-guard";
 import { validateImpairment, type ImpairmentOptions } from "./impairment";
-import { MeetingCall, type MeetingCallInfo, type MeetingDtmf, type MeetingHangup } from "./meeting-call";
+import { MeetingCall, type MeetingCallInfo, type MeetingDtmf, type MeetingHangup, type MeetingReinvite } from "./meeting-call";
 import type { MeetingNegotiator } from "./meeting-negotiator";
 import type { TestPattern } from "./test-pattern-args";
 import { validateTimelineEvents, type TimelineEvent } from "./timeline-events";
@@ -67,6 +67,12 @@ export interface TestMeetingPeerOptions {
    * Default: none.
    */
   layoutChange?: LayoutChange;
+  /**
+   * Re-INVITEs the peer sends, `atMs` after the call's media started: each moves the media to new
+   * ports (new SSRCs and timelines from a new ffmpeg), offering only `audioCodec` for audio when
+   * given (PCMU → PCMA, → opus…). Default: none.
+   */
+  reinvites?: MeetingReinvite[];
   /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
   auth?: DigestCredentials;
   logger?: Logger;
@@ -124,6 +130,10 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     if (options.timelineEvents !== undefined) validateTimelineEvents(options.timelineEvents);
     if (options.videoPauses !== undefined) validateMediaPauses(options.videoPauses);
     if (options.layoutChange !== undefined) validateLayoutChange(options.layoutChange);
+    for (const [i, r] of (options.reinvites ?? []).entries()) {
+      if (!(typeof r?.atMs === "number" && r.atMs >= 0 && r.atMs <= 3_600_000)) throw new ConfigError(`reinvites[${i}].atMs: must be a number of ms in 0..3600000, got ${String(r?.atMs)}`);
+      if (r.audioCodec !== undefined && !["PCMU", "PCMA", "G722", "opus"].includes(r.audioCodec)) throw new ConfigError(`reinvites[${i}].audioCodec: must be PCMU, PCMA, G722 or opus, got ${String(r.audioCodec)}`);
+    }
     const early = options.earlyMedia?.forMs;
     if (options.earlyMedia !== undefined && !(typeof early === "number" && Number.isFinite(early) && early >= 0 && early <= 60_000)) {
       throw new ConfigError(`earlyMedia.forMs: must be a number of ms in 0..60000, got ${String(early)}`);
@@ -220,6 +230,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
         timelineEvents: this.options.timelineEvents,
         videoPauses: this.options.videoPauses,
         layoutChange: this.options.layoutChange,
+        reinvites: this.options.reinvites,
         logger: this.#logger,
       });
     } catch (error) {

@@ -205,7 +205,9 @@ export class RtpForwarder {
     // After a rebase the peer's SRs map its NTP clock to timestamps the output no longer uses (and a
     // new source's NTP clock may not be the old one's): ffmpeg keeps timing from the last SR it had,
     // on the output's continuous timestamps.
-    if (this.#timeline?.rebased) {
+    // A new source's reports may come before its first packet (a re-INVITE's new sender): they map
+    // its own timestamps, not the output's, and ffmpeg does not check whose SR it reads.
+    if (this.#timeline?.rebased || (this.#timeline && buf.length >= 8 && !this.#timeline.isCurrentSource(buf.readUInt32BE(4)))) {
       this.#counters.rtcpWithheld++;
       return;
     }

@@ -197,6 +197,11 @@ export class TimelineRewriter {
     return { ssrc: this.#outputSsrc, timestamp: (timestamp + this.#tsOffset) >>> 0 };
   }
 
+  /** Whether RTCP of `ssrc` is about the current input source (or no source was seen yet). */
+  isCurrentSource(ssrc: number): boolean {
+    return this.#inputSsrc === undefined || ssrc >>> 0 === this.#inputSsrc;
+  }
+
   toJSON(): TimelineRewriterJson {
     return { outputSsrc: this.#outputSsrc, ...this.#stats };
   }
