@@ -7,8 +7,13 @@ import { keyframeDetectorFor } from "./keyframe-gate";
 import { VideoSlateSender } from "./video-slate-sender";
 import { VideoSourceSwitch, type VideoSourceSwitchJson } from "./video-source-switch";
 
-/** No peer keyframe this long after an output started: its picture starts with the stand-in. */
-export const STAND_IN_START_WAIT_MS = 1000;
+/**
+ * No peer keyframe this long after an output started: its picture starts with the stand-in. Longer
+ * than a 2 s GOP (a peer that cannot answer a keyframe request, like ffmpeg) and than a few lost
+ * requests: a peer that sends video starts the output with its own picture, as before. The call's
+ * audio is kept meanwhile, so the wait costs no sound.
+ */
+export const STAND_IN_START_WAIT_MS = 2500;
 /** The peer's video, once shown, silent this long: the stand-in takes over (see VideoSourceSwitch). */
 export const STAND_IN_SILENCE_MS = 2000;
 /** How often the need for the stand-in is checked. */

@@ -49,8 +49,8 @@ export interface RepublishAttemptJson {
   standIn?: VideoStandInJson;
 }
 
-/** ffmpeg's probing for an output that starts on the stand-in: beyond the audio queued until its first keyframe (≈ 1.5 s). */
-const STAND_IN_ANALYZE_DURATION_US = 4_000_000;
+/** ffmpeg's probing for an output that starts on the stand-in: beyond the audio queued until its first keyframe (STAND_IN_START_WAIT_MS + its encoder's start, ≈ 3 s). */
+const STAND_IN_ANALYZE_DURATION_US = 6_000_000;
 
 /** An output whose ffmpeg wrote this much media without a single video frame has lost its video. */
 const NO_VIDEO_AFTER_MS = 4000;
