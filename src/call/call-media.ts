@@ -122,15 +122,15 @@ export class CallMedia implements MediaNegotiator {
   async expectEarlySdp(sdp: string): Promise<void> {
     try {
       const session = parseSdp(sdp, "early SDP");
-      const wanted: Array<[RtpChannel, string]> = [];
+      const wanted: Array<[RtpChannel, string, number]> = [];
       for (const m of session.media) {
         const channel = this.channels.get(m.type as MediaKind);
         const address = m.connection?.ip ?? session.connection?.ip;
-        if (channel && m.port > 0 && address) wanted.push([channel, address]);
+        if (channel && m.port > 0 && address) wanted.push([channel, address, m.port]);
       }
       const resolved = await this.addresses.resolveAll(wanted.map(([, address]) => address));
       if (this.closed || this._negotiated) return;
-      for (const [channel, address] of wanted) channel.expectPeerAddress(resolved.get(address) ?? address);
+      for (const [channel, address, port] of wanted) channel.expectPeerAddress(resolved.get(address) ?? address, port);
     } catch (error) {
       this.o.logger.log("debug", "media", `early SDP ignored: ${(error as Error).message}`);
     }

@@ -11,3 +11,5 @@ export { buildTestPatternArgs, FLASH_BEEP, testPatternAudioSource, testPatternVi
 export { Impairment, validateImpairment, type ImpairmentOptions, type ImpairmentStats, type ImpairmentTimers } from "./impairment";
 export type { MediaRelayStats } from "./media-relay";
 export { MAX_TIMELINE_EVENTS, TimelineShifter, validateTimelineEvents, type TimelineEvent } from "./timeline-events";
+export { MAX_MEDIA_PAUSES, MediaPauses, validateMediaPauses, type MediaPause } from "./media-pauses";
+export { LayoutSwitch, validateLayoutChange, type LayoutChange } from "./layout-switch";

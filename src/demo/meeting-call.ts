@@ -1,5 +1,6 @@
 import type * as dgram from "node:dgram";
 import { SessionState, type Info, type Invitation } from "sip.js";
+import { answerOffer, type AudioCodecName } from "../sdp";
 import { bindRtpSocketPair, parseRtp, type PortRange, type RtpSocketPair } from "../rtp";
 import type { MediaKind, NegotiatedStream } from "../sdp";
 import { TypedEmitter } from "../util/typed-emitter";
@@ -7,11 +8,23 @@ import type { Logger } from "../util/logger";
 import { dtmfFromInfo } from "./dtmf-info-body";
 import type { ImpairmentOptions } from "./impairment";
 import type { TimelineEvent } from "./timeline-events";
+import type { MediaPause } from "./media-pauses";
+import type { LayoutChange } from "./layout-switch";
 import type { MediaRelayStats } from "./media-relay";
 import { MeetingNegotiator } from "./meeting-negotiator";
 import { TelephoneEventDecoder } from "./telephone-event-decoder";
 import type { TestPattern } from "./test-pattern-args";
 import { TestPatternSender } from "./test-pattern-sender";
+
+/**
+ * A re-INVITE the test meeting sends mid-call, `atMs` after the call's media started: its media
+ * move to new ports (a new ffmpeg: new SSRCs and timelines), offering only `audioCodec` for audio
+ * when given (a codec change), H.264 for video.
+ */
+export interface MeetingReinvite {
+  atMs: number;
+  audioCodec?: AudioCodecName;
+}
 
 /** What the peer reports about an answered call. */
 export interface MeetingCallInfo {
@@ -40,6 +53,8 @@ export interface MeetingHangup {
   reason: string;
   /** What the peer's relays sent to the caller, per medium (with an impairment: what it dropped and delayed). */
   relayed?: Partial<Record<MediaKind, MediaRelayStats>>;
+  /** With reinvites: how many were answered and moved the media. */
+  reinvited?: number;
 }
 
 export interface MeetingCallEvents extends Record<string, unknown[]> {
@@ -59,6 +74,10 @@ export interface MeetingCallContext {
   pattern: TestPattern;
   impairment?: ImpairmentOptions;
   timelineEvents?: readonly TimelineEvent[];
+  videoPauses?: readonly MediaPause[];
+  layoutChange?: LayoutChange;
+  /** The peer's own re-INVITEs (see TestMeetingPeerOptions.reinvites). */
+  reinvites?: readonly MeetingReinvite[];
   logger: Logger;
 }
 
@@ -82,6 +101,8 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   #endedBy: "caller" | "peer" | undefined;
   #endReason = "";
   #closed = false;
+  #reinvited = 0;
+  readonly #timers = new Set<NodeJS.Timeout>();
   /** The media start-up (never rejects); whenClosed() waits for it so that no ffmpeg is spawned after it resolved. */
   #starting: Promise<void> = Promise.resolve();
 
@@ -110,6 +131,46 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
       throw error;
     }
     return new MeetingCall(invitation, ctx, pairs);
+  }
+
+  /**
+   * Early media, as an announcement server in front of a PBX plays it: a 183 Session Progress whose
+   * SDP names a second pair of ports per medium, the test pattern sent from those ports (its own
+   * SSRCs) for `forMs`, then nothing from them. The 183's SDP goes with `Content-Disposition:
+   * early-session` (RFC 3959), so that it is not the answer of the offer/answer exchange and the
+   * 200 OK can carry the call's own ports. Resolves when the early media ended (or the call did).
+   */
+  async playEarlyMedia(forMs: number): Promise<void> {
+    const offer = this.invitation.request.body ?? "";
+    const pairs = new Map<MediaKind, RtpSocketPair>();
+    let sender: TestPatternSender | undefined;
+    try {
+      for (const kind of ["audio", "video"] as const) pairs.set(kind, await bindRtpSocketPair(this.ctx.address, this.ctx.portRange));
+      const early = answerOffer(offer, { address: this.ctx.address, audioPort: pairs.get("audio")?.rtpPort, videoPort: pairs.get("video")?.rtpPort, sessionId: 1, sessionVersion: 1 });
+      // sip.js's own progress() would make any SDP the session's answer: the core request is told directly.
+      type CoreProgress = { statusCode: number; extraHeaders: string[]; body: { contentDisposition: string; contentType: string; content: string } };
+      const core = (this.invitation as unknown as { incomingInviteRequest: { progress(o: CoreProgress): unknown } }).incomingInviteRequest;
+      // sip.js writes no Content-Disposition of its own into responses.
+      core.progress({ statusCode: 183, extraHeaders: ["Content-Disposition: early-session"], body: { contentDisposition: "early-session", contentType: "application/sdp", content: early.sdp } });
+      if (this.#closed) return;
+      sender = await TestPatternSender.start({
+        pairs,
+        audio: early.media.audio,
+        video: early.media.video,
+        ffmpegPath: this.ctx.ffmpegPath,
+        toneHz: this.ctx.toneHz,
+        pattern: this.ctx.pattern,
+        logger: this.ctx.logger,
+        onStopped: () => undefined,
+      });
+      this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: early media for ${forMs} ms`);
+      const end = Date.now() + forMs;
+      while (!this.#closed && Date.now() < end) await new Promise((r) => setTimeout(r, Math.min(100, end - Date.now())));
+    } finally {
+      sender?.close();
+      await sender?.whenClosed();
+      for (const pair of pairs.values()) pair.close();
+    }
   }
 
   /** Wires the session; call before `invitation.accept()`. */
@@ -174,6 +235,8 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
         pattern: this.ctx.pattern,
         impairment: this.ctx.impairment,
         timelineEvents: this.ctx.timelineEvents,
+        videoPauses: this.ctx.videoPauses,
+        layoutChange: this.ctx.layoutChange,
         logger: this.ctx.logger,
         onStopped: (error) => {
           this.ctx.logger.log("warn", "test-meeting", `call ${this.callId}: the test pattern stopped: ${error.message}`);
@@ -182,10 +245,63 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
       });
       if (this.#closed) sender.close(); // the call ended while the relays were binding
       this.#sender = sender;
+      for (const r of this.ctx.reinvites ?? []) {
+        const timer = setTimeout(() => void this.#reinvite(r).catch((error: unknown) => this.ctx.logger.log("warn", "test-meeting", `call ${this.callId}: re-INVITE failed: ${(error as Error).message}`)), r.atMs);
+        this.#timers.add(timer);
+      }
     } catch (error) {
       this.ctx.logger.log("error", "test-meeting", `call ${this.callId}: cannot start the test pattern: ${(error as Error).message}`);
       this.hangup("the test pattern could not start");
     }
+  }
+
+  /** Sends a re-INVITE that moves the media to new ports (and maybe another audio codec), then sends from there. */
+  async #reinvite(r: MeetingReinvite): Promise<void> {
+    if (this.#closed) return;
+    const pairs = new Map<MediaKind, RtpSocketPair>();
+    try {
+      for (const kind of this.#pairs.keys()) pairs.set(kind, await bindRtpSocketPair(this.ctx.address, this.ctx.portRange));
+      this.negotiator.prepareReoffer({ address: this.ctx.address, audioPort: pairs.get("audio")?.rtpPort, videoPort: pairs.get("video")?.rtpPort }, r.audioCodec);
+      await new Promise<void>((resolve, reject) => {
+        this.invitation
+          .invite({ requestDelegate: { onAccept: () => resolve(), onReject: (response) => reject(new Error(`answered ${response.message.statusCode}`)) } })
+          .catch(reject);
+      });
+    } catch (error) {
+      for (const pair of pairs.values()) pair.close();
+      throw error;
+    }
+    const media = this.negotiator.negotiated;
+    if (this.#closed || !media) {
+      for (const pair of pairs.values()) pair.close();
+      return;
+    }
+    const old = this.#sender;
+    this.#sender = undefined;
+    old?.close();
+    await old?.whenClosed();
+    for (const pair of this.#pairs.values()) pair.close();
+    this.#pairs.clear();
+    for (const [kind, pair] of pairs) this.#pairs.set(kind, pair);
+    if (this.#closed) return;
+    const audioPair = pairs.get("audio");
+    if (media.audio?.telephoneEvent && audioPair) this.#listenForDtmf(audioPair.rtp, media.audio.telephoneEvent.payloadType);
+    this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: media moved by a re-INVITE${r.audioCodec ? ` (audio ${r.audioCodec})` : ""}`);
+    this.#sender = await TestPatternSender.start({
+      pairs,
+      audio: media.audio,
+      video: media.video,
+      ffmpegPath: this.ctx.ffmpegPath,
+      toneHz: this.ctx.toneHz,
+      pattern: this.ctx.pattern,
+      logger: this.ctx.logger,
+      onStopped: (error) => {
+        this.ctx.logger.log("warn", "test-meeting", `call ${this.callId}: the test pattern stopped: ${error.message}`);
+        this.hangup("the test pattern stopped");
+      },
+    });
+    this.#reinvited++;
+    if (this.#closed) this.#sender.close();
   }
 
   #listenForDtmf(socket: dgram.Socket, payloadType: number): void {
@@ -240,6 +356,8 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
     const relayed = this.#sender?.relayStats();
     if (relayed && this.ctx.impairment) this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: impaired ${describeImpairment(relayed)}`);
     this.#sender?.close();
@@ -247,7 +365,8 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
     this.#pairs.clear();
     const session = this.invitation;
     if (session.state !== SessionState.Terminated) void session.dispose().catch(() => undefined);
-    if (this.#info) this.safeEmit("hangup", { callId: this.callId, by: this.#endedBy ?? "peer", reason: this.#endReason, ...(relayed ? { relayed } : {}) });
+    const reinvited = this.ctx.reinvites?.length ? { reinvited: this.#reinvited } : {};
+    if (this.#info) this.safeEmit("hangup", { callId: this.callId, by: this.#endedBy ?? "peer", reason: this.#endReason, ...(relayed ? { relayed } : {}), ...reinvited });
     this.safeEmit("@close");
   }
 

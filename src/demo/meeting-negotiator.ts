@@ -1,5 +1,5 @@
 import { InvalidStateError } from "../errors";
-import { answerOffer, type NegotiatedMedia } from "../sdp";
+import { answerOffer, buildOffer, negotiateAnswer, type AudioCodecName, type LocalOffer, type NegotiatedMedia } from "../sdp";
 import type { MediaNegotiator } from "../sip/media-negotiator";
 
 /** The ports a test meeting call advertises. */
@@ -22,20 +22,40 @@ export class MeetingNegotiator implements MediaNegotiator {
   #sessionVersion = 0;
   readonly #sessionId = Math.floor(Math.random() * 2 ** 31);
 
-  constructor(private readonly ports: MeetingPorts) {}
+  #reoffer: { audioCodec?: AudioCodecName } | undefined;
+  #offer: LocalOffer | undefined;
+
+  constructor(private ports: MeetingPorts) {}
 
   /** The media of the last answer, once there is one. */
   get negotiated(): NegotiatedMedia | undefined {
     return this.#negotiated;
   }
 
-  createOffer(): string {
-    // INVITEs without an offer are declined before they get here; the peer never re-offers.
-    throw new InvalidStateError("the test meeting peer only answers offers");
+  /**
+   * The offer of the peer's own re-INVITE (see TestMeetingPeerOptions.reinvites): its media on
+   * `ports` from now on, with only `audioCodec` offered for audio when given.
+   */
+  prepareReoffer(ports: MeetingPorts, audioCodec?: AudioCodecName): void {
+    this.ports = ports;
+    this.#reoffer = { audioCodec };
   }
 
-  applyAnswer(): void {
-    throw new InvalidStateError("the test meeting peer never sent an offer");
+  createOffer(): string {
+    // INVITEs without an offer are declined before they get here; the peer offers only in its own re-INVITE.
+    if (!this.#reoffer) throw new InvalidStateError("the test meeting peer only answers offers");
+    this.#sessionVersion++;
+    const audioCodecs = this.#reoffer.audioCodec ? [this.#reoffer.audioCodec] : undefined;
+    // H.264 only for video: what the test pattern's layout change and the tests use.
+    this.#offer = buildOffer({ ...this.ports, sessionId: this.#sessionId, sessionVersion: this.#sessionVersion, audioCodecs, videoCodecs: ["H264"] });
+    this.#reoffer = undefined;
+    return this.#offer.sdp;
+  }
+
+  applyAnswer(sdp: string): void {
+    if (!this.#offer) throw new InvalidStateError("the test meeting peer never sent an offer");
+    this.#negotiated = negotiateAnswer(this.#offer, sdp);
+    this.#offer = undefined;
   }
 
   answerOffer(sdp: string): string {

@@ -8,10 +8,12 @@ import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
 import { DigestGuard, type DigestCredentials } from "./digest-guard";
 import { validateImpairment, type ImpairmentOptions } from "./impairment";
-import { MeetingCall, type MeetingCallInfo, type MeetingDtmf, type MeetingHangup } from "./meeting-call";
+import { MeetingCall, type MeetingCallInfo, type MeetingDtmf, type MeetingHangup, type MeetingReinvite } from "./meeting-call";
 import type { MeetingNegotiator } from "./meeting-negotiator";
 import type { TestPattern } from "./test-pattern-args";
 import { validateTimelineEvents, type TimelineEvent } from "./timeline-events";
+import { validateMediaPauses, type MediaPause } from "./media-pauses";
+import { validateLayoutChange, type LayoutChange } from "./layout-switch";
 
 /** Options of {@link startTestMeetingPeer}. */
 export interface TestMeetingPeerOptions {
@@ -44,6 +46,33 @@ export interface TestMeetingPeerOptions {
    * `kind: "ssrc-change"` (new SSRC, new bases), `atMs` after the call's media started. Default: none.
    */
   timelineEvents?: TimelineEvent[];
+  /**
+   * Stretches of each call in which no video RTP is sent (its RTCP goes on): `{ atMs: 6000, forMs: 20000 }`
+   * is a screen share that ends at 6 s and starts again 20 s later; `atMs: 0` is a camera that comes
+   * on late, or never when `forMs` outlasts the call. The sender keeps encoding, so the video resumes
+   * mid-GOP. Default: none.
+   */
+  videoPauses?: MediaPause[];
+  /**
+   * Early media before each answer: a 183 Session Progress whose SDP (`Content-Disposition:
+   * early-session`, RFC 3959) names other ports, the test pattern from those ports with its own
+   * SSRCs for `forMs` (an announcement), then the 200 OK with the call's own ports, whose media come
+   * with new SSRCs. Default: none (the call is answered at once).
+   */
+  earlyMedia?: { forMs: number };
+  /**
+   * A meeting layout change: from `atMs` after the call's media started, the H.264 video comes at
+   * `size` ("WIDTHxHEIGHT"), from its next keyframe with new SPS/PPS, on the same SSRC and
+   * continuous sequence numbers and timestamps (the peer's ffmpeg encodes both sizes of one picture).
+   * Default: none.
+   */
+  layoutChange?: LayoutChange;
+  /**
+   * Re-INVITEs the peer sends, `atMs` after the call's media started: each moves the media to new
+   * ports (new SSRCs and timelines from a new ffmpeg), offering only `audioCodec` for audio when
+   * given (PCMU → PCMA, → opus…). Default: none.
+   */
+  reinvites?: MeetingReinvite[];
   /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
   auth?: DigestCredentials;
   logger?: Logger;
@@ -99,6 +128,16 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     }
     if (options.impairment) validateImpairment(options.impairment);
     if (options.timelineEvents !== undefined) validateTimelineEvents(options.timelineEvents);
+    if (options.videoPauses !== undefined) validateMediaPauses(options.videoPauses);
+    if (options.layoutChange !== undefined) validateLayoutChange(options.layoutChange);
+    for (const [i, r] of (options.reinvites ?? []).entries()) {
+      if (!(typeof r?.atMs === "number" && r.atMs >= 0 && r.atMs <= 3_600_000)) throw new ConfigError(`reinvites[${i}].atMs: must be a number of ms in 0..3600000, got ${String(r?.atMs)}`);
+      if (r.audioCodec !== undefined && !["PCMU", "PCMA", "G722", "opus"].includes(r.audioCodec)) throw new ConfigError(`reinvites[${i}].audioCodec: must be PCMU, PCMA, G722 or opus, got ${String(r.audioCodec)}`);
+    }
+    const early = options.earlyMedia?.forMs;
+    if (options.earlyMedia !== undefined && !(typeof early === "number" && Number.isFinite(early) && early >= 0 && early <= 60_000)) {
+      throw new ConfigError(`earlyMedia.forMs: must be a number of ms in 0..60000, got ${String(early)}`);
+    }
     this.#logger = options.logger ?? silentLogger;
     this.#guard = options.auth ? new DigestGuard(options.auth) : undefined;
     // Fail at start rather than at the first call.
@@ -189,6 +228,9 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
         pattern: this.options.pattern ?? "testsrc",
         impairment: this.options.impairment,
         timelineEvents: this.options.timelineEvents,
+        videoPauses: this.options.videoPauses,
+        layoutChange: this.options.layoutChange,
+        reinvites: this.options.reinvites,
         logger: this.#logger,
       });
     } catch (error) {
@@ -213,6 +255,14 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
       this.#exiting.add(exiting);
     });
     call.attach();
+    if (this.options.earlyMedia) {
+      try {
+        await call.playEarlyMedia(this.options.earlyMedia.forMs);
+      } catch (error) {
+        this.#logger.log("warn", "test-meeting", `early media of ${call.callId}: ${(error as Error).message}`);
+      }
+      if (call.isClosed) return;
+    }
     // A bad offer makes sip.js answer 488 and end the session, which closes the call.
     await invitation.accept().catch((error: unknown) => {
       this.#logger.log("warn", "test-meeting", `could not answer ${call.callId}: ${(error as Error).message}`);

@@ -51,6 +51,11 @@ export interface TestPatternArgsOptions {
    * at a plain ffmpeg receiver without, 0 ms with).
    */
   startTimeRealtimeUs?: number;
+  /**
+   * A second encoding of the same picture at another size, to its own RTP ports (same codec,
+   * GOP and timestamps): what the test meeting switches to for a layout change (see LayoutSwitch).
+   */
+  alternateVideo?: { size: string; rtpPort: number; rtcpPort: number };
 }
 
 /** Encoder, sample rate, channels and the samples per 20 ms frame of each audio codec. */
@@ -125,7 +130,17 @@ export function buildTestPatternArgs(o: TestPatternArgsOptions): string[] {
   let input = 0;
   if (o.video) {
     args.push("-re", "-f", "lavfi", "-i", testPatternVideoSource(pattern, o.size ?? "640x360", fps));
-    outputs.push("-map", `${input}:v`, ...videoEncoder(o.video, gop, o.videoKbps ?? 800), "-payload_type", String(o.video.payloadType), ...rtpOutput(o.video, o.startTimeRealtimeUs));
+    const encoder = [...videoEncoder(o.video, gop, o.videoKbps ?? 800), "-payload_type", String(o.video.payloadType)];
+    const alt = o.alternateVideo;
+    if (alt) {
+      // One source, two sizes: the same frames, so the two streams' keyframes and timestamps line up.
+      const [w, h] = alt.size.split("x");
+      args.push("-filter_complex", `[${input}:v]split=2[main][alt0];[alt0]scale=${w}:${h}[alt]`);
+      outputs.push("-map", "[main]", ...encoder, ...rtpOutput(o.video, o.startTimeRealtimeUs));
+      outputs.push("-map", "[alt]", ...encoder, ...rtpOutput(alt, o.startTimeRealtimeUs));
+    } else {
+      outputs.push("-map", `${input}:v`, ...encoder, ...rtpOutput(o.video, o.startTimeRealtimeUs));
+    }
     input++;
   }
   if (o.audio) {

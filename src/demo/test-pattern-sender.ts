@@ -4,6 +4,8 @@ import type { AudioCodecName, CodecName, MediaKind, NegotiatedStream, VideoCodec
 import type { Logger } from "../util/logger";
 import { forStream, type ImpairmentOptions } from "./impairment";
 import { MediaRelay, type MediaRelayStats } from "./media-relay";
+import { MediaPauses, type MediaPause } from "./media-pauses";
+import { LayoutSwitch, type LayoutChange } from "./layout-switch";
 import { TimelineShifter, type TimelineEvent } from "./timeline-events";
 import { buildTestPatternArgs, type TestPattern } from "./test-pattern-args";
 
@@ -21,6 +23,10 @@ export interface TestPatternSenderOptions {
   impairment?: ImpairmentOptions;
   /** Changes of the RTP timeline (restart, SSRC change), applied to every medium at once (none when absent). */
   timelineEvents?: readonly TimelineEvent[];
+  /** Stretches of time without video RTP (none when absent). */
+  videoPauses?: readonly MediaPause[];
+  /** A change of the video's resolution mid-call (H.264 only; none when absent). */
+  layoutChange?: LayoutChange;
   logger: Logger;
   /** ffmpeg could not start or stopped by itself (not after close()). */
   onStopped: (error: Error) => void;
@@ -55,7 +61,9 @@ export class TestPatternSender {
         // Audio and video draw from different seeds: their drops must not mirror each other.
         const impairment = o.impairment && forStream(o.impairment, stream.kind === "audio" ? 0 : 1);
         const timeline = o.timelineEvents && o.timelineEvents.length > 0 ? new TimelineShifter(o.timelineEvents, startMs, stream.kind === "audio" ? 1 : 2) : undefined;
-        const relay = await MediaRelay.open(pair, destination, impairment, timeline);
+        const pauses = stream.kind === "video" && o.videoPauses && o.videoPauses.length > 0 ? new MediaPauses(o.videoPauses, startMs) : undefined;
+        const layout = stream.kind === "video" && stream.codec === "H264" && o.layoutChange ? new LayoutSwitch(o.layoutChange, startMs) : undefined;
+        const relay = await MediaRelay.open(pair, destination, impairment, timeline, pauses, layout);
         relays.set(stream.kind, relay);
         outputs[stream.kind] = { stream, relay };
       }
@@ -69,6 +77,7 @@ export class TestPatternSender {
         startTimeRealtimeUs: Date.now() * 1000,
         ...(a ? { audio: { codec: audioCodec(a.stream.codec), payloadType: a.stream.payloadType, rtpPort: a.relay.rtpPort, rtcpPort: a.relay.rtcpPort } } : {}),
         ...(v ? { video: { codec: videoCodec(v.stream.codec), payloadType: v.stream.payloadType, fmtp: v.stream.fmtp, rtpPort: v.relay.rtpPort, rtcpPort: v.relay.rtcpPort } } : {}),
+        ...(v?.relay.alternatePorts && o.layoutChange ? { alternateVideo: { size: o.layoutChange.size, ...v.relay.alternatePorts } } : {}),
       });
       const ffmpeg = new FfmpegProcess({ path: o.ffmpegPath, args, logger: o.logger, killGraceMs: 2000 });
       const sender = new TestPatternSender(relays, ffmpeg);

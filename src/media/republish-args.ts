@@ -35,6 +35,14 @@ export interface RepublishArgsOptions {
   generateVideo?: GeneratedVideo;
   /** Add a silent audio track (only when `hasAudio` is false): players and CDNs expect one. */
   generateAudio?: boolean;
+  /**
+   * How much input ffmpeg may read to find every stream's parameters (default 1 000 000 µs). An
+   * output that starts with more than that of audio queued ahead of its first video frame (a
+   * stand-in picture for a late camera) needs more, or ffmpeg stops probing on the audio's
+   * duration before the video's first frame and fails ("dimensions not set"). Only a stream
+   * without parameters makes ffmpeg read that far: it costs nothing otherwise.
+   */
+  analyzeDurationUs?: number;
 }
 
 /** Size and rate of generated video: small, because it only carries black or a slate. */
@@ -87,7 +95,7 @@ export function buildRepublishArgs(o: RepublishArgsOptions): string[] {
     "-progress", "pipe:1", "-nostats",
     "-protocol_whitelist", "file,udp,rtp",
     "-fflags", "+genpts",
-    "-analyzeduration", "1000000",
+    "-analyzeduration", String(Math.round(o.analyzeDurationUs ?? 1_000_000)),
     "-fpsprobesize", "0",
     "-reorder_queue_size", "0",
   ];

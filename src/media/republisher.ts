@@ -82,6 +82,8 @@ export interface RepublisherOptions {
   loopbackInput?: boolean;
   /** Where the UDP port table cannot be read (not Linux): fixed wait instead of watching the ports (default 1000 ms). */
   blindBindDelayMs?: number;
+  /** See RepublishArgsOptions.analyzeDurationUs. */
+  analyzeDurationUs?: number;
 }
 
 /** Snapshot for logs and status. Secrets are redacted. */
@@ -180,6 +182,7 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
         audioGainDb: o.audioGainDb,
         generateVideo: o.generateVideo,
         generateAudio: o.generateAudio,
+        analyzeDurationUs: o.analyzeDurationUs,
       });
       this.#spawn(args);
 

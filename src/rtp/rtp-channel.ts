@@ -6,7 +6,7 @@ import { type Logger, silentLogger } from "../util/logger";
 import { TypedEmitter } from "../util/typed-emitter";
 import { ArrivalAnchor, type ArrivalAnchorValue } from "./arrival-anchor";
 import { type Clock, type TimerHandle, systemClock } from "./clock";
-import { type Endpoint, formatEndpoint, sameAddress } from "./endpoint";
+import { type Endpoint, formatEndpoint, sameAddress, sameEndpoint } from "./endpoint";
 import { isH264KeyframeStart } from "./h264-keyframe";
 import { ReceptionStats, type ReceptionStatsJson } from "./reception-stats";
 import { buildFir, buildPli } from "./rtcp-feedback";
@@ -66,6 +66,13 @@ export interface RtpChannelOptions {
  * 2000 packets of ordinary size (~1.2 kB) that the count allows.
  */
 export const MAX_PENDING_BYTES_BEFORE_REMOTE = 4 * 1024 * 1024;
+
+/**
+ * After a re-INVITE moved the peer, its old sources may not latch again for this long: what is
+ * still in flight from there must not take the place of the new ones. Beyond, a peer whose SDP
+ * moved but whose packets still come from the old source (a NAT) is heard again.
+ */
+export const LEFT_SOURCE_REFUSED_MS = 2000;
 
 /** A dropped packet from an unexpected source is logged at most this often per channel. */
 const FOREIGN_LOG_INTERVAL_MS = 10_000;
@@ -145,7 +152,10 @@ const RTP_LEARN_HELD_MAX = RTP_LEARN_PACKETS;
  * Peers send RTP and RTCP before their 200 OK is processed (baresip: 10–20 ms), so the sockets
  * are read from construction on, and datagrams that arrive before setRemote() are kept (bounded
  * in count and bytes, the oldest go) and processed, in order, when it is called; an SDP seen
- * before the answer (183) names the address they must come from (expectPeerAddress).
+ * before the answer (183) names the address they must come from (expectPeerAddress). When the
+ * answer then names another address or port than that early SDP (early media from an announcement
+ * server, the call's media from the callee), the latch starts over after those datagrams: the
+ * answer's source latches on its first packet, under the same source check.
  * From the first accepted RTP packet on, a compound RR + SDES CNAME goes out every
  * `rrIntervalMs`. SRs from the peer feed LSR/DLSR. No jitter buffer: packets are emitted
  * as they arrive (each consumer reorders with its own {@link JitterBuffer}).
@@ -183,6 +193,10 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     this.#logger.log("warn", this.#category, `socket error: ${error.message}`);
   };
   #remote: RtpRemote | undefined;
+  /** The sources latched before a re-INVITE moved the peer, refused for a while (see #leftSource). */
+  #leftSources: { rtp: Endpoint | undefined; rtcp: Endpoint | undefined; untilMs: number } | undefined;
+  /** Where an early SDP (183) said the early media come from, until setRemote(). */
+  #early: Endpoint | undefined;
   #protector: PacketProtector | undefined;
   #payloadTypes = new Set<number>();
   #pending: Datagram[] = [];
@@ -283,7 +297,7 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
    * Sets the peer's addresses and accepted payload types from the negotiated SDP, then
    * processes the datagrams that arrived before. Calling it again (re-INVITE) replaces them;
    * when the address or a port changed, the latched sources are forgotten and latching starts
-   * over from the new address. An unspecified address (c=0.0.0.0, the old way to hold) keeps
+   * over from the new address (the old sources not within LEFT_SOURCE_REFUSED_MS). An unspecified address (c=0.0.0.0, the old way to hold) keeps
    * the address sources must come from: the peer may still send from where it was.
    * `address` must be an IP address (resolve host names first: a name here would be looked up
    * for every packet sent).
@@ -299,6 +313,7 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     this.#rtcpLatch.setFallback({ address: remote.address, port: remote.rtcpMux ? remote.rtpPort : remote.rtcpPort });
     const unspecified = isUnspecified(remote.address);
     if (previous !== undefined && movedPeer(previous, remote, unspecified)) {
+      this.#leftSources = { rtp: this.#rtpLatch.latched, rtcp: this.#rtcpLatch.latched, untilMs: this.#clock.now() + LEFT_SOURCE_REFUSED_MS };
       this.#rtpLatch.reset();
       this.#rtcpLatch.reset();
       this.#dropHeld();
@@ -315,14 +330,27 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
       if (this.#closed) break;
       this.#process(d);
     }
+    const early = this.#early;
+    this.#early = undefined;
+    if (previous === undefined && early && (!sameAddress(early.address, remote.address) || early.port !== remote.rtpPort)) {
+      // The early media's source latched on the datagrams above; the answer's media come from elsewhere.
+      this.#logger.log("debug", this.#category, `the answer moved the media from the early SDP's ${formatEndpoint(early)}: latching anew`);
+      this.#rtpLatch.reset();
+      this.#rtcpLatch.reset();
+      this.#dropHeld();
+      if (this.#sourceCheck === "learn") this.#rtcpLatch.setExpectedAddress(undefined);
+    }
   }
 
   /**
    * Names the address the peer's packets come from ("signalled" mode), before the answer when an
    * early SDP (183) gave it: datagrams from other addresses are dropped at once instead of being
    * kept for setRemote(). An IP address (resolved), as for setRemote(). No effect in "learn" mode.
+   * `earlyRtpPort`: the early SDP's port; when the answer names another address or port, the
+   * early media came from another source (an announcement server) and setRemote() latches anew.
    */
-  expectPeerAddress(address: string): void {
+  expectPeerAddress(address: string, earlyRtpPort?: number): void {
+    if (this.#remote === undefined && earlyRtpPort !== undefined) this.#early = { address, port: earlyRtpPort };
     if (this.#closed || this.#sourceCheck === "learn" || isUnspecified(address)) return;
     this.#rtpLatch.setExpectedAddress(address);
     this.#rtcpLatch.setExpectedAddress(address);
@@ -461,7 +489,7 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
       this.#dropped.payloadType++;
       return;
     }
-    const verdict = this.#rtpLatch.offer(d.source, packet.header.sequenceNumber);
+    const verdict = this.#leftSource("rtp", d) ? "rejected" : this.#rtpLatch.offer(d.source, packet.header.sequenceNumber);
     if (verdict === "rejected") {
       this.#foreign("rtp", d.source);
       return;
@@ -501,7 +529,7 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   }
 
   #onRtcp(d: Datagram): void {
-    const verdict = this.#rtcpLatch.offer(d.source);
+    const verdict = this.#leftSource("rtcp", d) ? "rejected" : this.#rtcpLatch.offer(d.source);
     if (verdict === "rejected") {
       this.#foreign("rtcp", d.source);
       return;
@@ -529,6 +557,20 @@ export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
     this.#senderReports.delete(ssrc);
     this.#senderReports.set(ssrc, sr);
     if (this.#senderReports.size > MAX_SOURCES) this.#senderReports.delete(this.#senderReports.keys().next().value as number);
+  }
+
+  /**
+   * Whether `d` comes from the source a re-INVITE moved the peer away from, before anything latched
+   * anew and within LEFT_SOURCE_REFUSED_MS: its packets still in flight (the peer stops sending
+   * there only once it has our answer) would latch again, and the moved media be refused for good.
+   */
+  #leftSource(flow: "rtp" | "rtcp", d: Datagram): boolean {
+    const left = this.#leftSources;
+    if (!left) return false;
+    const latch = flow === "rtp" ? this.#rtpLatch : this.#rtcpLatch;
+    if (latch.latched || d.arrivalMs >= left.untilMs) return false;
+    const source = left[flow];
+    return source !== undefined && sameEndpoint(source, d.source);
   }
 
   #onLatched(flow: "rtp" | "rtcp", source: Endpoint): void {

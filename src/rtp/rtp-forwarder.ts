@@ -164,8 +164,9 @@ export class RtpForwarder {
    * Forwards (or queues) one RTP packet if its payload type is wanted, on the output timeline.
    * `arrivalMs` (on the forwarder's clock; default now) is when the packet was received: a timeline
    * rebase continues the output by the time that really passed, not by a jitter buffer's hold.
+   * `placeAt`: see TimelineRewriter.rewrite.
    */
-  pushRtp(packet: RtpPacket | Buffer, arrivalMs?: number): void {
+  pushRtp(packet: RtpPacket | Buffer, arrivalMs?: number, placeAt?: number): void {
     if (this.#state === "closed") return;
     const buf = Buffer.isBuffer(packet) ? packet : Buffer.from(packet.serialize());
     if (buf.length < 12 || buf[0] >> 6 !== 2 || looksLikeRtcp(buf)) {
@@ -180,7 +181,7 @@ export class RtpForwarder {
     const out = Buffer.from(buf);
     out[1] = (out[1] & 0x80) | this.#outputPayloadType;
     if (this.#timeline) {
-      const r = this.#timeline.rewrite(out.readUInt32BE(8), out.readUInt16BE(2), out.readUInt32BE(4), arrivalMs ?? this.#clock.now(), (out[1] & 0x80) !== 0);
+      const r = this.#timeline.rewrite(out.readUInt32BE(8), out.readUInt16BE(2), out.readUInt32BE(4), arrivalMs ?? this.#clock.now(), (out[1] & 0x80) !== 0, placeAt);
       if (!r) {
         this.#dropped.straggler++;
         return;
@@ -204,7 +205,9 @@ export class RtpForwarder {
     // After a rebase the peer's SRs map its NTP clock to timestamps the output no longer uses (and a
     // new source's NTP clock may not be the old one's): ffmpeg keeps timing from the last SR it had,
     // on the output's continuous timestamps.
-    if (this.#timeline?.rebased) {
+    // A new source's reports may come before its first packet (a re-INVITE's new sender): they map
+    // its own timestamps, not the output's, and ffmpeg does not check whose SR it reads.
+    if (this.#timeline?.rebased || (this.#timeline && buf.length >= 8 && !this.#timeline.isCurrentSource(buf.readUInt32BE(4)))) {
       this.#counters.rtcpWithheld++;
       return;
     }

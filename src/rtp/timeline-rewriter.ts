@@ -27,6 +27,12 @@ const TRANSIT_BUCKET_MS = 2000;
 export const SEAMLESS_MS = 60;
 /** After a rebase, the new timeline's own arrival line is measured this long, then its gap corrected (forward only). */
 export const SETTLE_MS = 1000;
+/** A new source placed by the caller comes at least this long after the last output timestamp. */
+const PLACE_AFTER_MS = 5;
+/** A source that comes back at most this far behind the last output timestamp still takes up its offset (moved just after it). */
+const RESUME_BEHIND_MS = 200;
+/** Timestamp offsets of this many sources left are kept, for a source that comes back. */
+const REMEMBERED_SOURCES = 8;
 
 /** Options of {@link TimelineRewriter}. */
 export interface TimelineRewriterOptions {
@@ -57,6 +63,10 @@ export interface TimelineRewriterJson {
   stragglers: number;
   /** Rebases whose gap was corrected once the new timeline settled (see SETTLE_MS). */
   settled: number;
+  /** Sources that came back and went on with the timestamp offset they had. */
+  resumed: number;
+  /** New sources put where the caller said (the `placeAt` of rewrite()). */
+  placed: number;
 }
 
 /**
@@ -74,6 +84,10 @@ export interface TimelineRewriterJson {
  *   its arrival time puts it: the timestamp continues from the last one by the time that passed.
  * Within those bounds offsets are kept, so reordered packets, loss and B-frames map as they came;
  * a new SSRC whose timestamps happen to continue the old ones keeps the timestamp offset too.
+ * A source that comes back after another one (the peer's video after a stand-in picture) takes up
+ * the timestamp offset it had when it was left, when that lands within the drift bound and not
+ * more than 200 ms before the last output timestamp (then just after it): its timeline, and so its
+ * sync with the other media, is where it was.
  *
  * "The time that passed" is read on the arrival line, not from one packet's arrival: for each
  * packet, transit = arrival − timestamp/clockRate; the smallest transit of the last seconds is the
@@ -105,7 +119,9 @@ export class TimelineRewriter {
   #transit = { bucketStartMs: 0, current: Infinity, previous: Infinity };
   /** After a rebase: the old line's transit, and the least transit of the new timeline so far, until `untilMs`. */
   #settle: { untilMs: number; lineMs: number; leastMs: number } | undefined;
-  #stats = { ssrcChanges: 0, seqRebases: 0, timestampRebases: 0, stragglers: 0, settled: 0 };
+  /** The timestamp offset each source had when it was left (at most REMEMBERED_SOURCES). */
+  readonly #leftOffsets = new Map<number, number>();
+  #stats = { ssrcChanges: 0, seqRebases: 0, timestampRebases: 0, stragglers: 0, settled: 0, resumed: 0, placed: 0 };
 
   constructor(clockRate: number, options: TimelineRewriterOptions = {}) {
     if (!(clockRate > 0)) throw new RangeError(`TimelineRewriter: clockRate must be > 0, got ${clockRate}`);
@@ -123,8 +139,11 @@ export class TimelineRewriter {
    * `arrivalMs`; undefined for a straggler of a timeline already left (drop it): a packet of the
    * previous SSRC within {@link STRAGGLER_MS} of the change, or a reordered packet (a little behind)
    * whose timestamp belongs to the old timeline. Rebasing for those would flip the output back and forth.
+   * `placeAt`: for the first packet of a new source, the output timestamp it should get when the
+   * caller knows it better than arrival times do (moved to just after the last output if it is not
+   * after it; ignored when that is beyond the drift bound of the line).
    */
-  rewrite(ssrc: number, seq: number, timestamp: number, arrivalMs: number, marker = false): Rewritten | undefined {
+  rewrite(ssrc: number, seq: number, timestamp: number, arrivalMs: number, marker = false, placeAt?: number): Rewritten | undefined {
     ssrc >>>= 0;
     seq &= 0xffff;
     timestamp >>>= 0;
@@ -141,6 +160,8 @@ export class TimelineRewriter {
     const newSource = ssrc !== this.#inputSsrc;
     const step = seqDelta(this.#lastInSeq, seq);
     const lineTicks = this.#lineTicks(arrivalMs);
+    if (newSource) this.#resumeOffset(ssrc, timestamp, lineTicks);
+    if (newSource && placeAt !== undefined) this.#placeAt(timestamp, placeAt >>> 0, lineTicks);
     const drift = this.#lastOutUnwrapped + timestampDelta(this.#lastOutTs, timestamp + this.#tsOffset) - lineTicks;
     const jumped = Math.abs(drift) > MAX_TIMESTAMP_DRIFT_S * this.#clockRate;
     if (jumped && !newSource && step < 0 && step > -MAX_SEQ_MISORDER) return this.#straggler();
@@ -176,8 +197,47 @@ export class TimelineRewriter {
     return { ssrc: this.#outputSsrc, timestamp: (timestamp + this.#tsOffset) >>> 0 };
   }
 
+  /** Whether RTCP of `ssrc` is about the current input source (or no source was seen yet). */
+  isCurrentSource(ssrc: number): boolean {
+    return this.#inputSsrc === undefined || ssrc >>> 0 === this.#inputSsrc;
+  }
+
   toJSON(): TimelineRewriterJson {
     return { outputSsrc: this.#outputSsrc, ...this.#stats };
+  }
+
+  /**
+   * At a change to `ssrc`: remembers the offset of the source left, and takes up the one `ssrc` had
+   * if it was seen before and that puts `timestamp` after the last output and near the line.
+   */
+  #resumeOffset(ssrc: number, timestamp: number, lineTicks: number): void {
+    if (this.#inputSsrc !== undefined) {
+      this.#leftOffsets.delete(this.#inputSsrc);
+      this.#leftOffsets.set(this.#inputSsrc, this.#tsOffset);
+      if (this.#leftOffsets.size > REMEMBERED_SOURCES) this.#leftOffsets.delete(this.#leftOffsets.keys().next().value as number);
+    }
+    const offset = this.#leftOffsets.get(ssrc);
+    if (offset === undefined) return;
+    const step = timestampDelta(this.#lastOutTs, timestamp + offset);
+    if (step < -(RESUME_BEHIND_MS * this.#clockRate) / 1000 || Math.abs(this.#lastOutUnwrapped + step - lineTicks) > MAX_TIMESTAMP_DRIFT_S * this.#clockRate) return;
+    // The source in between may have run a little ahead (an encoder's first frame comes late, and
+    // it is placed by that arrival): then just after its last output, a few ms later than before.
+    const minimum = Math.ceil((PLACE_AFTER_MS * this.#clockRate) / 1000);
+    this.#tsOffset = (offset + Math.max(0, minimum - step)) | 0;
+    this.#stats.resumed++;
+  }
+
+  /**
+   * A new source whose first packet the caller knows the place of (from the media's sync, see
+   * RepublishAttempt): its timestamp goes to `placeAt` when that is after the last output and
+   * within the drift bound of the line.
+   */
+  #placeAt(timestamp: number, placeAt: number, lineTicks: number): void {
+    // Never at or before the last output: at least PLACE_AFTER_MS after it (a millisecond-based muxer, FLV, must see a step).
+    const step = Math.max(timestampDelta(this.#lastOutTs, placeAt), Math.ceil((PLACE_AFTER_MS * this.#clockRate) / 1000));
+    if (Math.abs(this.#lastOutUnwrapped + step - lineTicks) > MAX_TIMESTAMP_DRIFT_S * this.#clockRate) return;
+    this.#tsOffset = timestampDelta(timestamp, (this.#lastOutTs + step) >>> 0);
+    this.#stats.placed++;
   }
 
   #straggler(): undefined {

@@ -220,6 +220,22 @@ describe("rtp/RtpChannel (loopback)", () => {
       assert.equal(channel.toJSON().rtpDestination, `${HOST}:${portOf(fx.peerRtp)}`);
     });
 
+    it('"signalled": early media from the 183\'s port, then an answer naming another port: the answer\'s source latches', async () => {
+      fx = await setup();
+      const { channel } = fx;
+      const announcement = await bindUdp(0, HOST);
+      extraSockets.push(announcement);
+      channel.expectPeerAddress(HOST, portOf(announcement));
+      await sendTo(announcement, rtp({ payloadType: 96, sequenceNumber: 1, ssrc: 0xa11 }), channel.rtpPort);
+      await waitFor(() => channel.toJSON().pendingBeforeRemote === 1);
+      channel.setRemote(fx.remote); // the answer names the SDP ports of the callee, not the announcement's
+      await sendTo(fx.peerRtp, rtp({ payloadType: 96, sequenceNumber: 7, ssrc: PEER_SSRC }), channel.rtpPort);
+      await waitFor(() => fx.rtpEvents.length === 2);
+      assert.deepEqual(fx.rtpEvents, [1, 7]);
+      assert.equal(channel.toJSON().rtpDestination, `${HOST}:${portOf(fx.peerRtp)}`);
+      assert.equal(channel.toJSON().dropped.foreignSource, 0);
+    });
+
     it('"signalled": a re-INVITE to the same address keeps the latch; one that moves the peer re-latches at the new address only', async () => {
       fx = await setup();
       const { channel } = fx;

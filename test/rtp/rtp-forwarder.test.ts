@@ -107,7 +107,22 @@ describe("rtp/RtpForwarder (loopback)", () => {
     const json = forwarder.toJSON();
     assert.equal(json.rtcpWithheld, 1);
     assert.deepEqual(json.ssrcs, [PEER_SSRC]);
-    assert.deepEqual(json.timeline, { outputSsrc: PEER_SSRC, ssrcChanges: 1, seqRebases: 1, timestampRebases: 1, stragglers: 0, settled: 0 });
+    assert.deepEqual(json.timeline, { outputSsrc: PEER_SSRC, ssrcChanges: 1, seqRebases: 1, timestampRebases: 1, stragglers: 0, settled: 0, resumed: 0, placed: 0 });
+  });
+
+  it("withholds the RTCP of a source whose RTP has not come yet (a re-INVITE's new sender reports first)", async () => {
+    forwarder = new RtpForwarder({ payloadTypes: [0], outputPayloadType: 0, timeline: { clockRate: 8000 } });
+    await forwarder.open(consumer.rtpPort);
+    forwarder.pushRtp(rtp({ payloadType: 0, sequenceNumber: 10, timestamp: 1600, ssrc: PEER_SSRC }), 0);
+    await rtpInbox.next();
+    const early = Buffer.from(SR);
+    early.writeUInt32BE(0x0d15ea5e, 4);
+    forwarder.pushRtcp(early);
+    forwarder.pushRtcp(SR);
+    assert.deepEqual((await rtcpInbox.next()).data, SR, "the current source's SR passes");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(rtcpInbox.size, 0, "the other source's SR does not");
+    assert.equal(forwarder.toJSON().rtcpWithheld, 1);
   });
 
   it("keeps only the newest maxQueue packets", async () => {

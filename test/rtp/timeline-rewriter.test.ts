@@ -49,7 +49,7 @@ describe("rtp/TimelineRewriter", () => {
     const after = audio(rw, { seq: 1000 - 700, ts: 500_000 - 2 ** 30, atMs: 200 * 20, count: 200 });
     assertContinuous([...before, ...after]);
     assert.deepEqual(after.map((r) => r.rebased).filter(Boolean).length, 1);
-    assert.deepEqual(rw.toJSON(), { outputSsrc: SSRC, ssrcChanges: 0, seqRebases: 1, timestampRebases: 1, stragglers: 0, settled: 0 });
+    assert.deepEqual(rw.toJSON(), { outputSsrc: SSRC, ssrcChanges: 0, seqRebases: 1, timestampRebases: 1, stragglers: 0, settled: 0, resumed: 0, placed: 0 });
   });
 
   it("an SSRC change with new random bases: one output SSRC, continuous", () => {
@@ -58,6 +58,57 @@ describe("rtp/TimelineRewriter", () => {
     const after = audio(rw, { ssrc: OTHER, seq: 123, ts: 77_777, atMs: 2000, count: 100 });
     assertContinuous([...before, ...after]);
     assert.equal(rw.toJSON().ssrcChanges, 1);
+  });
+
+  it("a source that comes back after another (the peer's video after a stand-in) takes up its own timestamps again", () => {
+    const rw = new TimelineRewriter(AUDIO_RATE);
+    const peer = audio(rw, { seq: 1000, ts: 500_000, atMs: 0, count: 100 });
+    // The peer stops for 2 s; another source fills 3 s from there; the peer comes back 5 s after it stopped.
+    const standIn = audio(rw, { ssrc: OTHER, seq: 9, ts: 1_234_567, atMs: 4000, count: 150 });
+    assert.equal(standIn[0].rebased, true);
+    const back = audio(rw, { seq: 1000 + 350, ts: 500_000 + 350 * 160, atMs: 7000, count: 50 });
+    assert.equal(back[0].timestamp, 500_000 + 350 * 160, "the peer's own timestamp, as before the pause");
+    assert.equal(back[0].seq, (standIn[standIn.length - 1].seq + 1) & 0xffff, "the sequence goes on");
+    assert.ok(timestampDelta(standIn[standIn.length - 1].timestamp, back[0].timestamp) > 0, "after the stand-in's last");
+    assertContinuous(back);
+    assert.equal(peer[0].ssrc, back[0].ssrc);
+    assert.equal(rw.toJSON().resumed, 1);
+    assert.equal(rw.toJSON().timestampRebases, 1, "only the stand-in was rebased");
+  });
+
+  it("a source that comes back on another timeline (restarted meanwhile) is rebased, not resumed", () => {
+    const rw = new TimelineRewriter(AUDIO_RATE);
+    audio(rw, { seq: 1000, ts: 500_000, atMs: 0, count: 100 });
+    const standIn = audio(rw, { ssrc: OTHER, seq: 9, ts: 1_234_567, atMs: 2000, count: 100 });
+    const back = audio(rw, { seq: 7, ts: 99, atMs: 4000, count: 50 });
+    assertContinuous([...standIn, ...back]);
+    assert.equal(rw.toJSON().resumed, 0);
+  });
+
+  it("a source that comes back just behind the last output (the one in between ran ahead) goes on just after it", () => {
+    const rw = new TimelineRewriter(AUDIO_RATE);
+    audio(rw, { seq: 1000, ts: 500_000, atMs: 0, count: 100 });
+    // The other source runs 100 ms ahead of the wall clock; the peer comes back right after its last packet.
+    const other = audio(rw, { ssrc: OTHER, seq: 9, ts: 1_234_567, atMs: 4000, count: 100, spacingMs: (i) => i * 20 - (i > 0 ? 100 : 0) });
+    const back = audio(rw, { seq: 1000 + 297, ts: 500_000 + 297 * 160, atMs: 5900, count: 10 });
+    const step = timestampDelta(other[other.length - 1].timestamp, back[0].timestamp);
+    assert.ok(step > 0 && step <= 40, `just after the other's last: ${step} ticks`);
+    assert.equal(rw.toJSON().resumed, 1);
+  });
+
+  it("placeAt: a new source's first packet goes where the caller says, or just after the last output", () => {
+    const rw = new TimelineRewriter(VIDEO_RATE);
+    for (let i = 0; i < 20; i++) rw.rewrite(SSRC, i, 9000 * i, i * 100, true);
+    const last = 9000 * 19;
+    const placed = rw.rewrite(OTHER, 5000, 777, 2000, true, last + 3000);
+    assert.equal(placed?.timestamp, last + 3000);
+    const next = rw.rewrite(OTHER, 5001, 777 + 3600, 2040, true);
+    assert.equal(next?.timestamp, last + 6600, "the offset holds for the next packets");
+    const rw2 = new TimelineRewriter(VIDEO_RATE);
+    for (let i = 0; i < 20; i++) rw2.rewrite(SSRC, i, 9000 * i, i * 100, true);
+    const early = rw2.rewrite(OTHER, 5000, 777, 2000, true, last - 4500);
+    assert.equal(early?.timestamp, last + 450, "5 ms after the last output, never before it");
+    assert.equal(rw2.toJSON().placed, 1);
   });
 
   it("a sender that sends two 20 ms packets every 40 ms: the rebase still lands on the next packet's place (not a packet late)", () => {

@@ -1,13 +1,15 @@
 import type { RtpPacket } from "werift-rtp";
-import { JitterBuffer, RtpForwarder, systemClock, type BufferedPacket, type Clock, type JitterBufferJson } from "../../rtp";
+import { JitterBuffer, RtpForwarder, systemClock, timestampDelta, type BufferedPacket, type Clock, type JitterBufferJson } from "../../rtp";
 import { ffmpegInputSdp, type MediaKind, type NegotiatedMedia } from "../../sdp";
 import { KeyframeGate, MediaError, Republisher, type FfmpegProgress, type GeneratedVideo, type RepublishOutput } from "../../media";
 import type { ReceiveChannel } from "../sink";
 import type { AttemptHooks, OutputAttempt } from "./output-supervisor";
 import { codecLevelGain } from "../../media/codec-level";
 import type { Logger } from "../../util/logger";
+import { VideoStandIn, type VideoStandInJson } from "../../media/video-stand-in";
+import { videoLagMs } from "../../media/video-lag";
 import { DEFAULT_JITTER_BUFFER_MS } from "../jitter-option";
-import { chooseSyncAnchors, type SyncMode } from "./sync-anchor";
+import { chooseSyncAnchors, type SyncMode, type SyncSource } from "./sync-anchor";
 
 /** Options of {@link FfmpegAttempt}. */
 export interface FfmpegAttemptOptions {
@@ -49,7 +51,12 @@ export interface FfmpegAttemptJson {
   jitter: Record<string, JitterBufferJson>;
   /** Whose SRs time the streams in ffmpeg (see chooseSyncAnchors); set when ffmpeg's ports open. */
   sync: SyncMode | undefined;
+  /** The generated picture standing in for the peer's video (see VideoStandIn). */
+  standIn?: VideoStandInJson;
 }
+
+/** ffmpeg's probing for an output that starts on the stand-in: beyond the audio queued until its first keyframe (STAND_IN_START_WAIT_MS + its encoder's start, ≈ 3 s). */
+const STAND_IN_ANALYZE_DURATION_US = 6_000_000;
 
 /** An output whose ffmpeg wrote this much media without a single video frame has lost its video. */
 const NO_VIDEO_AFTER_MS = 4000;
@@ -65,13 +72,20 @@ const NO_VIDEO_AFTER_MS = 4000;
  * passed it (everything meanwhile is queued in the forwarders): ffmpeg decides which streams exist
  * from its first second of input (`-analyzeduration`), and when audio came alone it silently left
  * the video out of the output (seen once in about ten runs). So the first video ffmpeg reads, and the
- * first frame the server gets, is a keyframe. A peer that sends no keyframe within `keyframeWaitMs`
- * (video negotiated, camera off) is published with generated video instead. The peer usually
+ * first frame the server gets, is a keyframe. A peer that sends no keyframe within
+ * STAND_IN_START_WAIT_MS (video negotiated, camera late or off) gets a {@link VideoStandIn}: a
+ * generated picture in the call's codec on the same video stream, whose first keyframe opens the
+ * gate; the peer's video takes over at its first keyframe (placed where the peer's own reports say
+ * it belongs against the sound), on the same ffmpeg; the stand-in also fills a mid-call stretch
+ * without the peer's video. Only when neither came within `keyframeWaitMs` is the output made with
+ * ffmpeg's own generated video instead (the peer's video is then left out of that run). The peer usually
  * answers the keyframe request within 50 ms, so starting ffmpeg after it costs little.
- * The audio queued while waiting is dropped when the keyframe comes, so both media start together:
+ * The audio queued while waiting is dropped when the peer's keyframe comes, so both media start together:
  * given audio from earlier, ffmpeg (5.1) stamped the keyframe as if it came with the first audio
  * and the next frames at their true time — a still picture as long as the wait at the start of
- * every output (1.2 s, measured, for an output started mid-call on a peer with a 2 s GOP).
+ * every output (1.2 s, measured, for an output started mid-call on a peer with a 2 s GOP). When the
+ * stand-in opens the gate it is kept: a still black picture at the start costs nothing, and the
+ * call's sound is published from the answer on (about 4–5 s of it were dropped before, measured).
  *
  * Each medium's RTP goes through a {@link JitterBuffer} first (reordering, loss given up after
  * `jitterBufferMs`), so the gate and ffmpeg see packets in order; ffmpeg's own reordering is off
@@ -93,6 +107,7 @@ export class FfmpegAttempt implements OutputAttempt {
   readonly #startedAt = Date.now();
   #republisher: Republisher | undefined;
   #gate: KeyframeGate | undefined;
+  #standIn: VideoStandIn | undefined;
   #firstKeyframeMs: number | undefined;
   #keyframeSeen: (() => void) | undefined;
   #keyframeTimer: NodeJS.Timeout | undefined;
@@ -115,7 +130,16 @@ export class FfmpegAttempt implements OutputAttempt {
       this.#forwarders.set(kind, forwarder);
       const gate = kind === "video" ? new KeyframeGate(stream.codec) : undefined;
       if (gate) this.#gate = gate;
+      const standIn = kind === "video" && o.generateVideo ? this.#makeStandIn(forwarder, stream) : undefined;
       const forward = ({ packet, raw, arrivalMs }: Received): void => {
+        if (standIn) {
+          const fromStandIn = standIn.current === "stand-in";
+          if (!standIn.admitPeer(packet.payload, arrivalMs)) return;
+          if (fromStandIn) {
+            forwarder.pushRtp(raw, arrivalMs, this.#placeAfterStandIn(packet.header.timestamp));
+            return;
+          }
+        }
         if (gate && !gate.open) {
           if (!stream.receivePayloadTypes.includes(packet.header.payloadType) || !gate.admit(packet.payload)) return;
           this.#firstKeyframeMs = Date.now() - this.#startedAt;
@@ -141,6 +165,59 @@ export class FfmpegAttempt implements OutputAttempt {
         channel.off("rtcp", onRtcp);
       });
     }
+  }
+
+  /**
+   * The stand-in picture of this output's video. Its first keyframe opens the gate, and the audio
+   * queued since the attempt started is kept: the output starts with the call's sound and a black
+   * (or slate) picture until the peer's first keyframe, instead of dropping the sound of the wait.
+   */
+  #makeStandIn(forwarder: RtpForwarder, stream: NonNullable<NegotiatedMedia["video"]>): VideoStandIn | undefined {
+    const o = this.#o;
+    const standIn = VideoStandIn.for({
+      ffmpegPath: o.ffmpegPath,
+      codec: stream.codec,
+      payloadType: stream.payloadType,
+      fmtp: stream.fmtp,
+      image: o.generateVideo?.image,
+      logger: o.logger,
+      clock: o.clock,
+      onPacket: (packet, arrivalMs) => {
+        const gate = this.#gate;
+        if (gate && !gate.open && gate.admit(packet.subarray(rtpHeaderLength(packet)))) this.#keyframeSeen?.();
+        forwarder.pushRtp(packet, arrivalMs);
+      },
+    });
+    this.#standIn = standIn;
+    return standIn;
+  }
+
+  /**
+   * Where the peer's video taken over from the stand-in belongs on the output (the output RTP
+   * timestamp of its first packet, a keyframe), when the output's ffmpeg was anchored on the
+   * stand-in; undefined otherwise (the timeline rewriter then places it by arrival).
+   *
+   * @remarks
+   * Placed by arrival, against the stand-in's line, it came 0–100 ms late against the sound (one
+   * stand-in frame: the rewriter keeps a frame's step between frames). Instead: the instant of our
+   * clock the keyframe stands for is where the least-delay line of the peer's video puts its
+   * timestamp, less the peer's video lag behind its audio (videoLagMs: the audio is placed on its
+   * own least-delay line); and ffmpeg maps the output's timestamps to our clock by the anchor the
+   * stand-in gave it (its SR), so that instant is the timestamp to use.
+   */
+  #placeAfterStandIn(timestamp: number): number | undefined {
+    const audio = this.#o.channels.get("audio");
+    const video = this.#o.channels.get("video");
+    const audioClockRate = this.#o.media.audio?.clockRate;
+    const line = video?.arrivalAnchor();
+    const given = this.#standIn?.anchorGiven;
+    if (this.#sync !== "arrival" || !audio || !video || !line || !given || !audioClockRate || !this.#forwarders.has("audio")) return undefined;
+    const lag = videoLagMs({ clockRate: audioClockRate, latestSenderReport: () => audio.latestSenderReport(), arrivalAnchor: () => audio.arrivalAnchor() }, video) ?? 0;
+    // Beyond a second it is not a sender's latency: a wrong report, rather than something to follow.
+    const atMs = line.atMs + timestampDelta(line.rtpTimestamp, timestamp) / 90 - (Math.abs(lag) < 1000 ? lag : 0);
+    const placeAt = (given.rtpTimestamp + Math.round((atMs - given.atMs) * 90)) >>> 0;
+    this.#o.logger.log("debug", "media", `the peer's video follows the stand-in ${Math.round(lag)} ms behind its audio, at ${Math.round(atMs - given.atMs)} ms of the stand-in's anchor`);
+    return placeAt;
   }
 
   /** ms from this attempt's start until the first video keyframe passed the gate. */
@@ -174,10 +251,12 @@ export class FfmpegAttempt implements OutputAttempt {
 
   /** Puts each forwarded medium's timing anchor (an RTCP SR) ahead of its queued media. */
   #anchor(): void {
-    const sources = new Map([...this.#forwarders.keys()].flatMap((kind) => {
-      const channel = this.#o.channels.get(kind);
-      return channel ? [[kind, channel] as const] : [];
-    }));
+    const sources = new Map<MediaKind, SyncSource>();
+    for (const kind of this.#forwarders.keys()) {
+      // A stand-in picture has no SRs: every medium is then anchored on arrival times.
+      const source: SyncSource | undefined = kind === "video" && this.#standIn?.current === "stand-in" ? this.#standIn.syncSource() : this.#o.channels.get(kind);
+      if (source) sources.set(kind, source);
+    }
     const anchors = chooseSyncAnchors(sources);
     for (const [kind, sr] of anchors.reports) this.#forwarders.get(kind)?.pushLeadingRtcp(sr);
     this.#sync = anchors.mode;
@@ -193,6 +272,7 @@ export class FfmpegAttempt implements OutputAttempt {
       video.close();
       this.#forwarders.delete("video");
       this.#jitter.get("video")?.close();
+      void this.#standIn?.close();
     }
     const hasVideo = this.#forwarders.has("video");
     const hasAudio = this.#forwarders.has("audio");
@@ -206,6 +286,8 @@ export class FfmpegAttempt implements OutputAttempt {
       generateVideo: hasVideo ? undefined : o.generateVideo,
       generateAudio: !hasAudio && o.generateAudio,
       describeInput: (ports) => ffmpegInputSdp(o.media, ports),
+      // Starting on the stand-in, the audio since the attempt started is queued ahead of its first frame.
+      ...(hasVideo && this.#standIn?.current === "stand-in" ? { analyzeDurationUs: STAND_IN_ANALYZE_DURATION_US } : {}),
       logger: o.logger,
     });
     this.#republisher = republisher;
@@ -254,6 +336,7 @@ export class FfmpegAttempt implements OutputAttempt {
     if (!this.#stopped) {
       this.#keyframeSeen?.();
       for (const d of this.#detach) d();
+      const standIn = this.#standIn?.close();
       // What the jitter buffers still hold goes out ahead of the BYE; then their timers stop.
       for (const jitter of this.#jitter.values()) {
         if (clean) jitter.flush();
@@ -266,7 +349,7 @@ export class FfmpegAttempt implements OutputAttempt {
       // The forwarders' sockets stay open until ffmpeg is gone, so that the BYE is not cancelled in flight.
       this.#stopped = (republisher ? republisher.whenClosed() : Promise.resolve()).finally(() => {
         for (const forwarder of this.#forwarders.values()) forwarder.close();
-      });
+      }).then(() => standIn);
     }
     return this.#stopped;
   }
@@ -279,6 +362,14 @@ export class FfmpegAttempt implements OutputAttempt {
       firstKeyframeMs: this.#firstKeyframeMs,
       jitter: Object.fromEntries([...this.#jitter].map(([k, j]) => [k, j.toJSON()])),
       sync: this.#sync,
+      ...(this.#standIn ? { standIn: this.#standIn.toJSON() } : {}),
     };
   }
+}
+
+/** Bytes before an RTP packet's payload: the fixed header, CSRCs and a header extension (RFC 3550 §5.1, §5.3.1). */
+function rtpHeaderLength(packet: Buffer): number {
+  let length = 12 + (packet[0] & 0x0f) * 4;
+  if (packet[0] & 0x10 && packet.length >= length + 4) length += 4 + packet.readUInt16BE(length + 2) * 4;
+  return Math.min(length, packet.length);
 }
