@@ -57,6 +57,12 @@ export interface CallOptions extends OutputSettings {
   playAudioLoop?: boolean;
   /** With `playAudio`: the file must be inside this folder (see PlayAudioOptions.mediaRoot). */
   mediaRoot?: string;
+  /**
+   * Make the call watchable by browsers over WebRTC under this name (WCS `toStream`): from the answer
+   * on, WHEP at `{root}sipcast/whep/{toStream}` and the player page at `{root}sipcast/play/{toStream}`
+   * (see the engine's `streams`). 1–64 characters of A-Z a-z 0-9 . _ ~ -; unique among live calls.
+   */
+  toStream?: string;
 }
 
 /** An RTMP target: the application URL and the stream name (which is secret on every CDN). */

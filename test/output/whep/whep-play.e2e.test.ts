@@ -1,0 +1,97 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import type { Browser } from "playwright-core";
+import { Engine, type Call, type CallStateEvent } from "../../../src";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../../src/demo";
+import { childProcessesNamed, requirePeers } from "../../harness";
+import { CHROMIUM, dominantToneHz, launchChromium, playerFigures, startWhepServer } from "./whep-browser";
+
+function stateOf(call: Call, match: (e: CallStateEvent) => boolean, timeoutMs = 20_000): Promise<CallStateEvent> {
+  return new Promise((resolve, reject) => {
+    if (match(call.snapshot())) return resolve(call.snapshot());
+    const timer = setTimeout(() => reject(new Error(`call ${call.id}: no matching state within ${timeoutMs} ms (now ${call.status})`)), timeoutMs);
+    call.on("state", (e) => {
+      if (!match(e)) return;
+      clearTimeout(timer);
+      resolve(e);
+    });
+  });
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("WebRTC viewers (WHEP) of a call, in headless Chromium", function () {
+  this.timeout(120_000);
+  let browser: Browser | undefined;
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+      this.skip();
+    }
+    requirePeers(["ffmpeg"]);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("plays the test meeting's call (H.264 + PCMU, no RTMP server): frames decoded rise, the audio is the 440 Hz tone, DTMF reaches the peer while two viewers watch", async () => {
+    const peer: TestMeetingPeer = await startTestMeetingPeer();
+    const engine = new Engine({
+      account: { login: "caller", domain: "127.0.0.1", port: peer.sipPort, registerRequired: false },
+      localAddress: "127.0.0.1",
+      whep: { network: { bindAddress: "127.0.0.1" } },
+    });
+    const server = await startWhepServer(engine.streams);
+    try {
+      const call = engine.call({ callee: "meeting", toStream: "call1" });
+      await stateOf(call, (e) => e.status === "ESTABLISHED");
+      const page = await browser!.newPage();
+      await page.goto(`${server.url}/sipcast/play/call1`);
+      await until(async () => (await playerFigures(page)).framesDecoded > 0, 10_000, "a first decoded frame");
+      const first = await playerFigures(page);
+      const postToFrameMs = first.firstFrameAt! - first.postAt!;
+      console.log(`      WHEP POST → first decoded frame: ${postToFrameMs.toFixed(0)} ms`);
+      assert.equal(first.width, 640);
+      await new Promise((r) => setTimeout(r, 2000));
+      const later = await playerFigures(page);
+      assert.ok(later.framesDecoded >= first.framesDecoded + 30, `frames decoded ${first.framesDecoded} → ${later.framesDecoded} in 2 s`);
+      const tone = await dominantToneHz(page);
+      assert.ok(Math.abs(tone.hz - 440) <= 15, `tone at ${tone.hz.toFixed(1)} Hz`);
+
+      const second = await browser!.newPage();
+      await second.goto(`${server.url}/sipcast/play/call1`);
+      await until(async () => (await playerFigures(second)).framesDecoded > 0, 10_000, "the second viewer's first frame");
+      assert.equal(engine.streams.viewerCount, 2);
+      await call.sendDtmf("12#");
+      await until(() => peer.digits().length >= 3, 5000, "the keys at the peer");
+      assert.deepEqual(peer.digits(), ["1", "2", "#"]);
+
+      await second.close();
+      await until(() => engine.streams.viewerCount === 1, 5000, "the closed page's viewer to go (DELETE on pagehide, or ICE)");
+      const before = (await playerFigures(page)).framesDecoded;
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.ok((await playerFigures(page)).framesDecoded > before + 10, "the other viewer kept playing");
+      assert.equal(call.status, "ESTABLISHED");
+      await page.close();
+      call.terminate();
+      await stateOf(call, (e) => e.status === "FINISH" || e.status === "FAILED");
+      await call.whenClosed();
+      assert.equal(engine.streams.viewerCount, 0);
+      assert.deepEqual(engine.streams.list(), []);
+    } finally {
+      await server.close();
+      await engine.close();
+      await peer.stop();
+    }
+    assert.deepEqual(await childProcessesNamed(["ffmpeg"]), [], "no ffmpeg left");
+  });
+});
