@@ -1,5 +1,7 @@
+import { RTCDtlsTransport } from "werift";
 import { ConfigError } from "../../errors";
 import { silentLogger, type Logger } from "../../util/logger";
+import { GopCache } from "./gop-cache";
 import { KeyframeThrottle } from "./keyframe-throttle";
 import type { StreamSource } from "./stream-source";
 import { WhepError } from "./whep-error";
@@ -35,6 +37,10 @@ interface StreamEntry {
   source: StreamSource | undefined;
   viewers: Map<string, WhepViewer>;
   keyframes: KeyframeThrottle | undefined;
+  /** The video since the latest keyframe, while live. */
+  gop: GopCache | undefined;
+  /** Stops the cache's listening. */
+  stopCache: () => void;
 }
 
 /** Snapshot of one stream of a {@link StreamRegistry}. */
@@ -79,7 +85,7 @@ export class StreamRegistry {
     checkStreamName(name);
     const held = this.#streams.get(name);
     if (held && held.callId !== callId) throw new ConfigError(`toStream: the stream name "${name}" is used by call ${held.callId}`);
-    if (!held) this.#streams.set(name, { callId, source: undefined, viewers: new Map(), keyframes: undefined });
+    if (!held) this.#streams.set(name, { callId, source: undefined, viewers: new Map(), keyframes: undefined, gop: undefined, stopCache: () => undefined });
   }
 
   /** The call was answered: viewers of `name` can join. */
@@ -87,8 +93,17 @@ export class StreamRegistry {
     const entry = this.#streams.get(name);
     if (!entry || entry.callId !== source.callId) return;
     entry.keyframes?.close();
+    entry.stopCache();
+    // werift makes its DTLS certificate (ECDSA P-256) on the first viewer of the process, ~0.3 s: do it now, not on the viewer's time.
+    RTCDtlsTransport.SetupCertificate().catch((error: unknown) => this.#logger.log("warn", "whep", `DTLS certificate: ${String(error)}`));
     entry.source = source;
     entry.keyframes = new KeyframeThrottle(() => source.requestKeyframe());
+    const video = source.media.video;
+    if (video) {
+      const gop = new GopCache(video.codec);
+      entry.gop = gop;
+      entry.stopCache = source.onRtp("video", (packet, arrivalMs) => gop.add(packet, arrivalMs));
+    }
   }
 
   /** The call ended: its viewers are closed and the name is free again. */
@@ -97,6 +112,8 @@ export class StreamRegistry {
     if (!entry || entry.callId !== callId) return;
     this.#streams.delete(name);
     entry.keyframes?.close();
+    entry.stopCache();
+    entry.gop = undefined;
     for (const viewer of entry.viewers.values()) viewer.close("stream-ended");
   }
 
@@ -114,7 +131,7 @@ export class StreamRegistry {
     this.#pending++;
     let viewer: WhepViewer;
     try {
-      viewer = await WhepViewer.open(offerSdp, { stream: name, source: entry.source, network: this.network, requestKeyframe: () => keyframes.request(), logger: this.#logger });
+      viewer = await WhepViewer.open(offerSdp, { stream: name, source: entry.source, network: this.network, requestKeyframe: () => keyframes.request(), cachedVideo: () => entry.gop?.snapshot() ?? [], logger: this.#logger });
     } finally {
       this.#pending--;
     }

@@ -81,6 +81,23 @@ export class ViewerTrack {
     return new RtpPacket(header, packet.payload);
   }
 
+  /**
+   * The cached group of pictures (see GopCache), rewritten for a fast start: the packets in order,
+   * their frames' timestamps pressed together just before the newest one (1 tick apart), so the
+   * browser decodes them at once and shows the newest picture now, instead of playing the group out
+   * seconds behind. Live packets then go on from the newest timestamp as usual.
+   */
+  prime(cached: ReadonlyArray<{ packet: RtpPacket; arrivalMs: number }>): RtpPacket[] {
+    const out = cached.map((c) => this.processInput(c.packet, c.arrivalMs)).filter((p) => p !== undefined);
+    if (out.length === 0) return out;
+    const frames: number[] = [];
+    for (const p of out) if (frames[frames.length - 1] !== p.header.timestamp) frames.push(p.header.timestamp);
+    const last = frames[frames.length - 1];
+    const place = new Map(frames.map((ts, i) => [ts, (last - (frames.length - 1 - i)) >>> 0]));
+    for (const p of out) p.header.timestamp = place.get(p.header.timestamp) ?? p.header.timestamp;
+    return out;
+  }
+
   toJSON(): ViewerTrackJson {
     return { ...this.#counts, timeline: this.#timeline.toJSON() };
   }

@@ -8,6 +8,7 @@ import { TypedEmitter } from "../../util/typed-emitter";
 import { narrowOffer, type ViewerFormat } from "./offer-formats";
 import type { StreamSource } from "./stream-source";
 import { ViewerTrack, type ViewerTrackJson } from "./viewer-track";
+import type { CachedPacket } from "./gop-cache";
 import { announceAddress, isLoopback, type WhepNetwork } from "./whep-network";
 
 /** RTCP payload-specific feedback (RFC 4585 §6.3): PLI is FMT 1, FIR (RFC 5104 §4.3.1) is FMT 4. */
@@ -33,6 +34,8 @@ export interface WhepViewerOptions {
   network: WhepNetwork;
   /** A keyframe request, rate-limited across the stream's viewers. */
   requestKeyframe: () => void;
+  /** The call's video since its latest keyframe (see GopCache), for a fast start. */
+  cachedVideo?: () => CachedPacket[];
   logger: Logger;
 }
 
@@ -158,10 +161,15 @@ export class WhepViewer extends TypedEmitter<WhepViewerEvents> {
     if (this.#state !== "connecting") return;
     this.#setState("connected");
     if (this.#iceTimer) clearTimeout(this.#iceTimer);
+    // Listening and priming in one synchronous step: no live packet can come between the two.
     for (const [kind, t] of this.#tracks) {
       this.#detach.push(this.#o.source.onRtp(kind, (packet, arrivalMs) => this.#forward(t, packet, arrivalMs)));
     }
-    if (this.#tracks.has("video")) this.#keyframes.start();
+    const video = this.#tracks.get("video");
+    if (!video) return;
+    const primed = video.track.prime(this.#o.cachedVideo?.() ?? []);
+    for (const packet of primed) this.#send(video, packet);
+    if (primed.length === 0) this.#keyframes.start();
   }
 
   #wantKeyframe(): void {
@@ -174,8 +182,12 @@ export class WhepViewer extends TypedEmitter<WhepViewerEvents> {
     const out = t.track.processInput(packet, arrivalMs);
     if (!out) return;
     if (!wasOpen) this.#keyframes.notifyKeyframe();
+    this.#send(t, out);
+  }
+
+  #send(t: SendingTrack, packet: RtpPacket): void {
     this.#firstPacketMs ??= Date.now() - this.#openedAt;
-    t.sender.sendRtp(out).catch(() => undefined);
+    t.sender.sendRtp(packet).catch(() => undefined);
   }
 
   #setState(state: ViewerState): void {

@@ -59,7 +59,9 @@ describe("WebRTC viewers (WHEP) of a call, in headless Chromium", function () {
       await until(async () => (await playerFigures(page)).framesDecoded > 0, 10_000, "a first decoded frame");
       const first = await playerFigures(page);
       const postToFrameMs = first.firstFrameAt! - first.postAt!;
-      console.log(`      WHEP POST → first decoded frame: ${postToFrameMs.toFixed(0)} ms`);
+      const answerMs = (await page.evaluate(() => (window as unknown as { sipcastPlayer: { answeredAt: number; postAt: number } }).sipcastPlayer.answeredAt - (window as unknown as { sipcastPlayer: { postAt: number } }).sipcastPlayer.postAt));
+      console.log(`      WHEP POST → answer ${answerMs.toFixed(0)} ms, → first decoded frame: ${postToFrameMs.toFixed(0)} ms`);
+      assert.ok(postToFrameMs <= 1000, `first frame ${postToFrameMs.toFixed(0)} ms after the POST (goal ≤ 1 s)`);
       assert.equal(first.width, 640);
       await new Promise((r) => setTimeout(r, 2000));
       const later = await playerFigures(page);
