@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import type { Browser } from "playwright-core";
 import { Engine, type Call, type CallStateEvent } from "../../../src";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../../../src/demo";
-import { childProcessesNamed, requirePeers } from "../../harness";
+import { RTCPeerConnection, RTCRtpCodecParameters } from "werift";
+import { childProcessesNamed, requirePeers, startRtmpServer } from "../../harness";
 import { CHROMIUM, dominantToneHz, launchChromium, playerFigures, startWhepServer } from "./whep-browser";
 
 function stateOf(call: Call, match: (e: CallStateEvent) => boolean, timeoutMs = 20_000): Promise<CallStateEvent> {
@@ -93,6 +94,66 @@ describe("WebRTC viewers (WHEP) of a call, in headless Chromium", function () {
       await server.close();
       await engine.close();
       await peer.stop();
+    }
+    assert.deepEqual(await childProcessesNamed(["ffmpeg"]), [], "no ffmpeg left");
+  });
+
+  it("a viewer that never completes ICE is closed after iceTimeoutMs; the call, its RTMP output and the playing viewer go on", async () => {
+    const peer = await startTestMeetingPeer();
+    const rtmp = await startRtmpServer();
+    const engine = new Engine({
+      account: { login: "caller", domain: "127.0.0.1", port: peer.sipPort, registerRequired: false },
+      localAddress: "127.0.0.1",
+      whep: { network: { bindAddress: "127.0.0.1", iceTimeoutMs: 1000 } },
+    });
+    const server = await startWhepServer(engine.streams);
+    const rtmpStream = `whep-${process.pid}-${Date.now().toString(36)}`;
+    const ghosts: RTCPeerConnection[] = [];
+    try {
+      const call = engine.call({ callee: "meeting", toStream: "ice-timeout", rtmpUrl: rtmp.url, rtmpStream });
+      await stateOf(call, (e) => e.status === "ESTABLISHED");
+      await rtmp.waitForPublish(rtmpStream, 20_000);
+      const page = await browser!.newPage();
+      await page.goto(`${server.url}/sipcast/play/ice-timeout`);
+      await until(async () => (await playerFigures(page)).framesDecoded > 0, 10_000, "a first decoded frame");
+
+      // Three offers whose senders go away before ICE: a werift client closed right after its offer was answered.
+      for (let i = 0; i < 3; i++) {
+        const ghost = new RTCPeerConnection({
+          codecs: {
+            video: [new RTCRtpCodecParameters({ mimeType: "video/H264", clockRate: 90000, parameters: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f" })],
+            audio: [new RTCRtpCodecParameters({ mimeType: "audio/PCMU", clockRate: 8000, payloadType: 0 })],
+          },
+          iceServers: [], iceAdditionalHostAddresses: ["127.0.0.1"], iceInterfaceAddresses: { udp4: "127.0.0.1" }, iceUseIpv6: false });
+        ghosts.push(ghost);
+        ghost.addTransceiver("video", { direction: "recvonly" });
+        ghost.addTransceiver("audio", { direction: "recvonly" });
+        await ghost.setLocalDescription(await ghost.createOffer());
+        await ghost.close();
+        const res = await fetch(`${server.url}/sipcast/whep/ice-timeout`, { method: "POST", headers: { "Content-Type": "application/sdp" }, body: ghost.localDescription!.sdp });
+        assert.equal(res.status, 201);
+      }
+      assert.equal(engine.streams.viewerCount, 4);
+      const flvBefore = fs.statSync(rtmp.recordedFile(rtmpStream)!).size;
+      const framesBefore = (await playerFigures(page)).framesDecoded;
+      const closedAt = Date.now();
+      await until(() => engine.streams.viewerCount === 1, 5000, "the three viewers without ICE to be closed");
+      const tookMs = Date.now() - closedAt;
+      console.log(`      viewers without ICE closed ${tookMs} ms after the last POST (iceTimeoutMs 1000)`);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.ok((await playerFigures(page)).framesDecoded > framesBefore + 25, "the playing viewer went on");
+      assert.ok(fs.statSync(rtmp.recordedFile(rtmpStream)!).size > flvBefore, "the RTMP output went on");
+      assert.equal(call.status, "ESTABLISHED");
+      assert.deepEqual(call.outputs().map((o) => o.status), ["PUBLISHING"]);
+      await page.close();
+      call.terminate();
+      await stateOf(call, (e) => e.status === "FINISH" || e.status === "FAILED");
+      await call.whenClosed();
+    } finally {
+      await server.close();
+      await engine.close();
+      await peer.stop();
+      await rtmp.stop();
     }
     assert.deepEqual(await childProcessesNamed(["ffmpeg"]), [], "no ffmpeg left");
   });
