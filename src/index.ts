@@ -63,6 +63,7 @@ export {
   MAX_WHEP_OFFER_BYTES,
   WHEP_PATH,
   PLAYER_PATH,
+  whepRoute,
   WhepError,
   DEFAULT_ICE_TIMEOUT_MS,
   MAX_ICE_TIMEOUT_MS,
@@ -73,4 +74,5 @@ export {
   type WhepHandlerOptions,
   type WhepNetworkOptions,
   type WhepViewerJson,
+  type WhepRoute,
 } from "./output/whep";

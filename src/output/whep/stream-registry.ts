@@ -159,6 +159,11 @@ export class StreamRegistry {
     return true;
   }
 
+  /** True when a live call holds `name` (answered or not yet). */
+  has(name: string): boolean {
+    return this.#streams.has(name);
+  }
+
   /** True when `name` is answered and can be watched. */
   isLive(name: string): boolean {
     return this.#streams.get(name)?.source !== undefined;
