@@ -7,6 +7,7 @@ import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend, NodeStatus } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";
 import { realTimers, type Timers } from "../shared/timers";
+import { flowStreams, viewerAccess } from "../shared/flow-streams";
 import { mediaFolderOf, parseCallRequest, type SipCallConfig, type SipCallCredentials } from "./call-input";
 import { callPayload, callView, isTicking } from "./call-view";
 
@@ -40,6 +41,7 @@ export class SipCallController implements AccountUser {
   private readonly ticker: Ticker;
   /** `msg.audioFile` must name a file in here (the engine resolves links and `..` and refuses anything outside). */
   private readonly mediaRoot: string;
+  private warnedNoViewers = false;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -67,7 +69,17 @@ export class SipCallController implements AccountUser {
     if (request.kind === "playAudio") return this.playAudio(this.liveCall(request.callId, "no call to play audio into"), request.file, request.loop);
     if (request.kind === "stopAudio") return this.liveCall(request.callId, "no call to stop audio in").stopAudio();
     if (!this.account) throw new Error("no sip-account configured");
-    const call = this.account.placeCall(request.options.playAudio === undefined ? request.options : { ...request.options, mediaRoot: this.mediaRoot });
+    const toStream = request.options.toStream;
+    // The stream's access rule is in place before its name is taken (the engine checks the name).
+    const forget = toStream === undefined ? undefined : this.allowViewers(toStream);
+    let call: Call;
+    try {
+      call = this.account.placeCall(request.options.playAudio === undefined ? request.options : { ...request.options, mediaRoot: this.mediaRoot });
+    } catch (error) {
+      forget?.();
+      throw error;
+    }
+    if (forget) call.once("@close", forget);
     // The id of the placed call, also for nodes that see this msg complete (Complete node, HTTP flows).
     msg.callId = call.id;
     const template = this.RED.util.cloneMessage(msg);
@@ -82,6 +94,17 @@ export class SipCallController implements AccountUser {
     this.lastCall = call;
     this.lastEvent = undefined;
     this.node.status({ fill: "yellow", shape: "ring", text: "calling" });
+  }
+
+  /** Who may watch `stream`: this node's viewer token, else httpNodeAuth, else nobody (said once in the log). */
+  private allowViewers(stream: string): () => void {
+    const credentials = this.node.credentials as SipCallCredentials | undefined;
+    const plan = viewerAccess(credentials?.viewerToken || undefined, (this.RED as NodeAPI & { settings?: { httpNodeAuth?: unknown } }).settings?.httpNodeAuth);
+    if (plan.kind === "refuse" && !this.warnedNoViewers) {
+      this.warnedNoViewers = true;
+      this.node.warn(`toStream "${stream}": ${plan.reason}. Set a viewer token in the node (or httpNodeAuth) to watch it`);
+    }
+    return flowStreams(this.RED).allow(stream, plan);
   }
 
   /** Ends `callId` (or this node's last call). A call this node did not place can be ended too. */

@@ -16,6 +16,8 @@ export interface SipCallConfig extends NodeDef {
   jitterBufferMs?: number | string;
   /** The only folder `msg.audioFile` may name files in; "" or absent: `<userDir>/sipcast-media`. */
   mediaFolder?: string;
+  /** Stream name browsers watch the call under (WebRTC, WHEP); "" or absent: none. */
+  toStream?: string;
 }
 
 /** The media folder below Node-RED's user directory when the node names none. */
@@ -29,6 +31,8 @@ export function mediaFolderOf(config: SipCallConfig, userDir: string | undefined
 /** The credentials of a sip-call node: the stream name, which is the CDN's stream key. */
 export interface SipCallCredentials {
   rtmpStream?: string;
+  /** Bearer token viewers of `toStream` must send (the player page takes it as `#token=`). */
+  viewerToken?: string;
 }
 
 /** What an input message asks for. */
@@ -69,6 +73,7 @@ export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, creden
   const rtmpStream = msgString(msg, "rtmpStream") ?? credentials?.rtmpStream ?? "";
   const jitterBufferMs = msgMilliseconds(msg, "jitterBufferMs") ?? settingMilliseconds(config.jitterBufferMs);
   const audio = audioFile(msg);
+  const toStream = (msgString(msg, "toStream") ?? settingString(config.toStream)).trim();
   // Restarts of the rtmpUrl output before it is given up (the engine's default when absent).
   const rtmpRetries = msgWholeNumber(msg, "rtmpRetries", 0, MAX_PUBLISH_RETRIES);
   return {
@@ -82,6 +87,7 @@ export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, creden
       ...(rtmpRetries === undefined ? {} : { publishRetry: { maxRetries: rtmpRetries } }),
       ...(jitterBufferMs === undefined ? {} : { jitterBufferMs }),
       ...(audio ? { playAudio: audio.file, playAudioLoop: audio.loop } : {}),
+      ...(toStream ? { toStream } : {}),
     },
   };
 }

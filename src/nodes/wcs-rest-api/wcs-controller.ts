@@ -8,7 +8,7 @@ import { authPlan, checkAuthorization, type AuthPlan, type AuthVerdict, type Wcs
 import { mountRoute } from "./route-mount";
 import { wcsRequestHandler } from "./wcs-http-handler";
 import { basePathPattern, type WcsNodeSettings } from "./wcs-node-settings";
-import { mountWhep } from "./whep-mount";
+import { mountWhep } from "../shared/whep-mount";
 
 /**
  * The runtime side of a wcs-rest-api node: one {@link WcsRestApi} served on Node-RED's HTTP node

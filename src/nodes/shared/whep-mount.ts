@@ -1,6 +1,6 @@
 import { handleWhepRequest, whepRoute, type StreamRegistry, type WhepAccess } from "node-red-contrib-sipcast";
-import type { HttpApp, HttpRequest, RequestHandler } from "./http-types";
-import { mountRoute } from "./route-mount";
+import type { HttpApp, HttpRequest, RequestHandler } from "../wcs-rest-api/http-types";
+import { mountRoute } from "../wcs-rest-api/route-mount";
 
 /** Options of {@link mountWhep}. */
 export interface WhepMountOptions {
@@ -11,7 +11,8 @@ export interface WhepMountOptions {
   before: Array<RequestHandler | RequestHandler[]>;
   /** The httpNodeCors middleware, or undefined (no CORS headers). */
   cors?: RequestHandler;
-  authorize(req: HttpRequest): WhepAccess;
+  /** Checks a WHEP request for `stream` (a stream of this registry). */
+  authorize(req: HttpRequest, stream: string): WhepAccess;
   onError(error: unknown): void;
 }
 
@@ -19,9 +20,9 @@ export interface WhepMountOptions {
 const PATTERN = /^\/sipcast\/(?:whep|play)\/[^/]+(?:\/[^/]+)?\/?$/i;
 
 /**
- * Serves WHEP and the player page of the node's streams on Node-RED's HTTP node server; returns
- * what removes the route. A WHEP request for a stream that another node's calls hold is passed on
- * (`next()`), so several wcs-rest-api nodes can serve their own streams side by side.
+ * Serves WHEP and the player page of a registry's streams on Node-RED's HTTP node server; returns
+ * what removes the route. A WHEP request for a stream of another registry is passed on (`next()`),
+ * so the flows' calls and each wcs-rest-api node serve their own streams side by side.
  */
 export function mountWhep(app: HttpApp, o: WhepMountOptions): () => void {
   const handler: RequestHandler = (req, res, next) => {
@@ -30,7 +31,8 @@ export function mountWhep(app: HttpApp, o: WhepMountOptions): () => void {
     if (route && route.kind !== "player" && !o.registry.has(route.stream)) return next();
     const serve = (error?: unknown): void => {
       if (error) return next(error);
-      handleWhepRequest(req, res, path, { registry: o.registry, root: o.root, authorize: (r) => o.authorize(r as HttpRequest) }).then(
+      const stream = route?.stream ?? "";
+      handleWhepRequest(req, res, path, { registry: o.registry, root: o.root, authorize: (r) => o.authorize(r as HttpRequest, stream) }).then(
         (served) => {
           if (!served) next();
         },
