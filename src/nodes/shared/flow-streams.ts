@@ -1,4 +1,4 @@
-import { StreamRegistry } from "node-red-contrib-sipcast";
+import { StreamRegistry, type StreamRegistryOptions, type WhepNetworkOptions } from "node-red-contrib-sipcast";
 import { corsHandler } from "../wcs-rest-api/cors-handler";
 import type { HttpNodeAPI, RequestHandler } from "../wcs-rest-api/http-types";
 import { authPlan, checkAuthorization, type AuthPlan } from "../wcs-rest-api/request-auth";
@@ -20,9 +20,14 @@ export class FlowStreams {
   #unmount: (() => void) | undefined;
 
   constructor(private readonly RED: HttpNodeAPI) {
-    this.registry = new StreamRegistry({
-      logger: { log: (level, category, message) => void (level === "error" || level === "warn" ? warn(RED, `[sipcast ${category}] ${message}`) : undefined) },
-    });
+    const logger = { log: (level: string, category: string, message: string): void => void (level === "error" || level === "warn" ? warn(RED, `[sipcast ${category}] ${message}`) : undefined) };
+    const settings = (RED.settings as { sipcastWhep?: unknown }).sipcastWhep;
+    try {
+      this.registry = new StreamRegistry({ ...whepSettings(settings), logger });
+    } catch (error) {
+      warn(RED, `[sipcast] settings.sipcastWhep: ${(error as Error).message}; WebRTC viewers use the defaults`);
+      this.registry = new StreamRegistry({ logger });
+    }
   }
 
   /** A sip-account starts using the streams: the route is mounted with the first. */
@@ -60,6 +65,17 @@ export class FlowStreams {
       if (this.#access.get(stream) === plan) this.#access.delete(stream);
     };
   }
+}
+
+/**
+ * `sipcastWhep` in Node-RED's settings.js: `{ bindAddress, publicAddress, portRange: {min, max},
+ * iceTimeoutMs, maxViewers }` for the flows' viewers (see WhepNetworkOptions); absent: the defaults.
+ */
+function whepSettings(value: unknown): Omit<StreamRegistryOptions, "logger"> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object") throw new Error("expected an object");
+  const { maxViewers, ...network } = value as WhepNetworkOptions & { maxViewers?: number };
+  return { network, ...(maxViewers !== undefined ? { maxViewers } : {}) };
 }
 
 /** Node-RED's runtime log (`RED.log.warn`), when there is one. */
