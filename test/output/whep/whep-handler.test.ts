@@ -137,6 +137,11 @@ describe("stream names and routes", () => {
     assert.equal(whepRoute("/rest-api/call/startup"), undefined);
   });
 
+  it("defaults: a viewer has 10 s to connect, 50 viewers at once, ICE on every interface", () => {
+    const r = new StreamRegistry();
+    assert.deepEqual([r.network, r.maxViewers], [{ iceTimeoutMs: 10_000 }, 50]);
+  });
+
   it("network settings are checked once, naming the field", () => {
     assert.throws(() => new StreamRegistry({ network: { bindAddress: "localhost" } }), /whep\.bindAddress: expected an IPv4 address/);
     assert.throws(() => new StreamRegistry({ network: { portRange: { min: 5000, max: 4000 } } }), /whep\.portRange/);
