@@ -18,26 +18,43 @@ export { Call, type CallEvents, type PlayAudioOptions } from "./call/call";
 export { CallStatus, isFinalStatus, isAnswered, canTransition } from "./call/call-status";
 export { CallReason, outcomeOfRejection } from "./call/call-reason";
 export type { CallStateEvent, PublishEvent, PublishStatus, DtmfEvent } from "./call/call-event";
-export { DtmfError, MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfOptions, type DtmfType, type DtmfDigit } from "./dtmf";
-export { rtmpOutputUrl, type CallOptions, type RtmpTarget } from "./call/call-options";
+export { DtmfError, parseDtmfDigits, MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfOptions, type DtmfType, type DtmfDigit } from "./dtmf";
+export type { CallOptions } from "./call/call-options";
 export {
   DuplicateOutputError,
+  rtmpOutputUrl,
+  DEFAULT_JITTER_BUFFER_MS,
+  MAX_JITTER_BUFFER_MS,
+  MAX_PUBLISH_RETRIES,
+  KEYFRAME_REQUEST_MIN_GAP_MS,
+  SinkRegistry,
+  type CallOutputOptions,
+  type KeyframePolicy,
   type OutputKind,
+  type OutputReason,
   type OutputSettings,
   type OutputSnapshot,
   type OutputStats,
   type OutputTarget,
+  type OutputTargets,
   type PublishOptions,
   type RecordOutputTarget,
+  type RetryPolicy,
   type RtmpOutputTarget,
-} from "./call/output/output-types";
-export type { KeyframePolicy } from "./call/output/keyframe-scheduler";
-export type { RetryPolicy, RecordFormat } from "./media";
-export { DEFAULT_STALL_TIMEOUT_MS, MAX_PUBLISH_RETRIES, MAX_STALL_TIMEOUT_MS } from "./media";
+  type Sink,
+  type SinkContext,
+  type SinkEvents,
+  type SinkKind,
+  type SinkSettings,
+  type ReceiveChannel,
+} from "./output";
+export type { RecordFormat } from "./media";
+export { DEFAULT_STALL_TIMEOUT_MS, MAX_STALL_TIMEOUT_MS } from "./media";
 export { resolveAccount, MAX_AUTH_HOSTS, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
+export { MAX_DNS_SERVERS } from "./sip/locate/dns-lookup";
 export { SRTP_MODES, SRTP_SUITES, parseSrtpMode, maskSdpKeys, type SrtpMode, type SrtpSuite } from "./srtp";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
-export { locateFfmpeg, resolveMediaFile, MediaError, type MediaErrorReason } from "./media";
+export { locateFfmpeg, resolveMediaFile, checkAudioFilePath, isRtmpUrl, MediaError, type MediaErrorReason } from "./media";
 export type { PortRange } from "./rtp";
 export {
   RTP_SOURCE_CHECKS,
@@ -51,7 +68,6 @@ export {
 export { streamLogger, silentLogger, redactRtmpUrl, type Logger, type LogLevel } from "./util/logger";
 export { escapeLogText, escapingLogger } from "./util/log-text";
 export { RepeatLimiter, REPEAT_LIMIT_DEFAULTS, type RepeatLimitOptions } from "./util/repeat-limiter";
-export * from "./demo";
 export * from "./wcs";
 export { parseAuthorization, sameSecret, type GivenCredential } from "./util/http-authorization";
 export {

@@ -1,4 +1,4 @@
-import type { SipAccountOptions } from "../../src/sip/account-options";
+import type { SipAccountOptions } from "../../src/index";
 
 /** One call the bench asks the engine to place. */
 export interface DialSpec {

@@ -3,9 +3,7 @@
  * ffmpeg children's) apart from the bench's: `src/call/engine.ts` Engine, one SIP account,
  * RTP on 127.0.0.1.
  */
-import { Engine } from "../../src/call/engine";
-import type { Call } from "../../src/call/call";
-import type { Logger } from "../../src/util/logger";
+import { Engine, type Call, type Logger } from "../../src/index";
 import { serveRpc } from "../common/rpc";
 import { monoMs, sleep } from "../common/mono-clock";
 import type { CallRecord, EngineApi, EngineEvents } from "./engine-api";

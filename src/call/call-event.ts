@@ -1,6 +1,10 @@
+import type { OutputKind } from "../output/output-types";
+import type { OutputStats, PublishStatus } from "../output/sink";
 import { CallReason } from "./call-reason";
 import { CallStatus } from "./call-status";
 import type { ReceivedMediaStats } from "./media-stats";
+
+export type { PublishStatus };
 
 /** What every state change of a call reports (WCS field names). */
 export interface CallStateEvent {
@@ -25,26 +29,19 @@ export interface CallStateEvent {
   media?: Partial<Record<"audio" | "video", ReceivedMediaStats>>;
 }
 
-/**
- * Where one output of the call stands: STARTING → PUBLISHING; when its ffmpeg ends or stalls it is
- * RECONNECTING (with the reason) until PUBLISHING again, or FAILED once its retries are used up;
- * STOPPED when unpublished or the call ended.
- */
-export type PublishStatus = "STARTING" | "PUBLISHING" | "RECONNECTING" | "STOPPED" | "FAILED";
-
 /** A change of one of the call's outputs, or (status PUBLISHING with `stats`) its periodic progress. `target` has its stream key hidden. */
 export interface PublishEvent {
   callId: string;
   /** Which output (see `call.publish()`); `rtmp` / `record` for those started from CallOptions. */
   outputId: string;
-  /** "rtmp" for RTMP(S), "record" for a recording. */
-  kind: "rtmp" | "record";
+  /** The output's kind: "rtmp" for RTMP(S), "record" for a recording, … (SinkKind.kind). */
+  kind: OutputKind;
   status: PublishStatus;
   target: string;
   reason: CallReason;
   detail?: string;
-  /** ffmpeg's progress, on the periodic events (every `publishStatsIntervalMs`). */
-  stats?: { bitrateKbps: number; fps: number; outTimeMs: number };
+  /** The output's progress, on the periodic events (every `publishStatsIntervalMs`). */
+  stats?: OutputStats;
   timestamp: number;
 }
 

@@ -6,7 +6,6 @@ import type { Logger } from "../util/logger";
 import type { MediaNegotiator } from "../sip/media-negotiator";
 import { keyframeDetectorFor } from "../media/keyframe-gate";
 import { VideoSlateSender } from "../media/video-slate-sender";
-import { Publication, type PublicationOptions } from "./publication";
 import { MediaAddressResolver, type AddressResolver } from "./media-address";
 import { CallKeys, SrtpTransform, type SrtpMode, type SrtpSuite } from "../srtp";
 import type { NegotiatedSrtp, SdesOffer } from "../sdp/sdes-media";
@@ -35,15 +34,13 @@ export interface CallMediaOptions {
 
 /**
  * A call's media: its RTP channels (bound before the INVITE, because peers send RTP before their 200 OK is
- * processed), the SDP negotiation over them, and its publications.
+ * processed) and the SDP negotiation over them; the outputs that use them belong to the call (CallOutputs).
  */
 export class CallMedia implements MediaNegotiator {
   private offer: LocalOffer | undefined;
   private sessionVersion = 1;
   private readonly sessionId = Math.floor(Math.random() * 2 ** 31);
   private _negotiated: NegotiatedMedia | undefined;
-  private readonly publications = new Set<Publication>();
-  private readonly draining = new Set<Promise<void>>();
   private slate: VideoSlateSender | undefined;
   private closed = false;
   private readonly addresses: MediaAddressResolver;
@@ -236,38 +233,18 @@ export class CallMedia implements MediaNegotiator {
     slate.start().catch((error: unknown) => this.o.logger.log("warn", "media", `video slate: ${(error as Error).message}`));
   }
 
-  /** Makes an output of the negotiated media (not started yet: call its start()). */
-  publish(options: Omit<PublicationOptions, "media" | "channels" | "logger">): Publication {
-    if (this.closed) throw new InvalidStateError("call media is closed");
-    if (!this._negotiated) throw new InvalidStateError("no media negotiated yet");
-    const publication = new Publication({ ...options, media: this._negotiated, channels: this.channels, logger: this.o.logger });
-    this.publications.add(publication);
-    publication.on("@close", () => {
-      this.publications.delete(publication);
-      // An output stopped mid-call may still be finishing its file: the call's close waits for it too.
-      const released = publication.whenClosed();
-      this.draining.add(released);
-      void released.finally(() => this.draining.delete(released));
-    });
-    return publication;
-  }
-
   toJSON(): Record<string, unknown> {
     const channels = Object.fromEntries([...this.channels].map(([kind, c]) => [kind, c.toJSON()]));
     return this.slate ? { ...channels, videoSlate: this.slate.toJSON() } : channels;
   }
 
-  /** Stops every publication and closes the sockets. Idempotent; whenClosed() waits for the ffmpeg processes. */
+  /** Closes the sockets and the video slate. Idempotent; the promise waits for the slate's ffmpeg. */
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      const pending = [...this.publications].map((p) => {
-        p.close();
-        return p.whenClosed();
-      });
       for (const channel of this.channels.values()) channel.close();
       const slate = this.slate?.close();
-      this.done = Promise.all([...pending, ...this.draining, slate]).then(() => undefined);
+      this.done = Promise.all([slate]).then(() => undefined);
     }
     return this.done;
   }

@@ -1,13 +1,13 @@
 import { ConfigError } from "../errors";
 import { checkText, TEXT_LIMITS } from "../util/text-fields";
-import type { RecordFormat } from "../media/output-target";
-import type { OutputSettings } from "./output/output-types";
+import type { CallOutputOptions } from "../output/call-output-options";
 
 /**
- * What a caller asks for (WCS `/call/startup` field names). The {@link OutputSettings} apply to every
- * output of the call (`call.publish()` may override them per output).
+ * What a caller asks for (WCS `/call/startup` field names). The output options (`rtmpUrl`,
+ * `recordPath`, the OutputSettings) apply to every output of the call (`call.publish()` may override
+ * the settings per output).
  */
-export interface CallOptions extends OutputSettings {
+export interface CallOptions extends CallOutputOptions {
   /** Unique id for this call; generated when absent. */
   callId?: string;
   /** A user at the account's domain (`uas`, `1001`), `user@host`, or a full `sip:` URI. */
@@ -16,14 +16,6 @@ export interface CallOptions extends OutputSettings {
   hasAudio?: boolean;
   /** Offer video (default true). */
   hasVideo?: boolean;
-  /** RTMP(S) application URL, e.g. `rtmp://a.rtmp.youtube.com/live2`. With `rtmpStream`, publishing starts on answer. */
-  rtmpUrl?: string;
-  /** Stream name (the CDN's stream key): appended to `rtmpUrl`. */
-  rtmpStream?: string;
-  /** Record the call from the answer on to this file (fragmented MP4, or Matroska for `.mkv`), output id `record`. */
-  recordPath?: string;
-  /** Container of `recordPath` (default: from its extension, else mp4). */
-  recordFormat?: RecordFormat;
   /**
    * Send video to the peer once answered: this still image (PNG, JPEG…), or black frames for `true`
    * (WCS `generate_av_for_ua`). Encoded by ffmpeg to the negotiated H.264 or VP8.
@@ -42,13 +34,6 @@ export interface CallOptions extends OutputSettings {
    */
   rtpTimeoutMs?: number;
   /**
-   * Reorder/jitter buffer per received stream: how long (ms) to wait for a missing RTP packet before it
-   * is given up as lost and the packets held behind it go on to the outputs. In-order packets are not
-   * delayed (only a stream's first packet waits this long, once). Default 50; allowed 0..1000
-   * (ConfigError otherwise); 0 turns reordering off altogether (ffmpeg's own is always off).
-   */
-  jitterBufferMs?: number;
-  /**
    * Once ESTABLISHED, play this audio file (any format ffmpeg reads) into the call instead of
    * silence, as `call.playAudio()` does; a file that cannot be played is logged, the call goes on.
    */
@@ -63,33 +48,6 @@ export interface CallOptions extends OutputSettings {
    * (see the engine's `streams`). 1–64 characters of A-Z a-z 0-9 . _ ~ -; unique among live calls.
    */
   toStream?: string;
-}
-
-/** An RTMP target: the application URL and the stream name (which is secret on every CDN). */
-export interface RtmpTarget {
-  rtmpUrl: string;
-  rtmpStream: string;
-}
-
-/** The URL ffmpeg publishes to: `rtmpUrl/rtmpStream`, or `rtmpUrl` alone when it already holds the stream. */
-export function rtmpOutputUrl(t: RtmpTarget): string {
-  checkText("rtmpUrl", t.rtmpUrl, TEXT_LIMITS.rtmpUrl);
-  checkText("rtmpStream", t.rtmpStream, TEXT_LIMITS.rtmpStream);
-  if (!/^rtmps?:\/\/[^/\s]+/i.test(t.rtmpUrl)) throw new ConfigError(`rtmpUrl: expected rtmp://host[:port]/app or rtmps://…`);
-  if (/\s/.test(t.rtmpStream)) throw new ConfigError(`rtmpStream: must not contain spaces`);
-  return t.rtmpStream ? `${t.rtmpUrl.replace(/\/+$/, "")}/${t.rtmpStream}` : t.rtmpUrl;
-}
-
-/** Default of {@link CallOptions.jitterBufferMs}. */
-export const DEFAULT_JITTER_BUFFER_MS = 50;
-
-/** Checks a jitterBufferMs option (0..1000, 0 = off) and returns it or the default. @throws ConfigError */
-export function checkJitterBufferMs(ms: number | undefined): number {
-  if (ms === undefined) return DEFAULT_JITTER_BUFFER_MS;
-  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 1000) {
-    throw new ConfigError(`jitterBufferMs: expected 0 (off) to 1000 milliseconds, got ${String(ms)}`);
-  }
-  return ms;
 }
 
 const CALL_ID = /^[\x21-\x7e]+$/;

@@ -10,12 +10,16 @@ import { CallMedia } from "./call-media";
 import { CallReason, outcomeOfRejection } from "./call-reason";
 import { CALL_STATUS_NEW, CallStatus, canTransition, isAnswered, isFinalStatus, type CallStatusOrNew } from "./call-status";
 import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
-import { checkCallId, rtmpOutputUrl, type CallOptions, type RtmpTarget } from "./call-options";
-import { CallOutputs } from "./output/call-outputs";
-import { sendPictureFastUpdate } from "./output/picture-fast-update";
-import { checkCallOutputOptions } from "./output/resolve-target";
-import type { OutputSnapshot, OutputTarget, PublishOptions } from "./output/output-types";
-import { ConfigError, InvalidStateError } from "../errors";
+import { checkCallId, type CallOptions } from "./call-options";
+import { CallOutputs, type OutputEvent } from "../output/call-outputs";
+import { checkCallOutputOptions, type InitialOutput } from "../output/call-output-options";
+import { checkImage } from "../output/check-image";
+import { defaultSinkKinds } from "../output/kinds";
+import type { SinkRegistry } from "../output/sink-registry";
+import { sendPictureFastUpdate } from "../sip/picture-fast-update";
+import type { OutputTarget, PublishOptions } from "../output/output-types";
+import type { OutputSnapshot } from "../output/sink";
+import { ConfigError, FfmpegNotFoundError, InvalidStateError } from "../errors";
 import { parseDtmfDigits, type DtmfOptions } from "../dtmf";
 import { SessionControl } from "./session-control";
 import { receivedMediaStats } from "./media-stats";
@@ -23,7 +27,7 @@ import { parseSessionExpires, type SessionExpires } from "./session-timer";
 import type { OutgoingAudio } from "./outgoing-audio";
 import { checkAudioFilePath } from "../media/audio-file-path";
 import { resolveMediaFile } from "../media/media-folder";
-import { DEFAULT_ENGINE_LIMITS } from "./engine-limits";
+import { DEFAULT_ENGINE_LIMITS, LimitError } from "./engine-limits";
 import { callStreamSource } from "../output/whep/call-stream-source";
 import type { StreamRegistry } from "../output/whep/stream-registry";
 
@@ -57,6 +61,8 @@ export interface CallContext {
   streams?: StreamRegistry;
   /** Running outputs allowed at once (EngineLimits.maxOutputsPerCall); default DEFAULT_ENGINE_LIMITS'. */
   maxOutputs?: number;
+  /** The output kinds (default: those of kinds.ts). */
+  sinkKinds?: SinkRegistry;
   logger: Logger;
 }
 
@@ -91,8 +97,12 @@ export class Call extends TypedEmitter<CallEvents> {
   private establishedAt: number | undefined;
   private session: Inviter | undefined;
   private media: CallMedia | undefined;
-  private target: RtmpTarget | undefined;
-  /** The outputs (RTMP targets, recordings) of the call; they run while it is answered. */
+  /** The callee as a SIP URI, computed once from the account and `callee`. */
+  private readonly calleeUri: string;
+  /** The outputs CallOptions asked for, checked: they start on the answer. */
+  private readonly initialOutputs: InitialOutput[];
+  private readonly sinkKinds: SinkRegistry;
+  /** The outputs (RTMP targets, recordings, …) of the call; they run while it is answered. */
   private readonly outputSet: CallOutputs;
   private terminating = false;
   private remoteBye = false;
@@ -115,14 +125,13 @@ export class Call extends TypedEmitter<CallEvents> {
     this.callee = options.callee;
     this.caller = `sip:${ctx.account.login}@${ctx.account.domain}`;
     // Validate everything a user typed before anything is sent.
-    calleeUri(ctx.account, options.callee);
+    this.calleeUri = calleeUri(ctx.account, options.callee);
     this.rtpTimeoutMs = options.rtpTimeoutMs ?? ctx.rtpTimeoutMs ?? 30000;
     if (!Number.isFinite(this.rtpTimeoutMs) || this.rtpTimeoutMs < 0) throw new ConfigError(`rtpTimeoutMs: expected 0 (off) or a positive number of milliseconds`);
-    if (options.rtmpUrl) {
-      this.target = { rtmpUrl: options.rtmpUrl, rtmpStream: options.rtmpStream ?? "" };
-      rtmpOutputUrl(this.target);
-    }
-    checkCallOutputOptions(options);
+    this.sinkKinds = ctx.sinkKinds ?? defaultSinkKinds({ resolveFfmpeg: () => ctx.resolveFfmpeg() });
+    const outputs = checkCallOutputOptions(options, this.sinkKinds);
+    this.initialOutputs = outputs.initial;
+    if (options.sendVideoSlate !== undefined && options.sendVideoSlate !== true) checkImage(options.sendVideoSlate, "sendVideoSlate");
     if (options.playAudio !== undefined) {
       if (options.mediaRoot !== undefined) resolveMediaFile(options.mediaRoot, options.playAudio);
       else checkAudioFilePath(options.playAudio);
@@ -130,18 +139,24 @@ export class Call extends TypedEmitter<CallEvents> {
     if (options.playAudioLoop !== undefined && typeof options.playAudioLoop !== "boolean") throw new ConfigError(`playAudioLoop: expected true or false`);
     this.outputSet = new CallOutputs({
       callId: this.id,
+      kinds: this.sinkKinds,
       settings: options,
+      jitterBufferMs: outputs.jitterBufferMs,
       maxOutputs: ctx.maxOutputs ?? DEFAULT_ENGINE_LIMITS.maxOutputsPerCall,
-      resolveFfmpeg: () => ctx.resolveFfmpeg(),
+      limitError: (max, what) => new LimitError("maxOutputsPerCall", max, what),
       requestPictureFastUpdate: () => {
         if (this.session?.state === SessionState.Established) sendPictureFastUpdate(this.session);
       },
-      emit: (event) => this.safeEmit("publish", event),
+      emit: (event) => this.emitPublish(event),
       onLastOutputFailed: (reason, detail) => {
-        if (this.options.endOnPublishFailure === true) this.fail(reason, detail);
+        if (this.options.endOnPublishFailure === true) this.fail(reason as CallReason, detail);
       },
       logger: ctx.logger,
     });
+  }
+
+  private emitPublish(event: OutputEvent): void {
+    this.safeEmit("publish", { callId: this.id, ...event, reason: event.reason as CallReason, timestamp: Date.now() });
   }
 
   get status(): CallStatusOrNew {
@@ -190,12 +205,12 @@ export class Call extends TypedEmitter<CallEvents> {
 
   private async dial(): Promise<void> {
     let ffmpegPath: string | undefined;
-    if (this.target || this.options.recordPath !== undefined || this.options.sendVideoSlate || this.options.playAudio !== undefined) {
-      try {
-        ffmpegPath = this.ctx.resolveFfmpeg();
-      } catch (error) {
-        return this.end(CallStatus.FAILED, CallReason.FFMPEG_NOT_FOUND, (error as Error).message, "local");
-      }
+    try {
+      this.sinkKinds.preflight(this.initialOutputs.map((o) => o.resolved));
+      if (this.options.sendVideoSlate || this.options.playAudio !== undefined) ffmpegPath = this.ctx.resolveFfmpeg();
+    } catch (error) {
+      const reason = error instanceof FfmpegNotFoundError ? CallReason.FFMPEG_NOT_FOUND : CallReason.FAILED_BY_FFMPEG_ERROR;
+      return this.end(CallStatus.FAILED, reason, (error as Error).message, "local");
     }
     const registration = await this.ctx.ready();
     if (this.closed) return;
@@ -228,7 +243,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** Sends the INVITE (again, for the RTP/SAVP retry of srtp "offered"). */
   private async invite(media: CallMedia, ffmpegPath: string | undefined): Promise<void> {
-    const inviter = this.ctx.endpoint.createInviter(calleeUri(this.ctx.account, this.callee), media, {
+    const inviter = this.ctx.endpoint.createInviter(this.calleeUri, media, {
       // RFC 4028: say we can refresh, so that a peer with session timers lets us be the refresher.
       extraHeaders: ["Supported: timer"],
       logLabel: this.id,
@@ -288,7 +303,7 @@ export class Call extends TypedEmitter<CallEvents> {
       this.sipMessage = "OK";
       this.transition(CallStatus.ESTABLISHED);
       this.startControl();
-      if (ffmpegPath && !this.terminating) this.startPublication(ffmpegPath);
+      if (!this.terminating) this.startPublication(ffmpegPath);
       if (this.options.toStream !== undefined && !this.terminating) this.attachStream(this.options.toStream);
       if (this.options.playAudio !== undefined && !this.terminating) this.playOptionAudio(this.options.playAudio);
     } else if (state === SessionState.Terminated) {
@@ -335,21 +350,18 @@ export class Call extends TypedEmitter<CallEvents> {
     return true;
   }
 
-  /** Starts the outputs CallOptions asked for (`rtmp`, `record`; a bad one fails like a failed output), and the video slate. */
-  private startPublication(ffmpegPath: string): void {
+  /** Starts the outputs CallOptions asked for (a bad one fails like a failed output), and the video slate. */
+  private startPublication(ffmpegPath: string | undefined): void {
     if (!this.media) return;
     this.outputSet.attach(this.media);
     const o = this.options;
-    if (o.sendVideoSlate) this.media.startVideoSlate(ffmpegPath, o.sendVideoSlate === true ? undefined : o.sendVideoSlate);
-    const wanted: Array<[string, OutputTarget]> = [];
-    if (this.target) wanted.push(["rtmp", this.target]);
-    if (o.recordPath !== undefined) wanted.push(["record", { recordPath: o.recordPath, format: o.recordFormat }]);
-    for (const [id, target] of wanted) {
+    if (o.sendVideoSlate && ffmpegPath) this.media.startVideoSlate(ffmpegPath, o.sendVideoSlate === true ? undefined : o.sendVideoSlate);
+    for (const { id, resolved } of this.initialOutputs) {
       try {
-        this.outputSet.publish(target, { id });
+        this.outputSet.start(resolved, { id });
       } catch (error) {
         this.ctx.logger.log("error", "call", `${this.id}: output ${id} could not start: ${(error as Error).message}`);
-        this.safeEmit("publish", { callId: this.id, outputId: id, kind: id === "record" ? "record" : "rtmp", status: "FAILED", target: "", reason: CallReason.FAILED_BY_FFMPEG_ERROR, detail: (error as Error).message, timestamp: Date.now() });
+        this.emitPublish({ outputId: id, kind: resolved.kind.kind, status: "FAILED", target: "", reason: CallReason.FAILED_BY_FFMPEG_ERROR, detail: (error as Error).message });
         if (o.endOnPublishFailure === true && this.outputSet.list().length === 0) this.fail(CallReason.FAILED_BY_FFMPEG_ERROR, (error as Error).message);
       }
     }
@@ -422,6 +434,21 @@ export class Call extends TypedEmitter<CallEvents> {
     this.sipMessage = sipMessage;
     this.control?.setOnHold(onHold);
     this.transition(next);
+  }
+
+  /**
+   * Tells the peer our new Contact with a re-INVITE (the engine calls this when the SIP connection came
+   * back on a new port). Only an answered call has a dialog to refresh; a failure is logged, the call stays.
+   */
+  refreshTarget(): void {
+    const control = this.control;
+    const session = this.session;
+    if (!control || !session || !isAnswered(this._status) || this.closed) return;
+    this.ctx.endpoint.adoptCurrentContact(session);
+    control.refreshTarget().then(
+      () => this.ctx.logger.log("info", "call", `${this.id}: peer told the new Contact (re-INVITE accepted)`),
+      (error: unknown) => this.ctx.logger.log("warn", "call", `${this.id}: re-INVITE with the new Contact failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   /** DTMF sequences queued or being sent; sendDtmf() refuses more than MAX_PENDING_DTMF_SEQUENCES. */
@@ -570,8 +597,10 @@ export class Call extends TypedEmitter<CallEvents> {
     this.timers.clear();
     const session = this.session;
     if (session && session.state !== SessionState.Terminated) void session.dispose().catch(() => undefined);
+    // The outputs first: they stop listening to the channels and finish their streams and files.
+    const outputsClosed = this.outputSet.close();
     const mediaClosed = this.media ? this.media.close() : Promise.resolve();
-    this.closing = Promise.all([mediaClosed, this.audioOut?.whenFilesExited()]).then(() => undefined);
+    this.closing = Promise.all([outputsClosed, mediaClosed, this.audioOut?.whenFilesExited()]).then(() => undefined);
     this.safeEmit("@close");
     this.safeEmit("close");
   }

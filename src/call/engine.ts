@@ -7,6 +7,8 @@ import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
 import { escapingLogger } from "../util/log-text";
 import { RepeatLimiter } from "../util/repeat-limiter";
+import { defaultSinkKinds } from "../output/kinds";
+import type { SinkRegistry } from "../output/sink-registry";
 import { Call } from "./call";
 import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
 import type { CallOptions } from "./call-options";
@@ -14,6 +16,7 @@ import { CallAdmission, resolveEngineLimits, type EngineLimits, type ResolvedEng
 import { isFinalStatus } from "./call-status";
 import { checkText, MAX_PATH_LENGTH } from "../util/text-fields";
 import { checkStreamName, StreamRegistry, type StreamRegistryOptions } from "../output/whep/stream-registry";
+import { checkDnsServers } from "../sip/locate/dns-lookup";
 
 export interface EngineOptions {
   account: SipAccountOptions;
@@ -37,6 +40,13 @@ export interface EngineOptions {
   ffmpegPath?: string;
   /** How long a SIP request may go unanswered (default 32000 ms). */
   requestTimeoutMs?: number;
+  /**
+   * DNS servers (IP addresses, each with an optional port: "192.0.2.53", "127.0.0.1:5353", "[::1]:53",
+   * at most MAX_DNS_SERVERS) for locating the account's domain or outbound proxy as RFC 3263 says
+   * (NAPTR, SRV, then A/AAAA). Default: the system's. A domain that is an IP address, or that has no
+   * SRV record, is reached as before: its name resolved by the system (/etc/hosts, then DNS).
+   */
+  dnsServers?: string[];
   /** Address to bind SIP and RTP sockets to (default 0.0.0.0). */
   localAddress?: string;
   /** SIP UDP port to bind (default: any free port). */
@@ -95,6 +105,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
   /** The user's logger behind control-character escaping: what every part of the engine writes to. */
   private readonly logger: Logger;
   private readonly admission: CallAdmission;
+  /** The output kinds every call of this engine can publish to (see src/output/kinds.ts). */
+  private readonly sinkKinds: SinkRegistry = defaultSinkKinds({ resolveFfmpeg: () => this.resolveFfmpeg() });
   /** The SIP endpoint's share of the log, with repeats limited (a flood of bad datagrams). */
   private readonly endpointLogger: RepeatLimiter;
   private starting: Promise<void> | undefined;
@@ -130,9 +142,14 @@ export class Engine extends TypedEmitter<EngineEvents> {
       localPort: options.localPort,
       publicAddress: options.publicAddress,
       requestTimeoutMs: options.requestTimeoutMs,
+      dnsServers: checkDnsServers(options.dnsServers),
       logger: this.endpointLogger,
     });
     this.endpoint.on("registration", (status, result) => this.safeEmit("registration", status, result));
+    // A new TCP/TLS connection has a new port: every answered call tells its peer the new Contact.
+    this.endpoint.on("reconnected", () => {
+      for (const call of this.registry.values()) call.refreshTarget();
+    });
   }
 
   /** Opens the SIP transport and registers when the account requires it. Resolves with the registration result. */
@@ -163,6 +180,11 @@ export class Engine extends TypedEmitter<EngineEvents> {
     return this.endpoint.registered;
   }
 
+  /** The ffmpeg binary (throws FfmpegNotFoundError naming every place tried). */
+  private resolveFfmpeg(): string {
+    return locateFfmpeg({ configured: this.options.ffmpegPath }).path;
+  }
+
   /**
    * Places a call. Returns at once; follow it with `call.on("state", …)` or the engine's `state` event.
    * Throws ConfigError for bad options, DuplicateCallError for a callId in use, and LimitError when
@@ -179,13 +201,14 @@ export class Engine extends TypedEmitter<EngineEvents> {
         endpoint: this.endpoint,
         account: this.account,
         ready: () => this.ready(),
-        resolveFfmpeg: () => locateFfmpeg({ configured: this.options.ffmpegPath }).path,
+        resolveFfmpeg: () => this.resolveFfmpeg(),
         portRange: this.options.rtpPortRange ?? DEFAULT_PORT_RANGE,
         bindAddress: this.options.localAddress ?? "0.0.0.0",
         rtpSourceCheck: this.options.rtpSourceCheck,
         rtpTimeoutMs: this.options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
         maxOutputs: this.admission.limits.maxOutputsPerCall,
         streams: this.streams,
+        sinkKinds: this.sinkKinds,
         logger,
       },
       options,

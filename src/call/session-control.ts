@@ -100,7 +100,7 @@ export class SessionControl {
     return this.dtmf.send(digits, options);
   }
 
-  /** SIP INFO `application/dtmf-relay`; resolves on the peer's 2xx (FACTS.md: sip.js resolves `info()` when sent). */
+  /** SIP INFO `application/dtmf-relay`; resolves on the peer's 2xx (sip.js 0.21 itself resolves `info()` when the request is sent, not when it is answered). */
   private sendInfo(digit: DtmfDigit, durationMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.host.session
@@ -115,8 +115,24 @@ export class SessionControl {
     });
   }
 
+  /**
+   * A target refresh (RFC 3261 §12.2): a re-INVITE with our SDP and our current Contact, after the
+   * SIP connection came back on a new local port. Without it the peer's in-dialog requests (its BYE,
+   * its re-INVITE) go on to the old, dead Contact. Keeps the RFC 4028 interval when we refresh it.
+   */
+  async refreshTarget(): Promise<void> {
+    const current = this.refresher.interval;
+    const next = await this.reinvite(current ? [sessionExpiresHeader(current), "Supported: timer"] : []);
+    if (current && !this.closed) this.refresher.apply(next);
+  }
+
   /** An RFC 4028 refresh: a re-INVITE with our SDP (version + 1), staying the refresher. */
   private refresh(current: SessionExpires): Promise<SessionExpires | undefined> {
+    return this.reinvite([sessionExpiresHeader(current), "Supported: timer"]);
+  }
+
+  /** A re-INVITE with our SDP (version + 1); resolves with the Session-Expires of its 2xx. */
+  private reinvite(extraHeaders: string[]): Promise<SessionExpires | undefined> {
     return new Promise((resolve, reject) => {
       this.host.session
         .invite({
@@ -128,7 +144,7 @@ export class SessionControl {
             },
             onReject: (r) => reject(new Error(`re-INVITE refused: ${r.message.statusCode ?? 0} ${r.message.reasonPhrase ?? ""}`.trim())),
           },
-          requestOptions: { extraHeaders: [sessionExpiresHeader(current), "Supported: timer"] },
+          requestOptions: { extraHeaders },
         })
         .catch((error: unknown) => reject(error));
     });

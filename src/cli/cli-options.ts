@@ -1,13 +1,22 @@
 import { parseArgs } from "node:util";
-import { ConfigError } from "../errors";
-import type { SipAccountOptions, SipTransportName } from "../sip/account-options";
-import type { CallOptions } from "../call/call-options";
-import { isRtpSourceCheck, RTP_SOURCE_CHECKS, type PortRange, type RtpSourceCheck } from "../rtp";
-import { parseDtmfDigits, type DtmfType } from "../dtmf";
-import { checkAudioFilePath } from "../media/audio-file-path";
-import { MAX_PUBLISH_RETRIES } from "../media/retry-policy";
-import { MAX_ENGINE_LIMITS, type EngineLimits } from "../call/engine-limits";
-import { parseSrtpMode } from "../srtp/srtp-mode";
+import {
+  ConfigError,
+  MAX_ENGINE_LIMITS,
+  MAX_JITTER_BUFFER_MS,
+  MAX_PUBLISH_RETRIES,
+  RTP_SOURCE_CHECKS,
+  checkAudioFilePath,
+  isRtpSourceCheck,
+  parseDtmfDigits,
+  parseSrtpMode,
+  type CallOptions,
+  type DtmfType,
+  type EngineLimits,
+  type PortRange,
+  type RtpSourceCheck,
+  type SipAccountOptions,
+  type SipTransportName,
+} from "../index";
 import { checkFlagSyntax, type FlagSpec } from "./flag-syntax";
 import { parseWhepFlags, type CliWhep } from "./whep-flags";
 
@@ -35,6 +44,8 @@ export interface CliCallOptions {
   rtpSourceCheck?: RtpSourceCheck;
   publicAddress?: string;
   localAddress?: string;
+  /** `--dns-server`: DNS servers for locating the SIP domain (RFC 3263); absent: the system's. */
+  dnsServers?: string[];
   dtmf?: CliDtmf;
   /** Only the limits given as flags; the engine fills in the rest. */
   limits?: EngineLimits;
@@ -62,6 +73,7 @@ const SPEC = {
   "sip-request-timeout": { type: "string" },
   "tls-allow-self-signed": { type: "boolean" },
   "sip-auth-host": { type: "string", multiple: true },
+  "dns-server": { type: "string", multiple: true },
   srtp: { type: "string" },
   "srtp-over-insecure-transport": { type: "boolean" },
   callee: { type: "string" },
@@ -164,7 +176,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   if (v.record !== undefined && v.record.trim() === "") throw new ConfigError(`--record: expected a file path`);
   const rtpTimeoutSec = num(v["rtp-timeout"], "rtp-timeout", 0, 24 * 3600);
   const dtmf = parseDtmfFlags(v.dtmf, v["dtmf-type"], v["dtmf-delay-ms"]);
-  const jitterBufferMs = num(v["jitter-buffer-ms"], "jitter-buffer-ms", 0, 1000);
+  const jitterBufferMs = num(v["jitter-buffer-ms"], "jitter-buffer-ms", 0, MAX_JITTER_BUFFER_MS);
   const playAudio = parsePlayAudioFlags(v["play-audio"], v["play-audio-loop"]);
   const limits = parseLimitFlags(v["max-calls"], v["max-outputs-per-call"], v["call-starts-per-second"]);
   const whep = parseWhepFlags(v["to-stream"], v["whep-listen"], v["whep-public-address"], v["whep-port-range"], env);
@@ -214,6 +226,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       ...(sourceCheck === undefined ? {} : { rtpSourceCheck: sourceCheck }),
       publicAddress: v["sip-public-address"],
       localAddress: v["sip-local-address"],
+      ...(v["dns-server"] ? { dnsServers: v["dns-server"].flatMap((h) => h.split(",")).map((h) => h.trim()).filter((h) => h !== "") } : {}),
       ...(dtmf === undefined ? {} : { dtmf }),
       ...(limits === undefined ? {} : { limits }),
       ...(whep === undefined ? {} : { whep }),

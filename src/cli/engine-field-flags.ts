@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors";
+import { ConfigError } from "../index";
 
 /**
  * The engine's option names (as its ConfigError messages begin: `callee: …`, `limits.maxCalls: …`)
@@ -16,6 +16,7 @@ export const ENGINE_FIELD_FLAGS: Readonly<Record<string, string>> = Object.freez
   transport: "--sip-transport",
   registerExpires: "--sip-register-expires",
   authHosts: "--sip-auth-host",
+  dnsServers: "--dns-server",
   srtp: "--srtp",
   srtpOverInsecureTransport: "--srtp-over-insecure-transport",
   callee: "--callee",

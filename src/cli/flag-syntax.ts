@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { ConfigError } from "../errors";
+import { ConfigError } from "../index";
 
 /** The shape of one flag, as `node:util` parseArgs takes it. */
 export interface FlagSpec {

@@ -1,3 +1,5 @@
+import { MAX_JITTER_BUFFER_MS } from "../index";
+
 /** The text of `sipcast --help`: every flag, with its default. */
 export const HELP = `sipcast — dial a SIP call and republish its audio and video live to RTMP/RTMPS
 
@@ -27,6 +29,11 @@ SIP account:
                                    password only answers challenges to requests for the domain
                                    and the outbound proxy; a callee elsewhere that challenges
                                    gets nothing and the call ends AUTHENTICATION_FAILED
+  --dns-server ADDR[:PORT]         DNS server for finding the domain's SIP servers (repeatable or
+                                   comma-separated; default: the system's). Without --sip-port the
+                                   domain is looked up as RFC 3263 says: NAPTR, SRV (priority,
+                                   weight), then A/AAAA; a server that does not answer (or answers
+                                   503) gives way to the next
   --srtp off|offered|required      SDES-SRTP media encryption (default: offered over tls, off
                                    otherwise). offered: plain RTP when the peer has no SRTP;
                                    required: such a call fails with SRTP_REFUSED
@@ -78,7 +85,7 @@ Media:
                                    RTP from the peer; not counted while on HOLD (default 30; 0 = off)
   --jitter-buffer-ms N             per received stream, wait up to N ms for a missing RTP packet
                                    before giving it up as lost; in-order packets are never delayed
-                                   (default 50; 0 = off; at most 1000)
+                                   (default 50; 0 = off; at most ${MAX_JITTER_BUFFER_MS})
 
 Audio to the callee (instead of silence, once answered):
   --play-audio FILE                play this audio file (WAV, MP3, … anything ffmpeg reads),

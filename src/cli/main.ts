@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, SipcastError } from "../errors";
+import { ConfigError, SipcastError } from "../index";
 import { parseCli } from "./cli-options";
 import { HELP } from "./help";
 import { runCall } from "./run-call";

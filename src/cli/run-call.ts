@@ -1,11 +1,4 @@
-import { Engine } from "../call/engine";
-import type { Call } from "../call/call";
-import { CallReason } from "../call/call-reason";
-import { CallStatus } from "../call/call-status";
-import type { CallStateEvent } from "../call/call-event";
-import { ConfigError } from "../errors";
-import { streamLogger } from "../util/logger";
-import { escapeLogText } from "../util/log-text";
+import { CallReason, CallStatus, ConfigError, Engine, escapeLogText, streamLogger, type Call, type CallStateEvent } from "../index";
 import type { CliCallOptions } from "./cli-options";
 import { flagConfigError } from "./engine-field-flags";
 import { startWhepServer, type WhepServer } from "./whep-server";
@@ -67,6 +60,7 @@ function newEngine(o: CliCallOptions, err: NodeJS.WritableStream): Engine {
     rtpSourceCheck: o.rtpSourceCheck,
     publicAddress: o.publicAddress,
     localAddress: o.localAddress,
+    dnsServers: o.dnsServers,
     limits: o.limits,
     ...(o.whep ? { whep: { network: o.whep.network } } : {}),
     logger: o.verbose ? streamLogger("debug", err) : streamLogger("warn", err),

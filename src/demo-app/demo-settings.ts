@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { ConfigError } from "../errors";
+import { isRtmpUrl } from "../media/output-target";
 
 /** A SIP account given in the environment (instead of the embedded test meeting). */
 export interface DemoSipAccount {
@@ -104,7 +105,7 @@ export function demoSettingsFromEnv(env: Env, root: string): DemoSettings {
     };
   }
   const rtmpTargetUrl = text(env, "SIPCAST_RTMP_URL") || undefined;
-  if (rtmpTargetUrl !== undefined && !/^rtmps?:\/\/[^/\s]+/i.test(rtmpTargetUrl)) throw new ConfigError(`SIPCAST_RTMP_URL: expected rtmp://host[:port]/app or rtmps://…`);
+  if (rtmpTargetUrl !== undefined && !isRtmpUrl(rtmpTargetUrl)) throw new ConfigError(`SIPCAST_RTMP_URL: expected rtmp://host[:port]/app or rtmps://…`);
   const logLevel = (text(env, "SIPCAST_DEMO_LOG_LEVEL") || "info").toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`SIPCAST_DEMO_LOG_LEVEL: expected one of ${LOG_LEVELS.join(", ")}`);
   return {

@@ -3,7 +3,7 @@
  * sends on its audio stream into DTMF keys, each reported once.
  *
  * @remarks
- * Hand-written: werift-rtp has no telephone-event code (FACTS.md). Pure: no sockets, no time.
+ * Hand-written: werift and werift-rtp (0.8) have no telephone-event (RFC 4733) code. Pure: no sockets, no time.
  */
 
 /** The keys RFC 4733 §3.2 numbers 0–15: 0–9, `*` (10), `#` (11), A–D (12–15). */

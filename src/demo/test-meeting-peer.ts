@@ -164,7 +164,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     this.#ua = ua;
     await ua.start();
     this.#transport = ua.transport as SipTransport;
-    // sip.js writes no port into Contact (FACTS.md); the caller sends its ACK and BYE there.
+    // sip.js 0.21 writes no port into Contact unless told so here; the caller sends its ACK and BYE there.
     ua.contact.uri.port = this.#transport.localPort;
     this.#logger.log("info", "test-meeting", `answering ${this.uri}`);
   }

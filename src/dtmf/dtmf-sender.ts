@@ -36,8 +36,8 @@ export interface DtmfSenderOptions {
 /**
  * Runs DTMF sequences one after the other: `send()` calls queue in call order, and within a
  * sequence each key starts only after the previous one is done: for RFC 4733 when its end
- * packets are out, for INFO when the peer accepted it (FACTS.md: sip.js resolves `info()` when sent,
- * and a lost INFO would otherwise overlap the next) and its duration has passed.
+ * packets are out, for INFO when the peer accepted it (sip.js 0.21 resolves `info()` when the request is sent, not
+ * when it is answered, and a lost INFO would otherwise overlap the next) and its duration has passed.
  */
 export class DtmfSender {
   private tail: Promise<void> = Promise.resolve();

@@ -7,7 +7,7 @@
  * |     event     |E|R| volume    |          duration             |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * ```
- * Hand-written: werift-rtp has no telephone-event code (FACTS.md).
+ * Hand-written: werift and werift-rtp (0.8) have no telephone-event (RFC 4733) code.
  */
 export interface TelephoneEvent {
   /** 0–255; DTMF keys are 0–15. */

@@ -36,7 +36,8 @@ const ERRORISH = /error|failed|unable|cannot|could not|timed out|invalid|not /i;
 const INPUT_CONTEXT = /\.sdp\b|\[(?:sdp|rtp|udp|rtsp) @/i;
 /**
  * Warnings seen on every healthy republish: the FLV header cannot be rewritten on a live
- * output (FACTS.md), and RTP's first H.264 packets arrive before a timestamp is known.
+ * output ("Failed to update header with correct filesize" ends every RTMP run of ffmpeg 5.1 and
+ * means nothing), and RTP's first H.264 packets arrive before a timestamp is known.
  */
 const HARMLESS: readonly RegExp[] = [/failed to update header with correct filesize/i, /timestamps are unset in a packet/i];
 /** Follow-up and hint lines that never say what went wrong, and the harmless warnings. */

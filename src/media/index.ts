@@ -1,7 +1,7 @@
 /**
  * The ffmpeg side: find the binary, build its arguments, run it as a supervised child, and
  * republish a call's forwarded RTP (described by an SDP file) as FLV to RTMP(S) or to a
- * recording; keep each output alive (OutputSupervisor), send a slate picture into the call, and
+ * recording; send a slate picture into the call, and
  * decode an audio file into the call's codec (AudioFilePlayer).
  */
 export { classifyFfmpegStderr, isHarmlessFfmpegLine, type FfmpegFailureClass } from "./classify-ffmpeg-failure";
@@ -27,6 +27,7 @@ export { isVp8KeyframeStart } from "./vp8-keyframe";
 export {
   checkRecordPath,
   describeOutput,
+  isRtmpUrl,
   freeRecordPath,
   recordFormatOf,
   type RecordFormat,
@@ -34,16 +35,6 @@ export {
   type RepublishOutput,
   type RtmpOutput,
 } from "./output-target";
-export {
-  OutputSupervisor,
-  type AttemptHooks,
-  type OutputAttempt,
-  type OutputStatus,
-  type OutputSupervisorEvents,
-  type OutputSupervisorJson,
-  type OutputSupervisorOptions,
-} from "./output-supervisor";
-export { DEFAULT_RETRY_POLICY, MAX_PUBLISH_RETRIES, backoffDelayMs, resolveRetryPolicy, type RetryPolicy } from "./retry-policy";
 export { DEFAULT_STALL_TIMEOUT_MS, MAX_STALL_TIMEOUT_MS, STALL_START_ALLOWANCE_MS, StallWatch, resolveStallTimeoutMs, type StallSample, type StallWatchOptions } from "./stall-watch";
 export { VideoSlateSender, buildSlateArgs, type RtpSink, type VideoSlateSenderJson, type VideoSlateSenderOptions } from "./video-slate-sender";
 export { AudioFilePlayer, type AudioFilePlayerJson, type AudioFilePlayerOptions } from "./audio-file-player";

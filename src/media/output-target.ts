@@ -27,6 +27,14 @@ export interface RecordOutput {
   format: RecordFormat;
 }
 
+/** rtmp:// or rtmps:// and a host: ffmpeg would also take rtmpt/rtmpe/rtmpte, which no CDN asks for. */
+const RTMP_URL = /^rtmps?:\/\/[^/\s]+/i;
+
+/** True for an RTMP(S) URL sipcast publishes to: `rtmp://host[:port]/…` or `rtmps://…`. The one test of that shape. */
+export function isRtmpUrl(url: string): boolean {
+  return RTMP_URL.test(url);
+}
+
 /** Where one ffmpeg writes. */
 export type RepublishOutput = RtmpOutput | RecordOutput;
 

@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors";
-import type { RepublishOutput } from "./output-target";
+import { isRtmpUrl, type RepublishOutput } from "./output-target";
 
 /** A picture made up for a call that has no video: black frames, or a still image. */
 export interface GeneratedVideo {
@@ -50,12 +50,12 @@ const ENCODE_H264 = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolat
  * Matroska file. Valid for Debian's ffmpeg 5.1 and for 4.x.
  *
  * @remarks
- * Why these input options (see FACTS.md):
+ * Why these input options (each checked with Debian's ffmpeg 5.1 on this project's test peers):
  * - `-progress pipe:1 -nostats`: machine-readable reports on stdout, no `\r` status on stderr.
  * - `-protocol_whitelist file,udp,rtp`: the SDP file may open nothing else.
  * - `-analyzeduration 1000000 -fpsprobesize 0`: first frame ~0.5 s after the first keyframe
  *   instead of ~1.3 s. Never `-probesize 32`: it silently drops the video.
- * - `-reorder_queue_size 0`: no reordering in ffmpeg. RepublishAttempt puts the call's own
+ * - `-reorder_queue_size 0`: no reordering in ffmpeg. FfmpegAttempt (src/output/ffmpeg) puts the call's own
  *   JitterBuffer (CallOptions.jitterBufferMs) in front, so a gap that reaches ffmpeg is a packet
  *   already given up; ffmpeg's queue would only wait `max_delay` (0.1 s for SDP input) on it, and
  *   that wait stalls its whole demuxer, every stream. Measured (ffmpeg 5.1, H.264 + PCMU in order
@@ -143,8 +143,9 @@ export function buildRepublishArgs(o: RepublishArgsOptions): string[] {
 
 function resolveOutput(o: RepublishArgsOptions): RepublishOutput {
   if ((o.output === undefined) === (o.outputUrl === undefined)) throw new ConfigError("buildRepublishArgs: give exactly one of output and outputUrl");
+  // A resolved output was checked where it entered the engine (the rtmp kind's resolve()); a bare URL is checked here.
+  if (o.outputUrl !== undefined && !isRtmpUrl(o.outputUrl)) throw new ConfigError("buildRepublishArgs: outputUrl must be rtmp:// or rtmps://");
   const output: RepublishOutput = o.output ?? { kind: "rtmp", url: o.outputUrl ?? "" };
-  if (output.kind === "rtmp" && !/^rtmp[st]?:\/\//i.test(output.url)) throw new ConfigError("buildRepublishArgs: outputUrl must be rtmp:// or rtmps://");
   if (output.kind === "record" && output.path.trim() === "") throw new ConfigError("buildRepublishArgs: empty record path");
   return output;
 }

@@ -65,7 +65,8 @@ export interface WaitForUdpPortsOptions {
  *
  * @remarks
  * Why: ffmpeg binds its RTP ports some time after spawn (after reading the SDP), and RTP sent
- * before that is lost — including the first keyframe (FACTS.md).
+ * before that is lost — including the first keyframe (seen with Debian's ffmpeg 5.1: the first
+ * packets forwarded right after spawn never reached the output).
  */
 export function waitForUdpPortsBound(
   ports: number[],

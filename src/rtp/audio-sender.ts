@@ -67,7 +67,7 @@ export const MAX_CATCH_UP = 5;
  * and timestamp line, silence unless an RFC 4733 event is playing.
  *
  * @remarks
- * Many IVRs (and baresip, FACTS.md) detect RFC 4733 events reliably only within a live stream, so
+ * Many IVRs (and baresip: fed event packets alone it reported START late and never END) detect RFC 4733 events reliably only within a live stream, so
  * events replace the silence packets while they play, keeping the same SSRC and sequence; their
  * packets all carry the timestamp of the interval the event began in (RFC 4733 §2.5.1.1), and the
  * audio that follows carries the timestamp of its own interval, so the timeline stays true to the

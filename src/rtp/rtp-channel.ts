@@ -152,7 +152,7 @@ const RTP_LEARN_HELD_MAX = RTP_LEARN_PACKETS;
  *
  * For A/V sync of an output that starts mid-call, the channel keeps the peer's latest SR per
  * SSRC (peers send one only every ~5 s, and ffmpeg needs one before the first packet: see
- * RepublishAttempt) and an {@link ArrivalAnchor}, the stand-in for peers that send none.
+ * chooseSyncAnchors in src/output/ffmpeg) and an {@link ArrivalAnchor}, the stand-in for peers that send none.
  */
 export class RtpChannel extends TypedEmitter<RtpChannelEvents> {
   readonly kind: MediaKind;

@@ -53,7 +53,12 @@ export interface ResolvedAccount {
   password: string;
   domain: string;
   port: number;
-  outboundProxy?: { host: string; port: number };
+  /**
+   * Whether the user wrote the port (`port`, or in `outboundProxy`). RFC 3263 §4.2: a host with a
+   * port is looked up by A/AAAA only; without one, NAPTR and SRV come first (server-location.ts).
+   */
+  portGiven?: boolean;
+  outboundProxy?: { host: string; port: number; portGiven?: boolean };
   transport: SipTransportName;
   registerRequired: boolean;
   registerExpires: number;
@@ -124,7 +129,9 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
   const expires = o.registerExpires ?? 600;
   if (!Number.isInteger(expires) || expires < 30) throw new ConfigError(`registerExpires: expected whole seconds >= 30, got ${expires}`);
   const defaultPort = transport === "tls" ? 5061 : 5060;
-  const outboundProxy = o.outboundProxy ? parseHostPort(o.outboundProxy, "outboundProxy", defaultPort) : undefined;
+  const outboundProxy = o.outboundProxy
+    ? { ...parseHostPort(o.outboundProxy, "outboundProxy", defaultPort), portGiven: /^(\[[^\]]*\]|[^:]*):\d+$/.test(o.outboundProxy.trim().replace(/^sips?:/i, "")) }
+    : undefined;
   const authHosts: { host: string; port?: number }[] = [{ host: unbracket(o.domain), port }];
   if (outboundProxy) {
     // Through a proxy a bare callee is addressed as user@domain, without the port (calleeUri).
@@ -148,6 +155,7 @@ export function resolveAccount(o: SipAccountOptions): ResolvedAccount {
     password: o.password ?? "",
     domain: o.domain,
     port,
+    portGiven: o.port !== undefined,
     outboundProxy,
     transport,
     registerRequired: o.registerRequired ?? true,

@@ -22,6 +22,12 @@ import type { MediaNegotiator } from "./media-negotiator";
 import { logSdp } from "./sdp-log";
 import { SdpSessionHandler } from "./sdp-session-handler";
 import { SipTransport, type SipTransportOptions } from "./transport";
+import { TransportRecovery } from "./transport-recovery";
+import { createDnsLookup } from "./locate/dns-lookup";
+import { locateServer } from "./locate/server-location";
+
+/** Waits before each new REGISTER after a registration was lost (a failed refresh): doubling from 1 s to 30 s. */
+export const REREGISTER_DELAYS_MS: readonly number[] = [1000, 2000, 4000, 8000, 16000, 30000];
 
 export interface SipEndpointOptions {
   account: ResolvedAccount;
@@ -33,6 +39,8 @@ export interface SipEndpointOptions {
   publicAddress?: string;
   /** How long a request may go unanswered before it fails with 408 (default 32000 ms, RFC 3261 64·T1). */
   requestTimeoutMs?: number;
+  /** DNS servers for locating the registrar/proxy (RFC 3263), already checked; default the system's. */
+  dnsServers?: string[];
   userAgentString?: string;
   logger?: Logger;
 }
@@ -62,6 +70,8 @@ export interface InviterSetup {
 
 export interface SipEndpointEvents extends Record<string, unknown[]> {
   registration: [RegistrationStatus, RegistrationResult];
+  /** The TCP/TLS connection came back after a loss, on a new local port (the Contact changed). */
+  reconnected: [];
 }
 
 /**
@@ -80,6 +90,11 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
   private readonly logger: Logger;
   private address = "127.0.0.1";
   private closed = false;
+  private recovery: TransportRecovery | undefined;
+  /** Set once a REGISTER succeeded: from then on a lost registration is sought again (see `reRegisterLater`). */
+  private keepRegistered = false;
+  private reRegisterTimer: NodeJS.Timeout | undefined;
+  private reRegisterAttempt = 0;
 
   constructor(private readonly options: SipEndpointOptions) {
     super();
@@ -101,11 +116,20 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     if (this.closed) throw new InvalidStateError("SIP endpoint is closed");
     if (this.ua) return;
     const a = this.options.account;
-    const server = a.outboundProxy ?? { host: a.domain, port: a.port };
-    this.address = this.options.publicAddress ?? (await localAddressFor(server.host, server.port));
+    const proxy = a.outboundProxy;
+    const server = proxy ? { host: proxy.host, port: proxy.port } : { host: a.domain, port: a.port };
+    const dns = createDnsLookup(this.options.dnsServers, (message) => this.logger.log("warn", "sip", message));
+    const portGiven = (proxy ? proxy.portGiven : a.portGiven) ?? false;
+    const targets = await locateServer({ ...server, portGiven, transport: a.transport }, dns);
+    if (this.closed) throw new InvalidStateError("SIP endpoint is closed");
+    if (targets.length !== 1 || targets[0].host !== server.host || targets[0].port !== server.port) {
+      this.logger.log("info", "sip", `${server.host} is at ${targets.map((t) => `${t.host}:${t.port}`).join(", ")} (RFC 3263, in this order)`);
+    }
+    this.address = this.options.publicAddress ?? (await localAddressFor(targets[0].host, targets[0].port));
     const transportOptions: SipTransportOptions = {
       protocol: a.transport,
       server,
+      targets,
       forceServer: a.outboundProxy !== undefined,
       localAddress: this.options.localAddress,
       localPort: this.options.localPort,
@@ -153,7 +177,8 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
       },
     });
     this.ua = ua;
-    // sip.js writes no port into Contact; the transport only knows it once bound (FACTS.md), and over
+    // sip.js 0.21 writes no port into Contact unless `ua.contact.uri.port` is set; the transport only
+    // knows its port once bound, and over
     // TCP/TLS it changes with every reconnect.
     const transport = ua.transport as SipTransport;
     transport.stateChange.addListener((state) => {
@@ -161,6 +186,33 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     });
     await ua.start();
     ua.contact.uri.port = transport.localPort;
+    this.recovery = new TransportRecovery({ transport, logger: this.logger, onRecovered: () => this.onReconnected() });
+  }
+
+  /** The connection is back on a new port: the registrar learns the new Contact now, not at the next refresh. */
+  private onReconnected(): void {
+    if (this.closed) return;
+    if (this.keepRegistered) void this.register();
+    this.safeEmit("reconnected");
+  }
+
+  /**
+   * A registration that worked once and was then lost (a refresh that timed out or got a 5xx while
+   * the registrar restarted, or a transport error) is sought again after growing waits. sip.js
+   * itself gives up after one failed refresh and stays unregistered. Other refusals (401/403 with
+   * these credentials, 404) are final: they are reported and not repeated.
+   */
+  private reRegisterLater(): void {
+    if (this.closed || !this.keepRegistered || this.reRegisterTimer || this.registering) return;
+    const delay = REREGISTER_DELAYS_MS[Math.min(this.reRegisterAttempt, REREGISTER_DELAYS_MS.length - 1)];
+    this.reRegisterAttempt++;
+    this.logger.log("warn", "sip", `registration lost: registering again in ${delay} ms`);
+    this.reRegisterTimer = setTimeout(() => {
+      this.reRegisterTimer = undefined;
+      void this.register().then((result) => {
+        if (!result.ok && isTransient(result.sipStatus)) this.reRegisterLater();
+      });
+    }, delay);
   }
 
   private handlerFor(session: Session): SdpSessionHandler {
@@ -185,6 +237,17 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     entry.listener(response);
   }
 
+  /**
+   * Points a session's Contact at the transport's current port: sip.js 0.21.2 writes the Contact string
+   * of the INVITE into every later in-dialog request (Session._contact, set once by Inviter), so a
+   * re-INVITE after a reconnect would still name the dead port. Built as Inviter builds it.
+   */
+  adoptCurrentContact(session: Session): void {
+    const ua = this.ua;
+    if (!ua) return;
+    session._contact = ua.contact.toString({ anonymous: false, outbound: !ua.contact.pubGruu });
+  }
+
   /** The last SDP error of a session (e.g. NO_COMMON_CODECS), which sip.js itself only answers with a BYE. */
   sdpErrorOf(session: Session): Error | undefined {
     return this.handlers.get(session)?.lastError;
@@ -202,9 +265,14 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
       const registrar = UserAgent.makeURI(`sip:${domainHostPort(a)}`);
       this.registerer = new Registerer(this.ua, { expires: a.registerExpires, registrar });
       this.registerer.stateChange.addListener((state) => {
-        if (state === RegistererState.Registered) this.safeEmit("registration", "REGISTERED", { ok: true, sipStatus: 200, sipMessage: "OK" });
+        if (state === RegistererState.Registered) {
+          this.keepRegistered = true;
+          this.reRegisterAttempt = 0;
+          this.safeEmit("registration", "REGISTERED", { ok: true, sipStatus: 200, sipMessage: "OK" });
+        }
         if (state === RegistererState.Unregistered && !this.registering) {
           this.safeEmit("registration", "UNREGISTERED", { ok: false, sipStatus: 0, sipMessage: "" });
+          this.reRegisterLater();
         }
       });
     }
@@ -221,6 +289,8 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
     }).then((result) => {
       this.registering = undefined;
       if (!result.ok) this.safeEmit("registration", "FAILED", result);
+      // A refresh sip.js sent on its own failed while this one ran: the retry waits for its turn.
+      if (!result.ok && isTransient(result.sipStatus) && registerer.state !== RegistererState.Registered) this.reRegisterLater();
       return result;
     });
     this.registering = attempt;
@@ -251,6 +321,9 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
   async close(timeoutMs = 2000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.recovery?.close();
+    if (this.reRegisterTimer) clearTimeout(this.reRegisterTimer);
+    this.reRegisterTimer = undefined;
     const ua = this.ua;
     const registerer = this.registerer;
     if (registerer && registerer.state === RegistererState.Registered) {
@@ -278,6 +351,11 @@ export class SipEndpoint extends TypedEmitter<SipEndpointEvents> {
  */
 export function quotedStringContent(name: string): string {
   return name.replace(/["\\]/g, (c) => `\\${c}`);
+}
+
+/** A REGISTER failure worth repeating: no answer / transport error (0, 408) or a server error (5xx). */
+function isTransient(sipStatus: number): boolean {
+  return sipStatus === 0 || sipStatus === 408 || sipStatus >= 500;
 }
 
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { Engine } from "../call/engine";
 import type { Call } from "../call/call";
-import { checkCallId, rtmpOutputUrl, type CallOptions } from "../call/call-options";
+import { checkCallId, type CallOptions } from "../call/call-options";
+import { rtmpOutputUrl } from "../output/ffmpeg/ffmpeg-targets";
 import { checkStreamName } from "../output/whep/stream-registry";
 import { MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfType } from "../dtmf";
 import type { WcsCallRecord } from "./call-book";

@@ -1,5 +1,5 @@
 import { DuplicateCallError } from "../call/engine";
-import { DuplicateOutputError } from "../call/output/output-types";
+import { DuplicateOutputError } from "../output/output-types";
 import { LimitError } from "../call/engine-limits";
 import { ConfigError, InvalidStateError } from "../errors";
 import { WcsHttpError, badField } from "./wcs-http-error";

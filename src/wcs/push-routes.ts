@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { rtmpOutputUrl } from "../call/call-options";
+import { rtmpOutputUrl } from "../output/ffmpeg/ffmpeg-targets";
 import type { PushRecord, WcsCallRecord } from "./call-book";
 import { httpErrorOf } from "./engine-errors";
 import { checkRtmpTarget } from "./target-checks";

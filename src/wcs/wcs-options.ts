@@ -1,6 +1,6 @@
 import type { EngineOptions } from "../call/engine";
 import type { CallAdmission } from "../call/engine-limits";
-import type { OutputSettings } from "../call/output/output-types";
+import type { OutputSettings } from "../output/output-types";
 import type { DtmfType } from "../dtmf";
 import type { Logger } from "../util/logger";
 import type { StreamRegistry } from "../output/whep/stream-registry";

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 /** Debian's chromium (package `chromium`); playwright's own browser downloads do not work here. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-/** The flags FACTS.md lists for Debian chromium in a container: no sandbox, GPU, or background traffic. */
+/** The flags Debian chromium needs in a container (checked here): no sandbox, GPU, or background traffic. */
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",

@@ -73,7 +73,7 @@ describe("Call against baresip: DTMF, continuous audio, hold", function () {
       assert.ok(gap12 >= 700, `1→2 took ${gap12} ms with an 800 ms pause`);
       assert.ok(gap12 > gap23 + 300, `the pause shows: 1→2 ${gap12} ms, 2→3 ${gap23} ms`);
       if (type === "RFC2833") {
-        // baresip reports END only when the event ends inside a live stream (FACTS.md).
+        // baresip reports END only when the event ends inside a live stream (fed event packets alone it reported START late and never END).
         const ends = dtmfEvents(baresip, since).filter((e) => e.type === "CALL_DTMF_END");
         assert.equal(ends.length, 4, `END events: ${ends.length}`);
         const stats = call.stats() as { control?: { audioOut?: { audioPacketsSent: number; eventPacketsSent: number; eventsSent: number } } };

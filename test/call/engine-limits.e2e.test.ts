@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CallStatus, Engine, LimitError, type Call } from "../../src";
-import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import { requirePeers } from "../harness";
 import { waitForStatus } from "./helpers/wait-for-status";
 

@@ -7,7 +7,7 @@ import { CallStatus } from "../../src/call/call-status";
 import type { Call } from "../../src/call/call";
 import type { CallStateEvent, PublishEvent } from "../../src/call/call-event";
 import type { CallOptions } from "../../src/call/call-options";
-import { DuplicateOutputError } from "../../src/call/output/output-types";
+import { DuplicateOutputError } from "../../src/output/output-types";
 import { InvalidStateError } from "../../src/errors";
 import { dominantFrequencyHz, ffprobe, freePort, requirePeers, startBaresip, startRtmpServer, type Baresip, type BaresipOptions, type RtmpServer } from "../harness";
 import { processesWithArgumentAfter } from "../harness/proc-args";

@@ -38,6 +38,15 @@ describe("CLI options", () => {
     assert.deepEqual(c.options.account.authHosts, ["media.example:5070", "edge.example", "10.0.0.9"]);
   });
 
+  it("maps --dns-server (repeated and comma-separated) to the engine's dnsServers; absent: none", () => {
+    const c = parseCli([...BASE, "--dns-server", "127.0.0.1:5353, 192.0.2.53", "--dns-server", "[::1]:53"], {});
+    assert.ok(c.kind === "call");
+    assert.deepEqual(c.options.dnsServers, ["127.0.0.1:5353", "192.0.2.53", "[::1]:53"]);
+    const plain = parseCli(BASE, {});
+    assert.ok(plain.kind === "call");
+    assert.equal(plain.options.dnsServers, undefined);
+  });
+
   it("maps --srtp and --srtp-over-insecure-transport, and names --srtp for a bad mode", () => {
     const c = parseCli([...BASE, "--sip-transport", "tls", "--srtp", "Required"], {});
     assert.ok(c.kind === "call");

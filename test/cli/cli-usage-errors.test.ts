@@ -72,6 +72,7 @@ describe("CLI usage errors, in the user's words", () => {
         [[...BASE, "--sip-outbound-proxy", "a:b"], /^--sip-outbound-proxy: expected host\[:port\]/],
         [[...BASE, "--sip-register-expires", "30.5"], /^--sip-register-expires: expected whole seconds/],
         [[...BASE, "--sip-auth-host", "a:b"], /^--sip-auth-host: expected host\[:port\]/],
+        [[...BASE, "--dns-server", "dns.example"], /^--dns-server: "dns.example" is not an IP address with an optional port$/],
         [[...BASE, "--srtp", "offered"], /^--srtp: "offered" sends the media keys in the SDP, readable over udp: use transport tls, or set --srtp-over-insecure-transport$/],
         [["call", "--sip-login", "alice", "--sip-domain", "127.0.0.1", "--callee", "a b"], /^--callee: expected a user name or sip: URI, got "a b"$/],
         [[...BASE, "--call-id", "a b"], /^--call-id: expected 1–128 printable characters/],

@@ -6,7 +6,7 @@ import { requirePeers } from "../harness";
 import { picturesDir } from "../harness/paths";
 import { startLauncher, type LauncherProcess } from "./launcher-process";
 
-/** Debian's chromium, as FACTS.md says to drive it (no browser downloads here). */
+/** Debian's chromium (/usr/bin/chromium), driven by playwright-core: no browser downloads here. */
 const CHROMIUM = "/usr/bin/chromium";
 // WebRTC on loopback only: Chromium gathers loopback candidates only when allowed, and hides host addresses behind mDNS names.
 const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns"];

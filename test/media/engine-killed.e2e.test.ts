@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { Engine } from "../../src";
-import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import { requirePeers } from "../harness";
 import { isDeadState, listProcesses } from "../harness/proc";
 import { TempDir } from "./helpers/temp-dir";

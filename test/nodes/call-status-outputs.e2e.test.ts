@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import { allOurNodes, helper, nodeOf, type FlowNode } from "./helpers/node-red-helper";
 import { node, sink, tab } from "./helpers/flows";
 import { recordMessages, sleep, type MessageRecorder } from "./helpers/recorders";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import { requirePeers, startRefusingRtmpServer, type RefusingRtmpServer } from "../harness";
 import { startSippUas, type SippUas } from "../call/helpers/sipp-uas";
 import { allOurNodes, helper, nodeOf, type FlowCredentials, type FlowNode, type Msg } from "./helpers/node-red-helper";

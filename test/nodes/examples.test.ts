@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import { requirePeers, startRefusingRtmpServer, type RefusingRtmpServer } from "../harness";
 import { repoRoot } from "../harness/paths";
 import { startSilentSipServer, type SilentSipServer } from "../harness/silent-server";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import { repoRoot } from "../harness/paths";
 import { editorDefinition, editorInvalidity } from "./helpers/editor-defaults";
 import { allOurNodes, helper, nodeOf, type FlowNode, type StatusArg } from "./helpers/node-red-helper";

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import type { WcsCallJson, WcsPushJson } from "../../src/wcs";
 import { childProcessesNamed, requirePeers, startRtmpServer, type RtmpServer } from "../harness";
 import { repoRoot } from "../harness/paths";

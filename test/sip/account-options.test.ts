@@ -16,7 +16,10 @@ describe("SIP account options", () => {
   it("uses 5061 for tls and parses an outbound proxy", () => {
     const a = resolveAccount({ login: "1001", domain: "pbx.example", transport: "tls", outboundProxy: "edge.example:5071" });
     assert.equal(a.port, 5061);
-    assert.deepEqual(a.outboundProxy, { host: "edge.example", port: 5071 });
+    assert.deepEqual(a.outboundProxy, { host: "edge.example", port: 5071, portGiven: true });
+    assert.equal(a.portGiven, false);
+    assert.equal(resolveAccount({ login: "1001", domain: "pbx.example", outboundProxy: "edge.example" }).outboundProxy?.portGiven, false);
+    assert.equal(resolveAccount({ login: "1001", domain: "pbx.example", port: 5060 }).portGiven, true);
     assert.deepEqual(parseHostPort("sip:10.0.0.1", "x", 5060), { host: "10.0.0.1", port: 5060 });
   });
 

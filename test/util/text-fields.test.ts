@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, Engine, TEXT_LIMITS, type CallOptions, type SipAccountOptions } from "../../src";
 import { resolveAccount } from "../../src/sip/account-options";
-import { resolveTarget } from "../../src/call/output/resolve-target";
+import { resolveTarget } from "../../src/output/ffmpeg/ffmpeg-kinds";
 
 /** A marker that must never show up in an error: the values may be secrets (a stream key). */
 const SECRET = "s3cr3t-value";

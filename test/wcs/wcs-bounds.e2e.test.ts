@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import { WcsRestApi, type WcsCallJson, type WcsResponse } from "../../src/wcs";
 import type { EngineLimits } from "../../src";
 import { requirePeers, startRtmpServer, type RtmpServer } from "../harness";

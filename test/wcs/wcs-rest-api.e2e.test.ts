@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { Engine } from "../../src";
-import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
+import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/test-peer";
 import { WcsRestApi, type WcsCallJson, type WcsPushJson, type WcsResponse } from "../../src/wcs";
 import {
   childProcessesNamed,

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { MAX_PUBLISH_RETRIES, type CallOptions } from "node-red-contrib-sipcast";
+import { MAX_JITTER_BUFFER_MS, MAX_PUBLISH_RETRIES, type CallOptions } from "node-red-contrib-sipcast";
 import { MsgFieldError, msgBoolean, msgString, msgWholeNumber, settingBoolean, settingString } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
 
@@ -44,8 +44,6 @@ export type CallRequest =
   /** `msg.action = "stopAudio"`. */
   | { kind: "stopAudio"; callId: string | undefined };
 
-/** Highest jitterBufferMs the engine accepts. */
-const MAX_JITTER_BUFFER_MS = 1000;
 
 /** `msg.terminate === true` (or "true"), `msg.payload === "terminate"` or `msg.action === "terminate"`. */
 function asksToTerminate(msg: NodeMessage): boolean {

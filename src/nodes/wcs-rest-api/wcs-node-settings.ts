@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_LIMITS, DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type StreamRegistryOptions, type WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { DEFAULT_ENGINE_LIMITS, isRtmpUrl, DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type StreamRegistryOptions, type WcsRestApiOptions } from "node-red-contrib-sipcast";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
 import { authMode, type WcsAuthMode } from "./request-auth";
@@ -55,7 +55,7 @@ export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
   const basePath = `/${typed.replace(/^\/+|\/+$/g, "")}`;
   if (!BASE_PATH.test(basePath)) throw new Error(`basePath: expected a path like ${DEFAULT_BASE_PATH}, got "${typed}"`);
   const localRtmpUrl = settingString(config.localRtmpUrl).trim();
-  if (localRtmpUrl && !/^rtmps?:\/\/[^/\s]+/i.test(localRtmpUrl)) throw new Error(`localRtmpUrl: expected rtmp://host[:port]/app, got "${localRtmpUrl}"`);
+  if (localRtmpUrl && !isRtmpUrl(localRtmpUrl)) throw new Error(`localRtmpUrl: expected rtmp://host[:port]/app, got "${localRtmpUrl}"`);
   const dtmfType: DtmfType = settingString(config.defaultDtmfType).toUpperCase() === "INFO" ? "INFO" : "RFC2833";
   const optional = (value: unknown): string | undefined => settingString(value).trim() || undefined;
   const engineOptions: Omit<EngineOptions, "account"> = {

@@ -29,7 +29,8 @@ interface Pending {
 }
 
 /**
- * The client-transaction timers sip.js leaves out (FACTS.md): retransmission and a timeout per
+ * The client-transaction timers sip.js 0.21 leaves out (it assumes a reliable transport, as a
+ * browser WebSocket is, and has no Timer A/E/G): retransmission and a timeout per
  * outgoing request, until the first response of any kind.
  *
  * @remarks
@@ -51,13 +52,16 @@ export class RequestTimers {
     return this.pending.size;
   }
 
-  /** Starts the timers of a request about to be sent. Returns its key, or undefined when not tracked. */
-  track(request: string): string | undefined {
+  /**
+   * Starts the timers of a request about to be sent. Returns its key, or undefined when not tracked.
+   * `timeoutMs` replaces the usual timeout for this request (a shorter wait before another server is tried).
+   */
+  track(request: string, timeoutMs = this.options.timeoutMs): string | undefined {
     const start = parseStartLine(request);
     const key = transactionKey(request);
     if (start?.kind !== "request" || start.method === "ACK" || !key) return undefined;
     this.stop(key);
-    const { clock, t1Ms, timeoutMs } = this.options;
+    const { clock, t1Ms } = this.options;
     const entry: Pending = {
       request,
       isInvite: start.method === "INVITE",

@@ -25,6 +25,15 @@ export interface SipTransportOptions {
    * and `forceServer` is set or routing finds nothing.
    */
   server: SipHop;
+  /**
+   * Where `server` really is, best first (RFC 3263: its SRV targets' addresses); default `[server]`.
+   * TCP/TLS connect to the first that accepts; UDP sends what goes to `server` to the current one.
+   * Out-of-dialog requests move on to the next on a timeout of `failoverTimeoutMs` (and non-INVITE
+   * ones also on a 503); challenges from any of them are answered (they are the server).
+   */
+  targets?: SipHop[];
+  /** How long a request to one of several `targets` waits for any response before the next is tried; default 4000 (8·T1). */
+  failoverTimeoutMs?: number;
   /** true when an outbound proxy is configured: every request goes to `server`, whatever its Route/Request-URI. */
   forceServer: boolean;
   /** Bind address; default "0.0.0.0" for UDP; TCP/TLS bind an ephemeral port on it when given. */
@@ -72,6 +81,7 @@ export interface SipTransportOptions {
 /** Default timer values (RFC 3261 §17.1.1.1 and Timer B = 64·T1). */
 export const TRANSPORT_DEFAULTS = {
   requestTimeoutMs: 32000,
+  failoverTimeoutMs: 4000,
   t1Ms: 500,
   t2Ms: 4000,
 } as const;
@@ -98,7 +108,13 @@ export function validateTransportOptions(
   if (options.onResponse !== undefined && typeof options.onResponse !== "function") {
     throw new ConfigError("transportOptions.onResponse must be a function");
   }
-  for (const name of ["requestTimeoutMs", "t1Ms", "t2Ms"] as const) {
+  for (const t of options.targets ?? []) {
+    if (!t || typeof t.host !== "string" || t.host === "" || !Number.isInteger(t.port) || t.port < 1 || t.port > 65535) {
+      throw new ConfigError("transportOptions.targets: each entry needs a host and a port 1-65535");
+    }
+  }
+  if (options.targets !== undefined && options.targets.length === 0) throw new ConfigError("transportOptions.targets must not be empty");
+  for (const name of ["requestTimeoutMs", "failoverTimeoutMs", "t1Ms", "t2Ms"] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new ConfigError(`transportOptions.${name} must be a positive number`);

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { TransportState, type Transport } from "sip.js";
 import type { Logger } from "../../util/logger";
 import { hopText, isAuthHost, refuseChallenge, type AuthHost } from "./challenge-guard";
@@ -6,6 +7,7 @@ import { headerLimitExceeded } from "./message-limits";
 import { requestHop, uriHop } from "./next-hop";
 import { RequestTimers } from "./request-timers";
 import type { SipChannel, SocketEndpoint } from "./sip-channel";
+import type { SipHop } from "./sip-transport-options";
 import {
   TRANSPORT_DEFAULTS,
   validateTransportOptions,
@@ -34,6 +36,9 @@ const UNSOLICITED_REPLIES: Readonly<Record<string, { statusCode: number; reasonP
   OPTIONS: { statusCode: 200, reasonPhrase: "OK" },
 };
 
+/** How many outstanding requests to remember that may still move to another target. */
+const FAILOVER_MEMORY = 256;
+
 /** How many outstanding requests to remember whose challenges must not be answered. */
 const NO_AUTH_MEMORY = 256;
 
@@ -47,7 +52,8 @@ const REAL_CLOCK: TimerClock = {
  *
  * @remarks
  * Follows the state rules of sip.js's `api/transport.ts`. On top of moving messages it does what
- * sip.js leaves to a browser WebSocket or does not do at all (FACTS.md):
+ * sip.js 0.21 leaves to a browser WebSocket or does not do at all (it has no UDP retransmission
+ * and writes no port into Via):
  * - adds the local port to the top Via of requests and strips it from responses (via-rewrite.ts);
  * - over UDP, retransmits requests (Timers A/E) until any response (request-timers.ts);
  * - over every protocol, answers a request nobody answers within `requestTimeoutMs` with a
@@ -79,6 +85,13 @@ export class SipTransport extends TransportStateMachine implements Transport {
   /** Requests that went to a host the credentials are not for: transaction key → that host. */
   private readonly noAuthFor = new Map<string, string>();
   private readonly authHosts: readonly AuthHost[];
+  /** Where `server` is (RFC 3263), best first, and the one in use. */
+  private readonly targets: readonly SipHop[];
+  private targetIndex = 0;
+  /** Out-of-dialog requests that may still move on: transaction key → the request, the target index it went to, and its moves so far. */
+  private readonly failover = new Map<string, { request: string; from: number; moves: number }>();
+  /** Requests moved on: transaction key → the target left behind, whose late responses are dropped. */
+  private readonly leftBehind = new Map<string, SipHop>();
 
   constructor(sipLogger: SipJsLogger, options: SipTransportOptions) {
     validateTransportOptions(options);
@@ -87,7 +100,9 @@ export class SipTransport extends TransportStateMachine implements Transport {
     this.options = options;
     this.protocol = options.protocol.toUpperCase();
     this.clock = options.clock ?? REAL_CLOCK;
-    this.authHosts = options.authHosts ?? [options.server];
+    this.targets = options.targets ?? [options.server];
+    // The located servers are the server (its SRV targets belong to the domain): their challenges are answered.
+    this.authHosts = [...(options.authHosts ?? [options.server]), ...(options.targets ?? []).map((t) => ({ host: t.host, port: t.port }))];
     this.timers = new RequestTimers(
       {
         t1Ms: options.t1Ms ?? TRANSPORT_DEFAULTS.t1Ms,
@@ -98,7 +113,7 @@ export class SipTransport extends TransportStateMachine implements Transport {
       },
       {
         onRetransmit: (request) => this.retransmit(request),
-        onTimeout: (request) => this.answerLocally(request, 408, "Request Timeout"),
+        onTimeout: (request) => this.onRequestTimeout(request),
       },
     );
   }
@@ -111,6 +126,11 @@ export class SipTransport extends TransportStateMachine implements Transport {
   /** The address used in Via: `publicAddress`, else the local address that reaches the server (after `connect()`). */
   get localAddress(): string {
     return this.options.publicAddress ?? this.local?.address ?? this.options.localAddress ?? "0.0.0.0";
+  }
+
+  /** Why the network went away (a dropped connection, a failed reconnect), while it is away; undefined otherwise. */
+  get lostReason(): Error | undefined {
+    return this.lostError;
   }
 
   connect(): Promise<void> {
@@ -166,7 +186,7 @@ export class SipTransport extends TransportStateMachine implements Transport {
     if (!channel || !local) throw new Error(`${this.protocol} transport is not connected`);
     const text = start.kind === "request" ? addViaPort(message, local.port) : message;
     if (start.kind === "request" && start.method !== "ACK" && start.method !== "CANCEL") this.guardCredentials(text, start.uri);
-    const key = start.kind === "request" ? this.timers.track(text) : undefined;
+    const key = start.kind === "request" ? this.track(text) : undefined;
     if (key) this.inFlight.add(key);
     try {
       await channel.send(text);
@@ -183,7 +203,8 @@ export class SipTransport extends TransportStateMachine implements Transport {
     }
   }
 
-  private async openChannel(): Promise<void> {
+  /** Connects to the target in use; one that cannot be reached gives way to the next, each tried once (`tried` so far). */
+  private async openChannel(tried = 1): Promise<void> {
     const channel = this.createChannel();
     this.channel = channel;
     let local: SocketEndpoint;
@@ -192,7 +213,12 @@ export class SipTransport extends TransportStateMachine implements Transport {
     } catch (error) {
       const reason = new Error(`${this.protocol} connect to ${this.serverText()} failed: ${asError(error).message}`);
       channel.close();
-      if (this.channel === channel && this.state === TransportState.Connecting) {
+      const current = this.channel === channel && this.state === TransportState.Connecting;
+      // RFC 3263 §4.3: a server that cannot be reached gives way to the next one. After the last, the
+      // next attempt starts again from the one this attempt started with.
+      if (current && this.targets.length > 1) this.moveOn(this.targetIndex, reason.message);
+      if (current && tried < this.targets.length) return this.openChannel(tried + 1);
+      if (current) {
         this.channel = undefined;
         this.lostError = reason;
         this.transition(TransportState.Disconnected, reason);
@@ -217,18 +243,19 @@ export class SipTransport extends TransportStateMachine implements Transport {
     };
     if (o.protocol === "udp") {
       return new UdpChannel(
-        { server: o.server, forceServer: o.forceServer, localAddress: o.localAddress, localPort: o.localPort },
+        { server: o.server, nextHop: (hop) => this.locate(hop), forceServer: o.forceServer, localAddress: o.localAddress, localPort: o.localPort },
         handlers,
       );
     }
     return new StreamChannel(
       {
         tls: o.protocol === "tls",
-        server: o.server,
+        server: this.target,
         localAddress: o.localAddress,
         connectTimeoutMs: o.requestTimeoutMs ?? TRANSPORT_DEFAULTS.requestTimeoutMs,
         tlsRejectUnauthorized: o.tlsRejectUnauthorized ?? true,
-        tlsServerName: o.tlsServerName,
+        // The certificate is the domain's, wherever its SRV records point (RFC 3263 §4.4 leaves TLS to the domain name).
+        tlsServerName: o.tlsServerName ?? (isIP(o.server.host) === 0 ? o.server.host : undefined),
         clock: this.clock,
         logger: this.logger,
       },
@@ -264,7 +291,9 @@ export class SipTransport extends TransportStateMachine implements Transport {
       return;
     }
     if (start.kind === "response") {
+      if (this.fromLeftBehind(text, from)) return;
       this.timers.responseReceived(text);
+      if (this.failOverOnResponse(text, start.statusCode)) return;
       const response = stripViaPort(this.checkChallenge(text, start.statusCode));
       this.observeResponse(response);
       this.deliver(response);
@@ -375,13 +404,112 @@ export class SipTransport extends TransportStateMachine implements Transport {
     this.inFlight.clear();
     this.noAckFor.clear();
     this.noAuthFor.clear();
+    this.failover.clear();
+    this.leftBehind.clear();
     const channel = this.channel;
     this.channel = undefined;
     channel?.close();
   }
 
   private serverText(): string {
-    return `${this.options.server.host}:${this.options.server.port}`;
+    const target = this.target;
+    const named = `${this.options.server.host}:${this.options.server.port}`;
+    return target === this.options.server ? named : `${named} (${hopText(target)})`;
+  }
+
+  /** The located server in use. */
+  private get target(): SipHop {
+    return this.targets[this.targetIndex];
+  }
+
+  /** A hop that is the configured server goes to the located one. */
+  private locate(hop: SipHop): SipHop {
+    const server = this.options.server;
+    return hop.port === server.port && hop.host.toLowerCase() === server.host.toLowerCase() ? this.target : hop;
+  }
+
+  /**
+   * Starts a request's timers. An out-of-dialog request to the server while another target is left
+   * gets the failover wait and is remembered, so that its timeout (or 503) moves it on.
+   */
+  private track(request: string, moves = 0): string | undefined {
+    const start = parseStartLine(request);
+    const canMove =
+      moves < this.targets.length - 1 &&
+      start?.kind === "request" &&
+      start.method !== "ACK" &&
+      start.method !== "CANCEL" &&
+      !hasToTag(request) &&
+      (this.options.protocol !== "udp" || this.locate(requestHop(request, this.options.server, this.options.forceServer)) === this.target);
+    if (!canMove) return this.timers.track(request);
+    const key = this.timers.track(request, this.options.failoverTimeoutMs ?? TRANSPORT_DEFAULTS.failoverTimeoutMs);
+    if (key) {
+      this.failover.set(key, { request, from: this.targetIndex, moves });
+      if (this.failover.size > FAILOVER_MEMORY) this.failover.delete(this.failover.keys().next().value as string);
+    }
+    return key;
+  }
+
+  /**
+   * Moves from target `from` to the next one, after the last back to the first (unless another
+   * request already moved on from it). Later requests go to the new one too.
+   */
+  private moveOn(from: number, why: string): void {
+    if (from !== this.targetIndex) return;
+    const left = this.target;
+    this.targetIndex = (this.targetIndex + 1) % this.targets.length;
+    this.log("warn", `${hopText(left)} for ${this.options.server.host}:${this.options.server.port}: ${why}; trying ${hopText(this.target)}`);
+  }
+
+  private onRequestTimeout(request: string): void {
+    const key = transactionKey(request);
+    const entry = key === undefined ? undefined : this.failover.get(key);
+    if (key === undefined || entry === undefined || !this.resend(key, entry, "no response")) {
+      this.answerLocally(request, 408, "Request Timeout");
+    }
+  }
+
+  /** A 503 to a non-INVITE request that may move on (an INVITE's 503 would need our ACK: it only moves on a timeout). */
+  private failOverOnResponse(response: string, statusCode: number): boolean {
+    const key = transactionKey(response);
+    const entry = key === undefined ? undefined : this.failover.get(key);
+    if (key === undefined || entry === undefined || statusCode < 200) return false;
+    this.failover.delete(key);
+    const start = parseStartLine(entry.request);
+    if (statusCode !== 503 || (start?.kind === "request" && start.method === "INVITE")) return false;
+    return this.resend(key, entry, "503 Service Unavailable");
+  }
+
+  /**
+   * Sends `request` again to the next target, with the same branch (RFC 3263 §4.3 asks for a new
+   * transaction; sip.js keys its transaction on the branch, and the new server never saw the old one).
+   */
+  private resend(key: string, entry: { request: string; from: number; moves: number }, why: string): boolean {
+    this.failover.delete(key);
+    const { request, from } = entry;
+    const left = this.targets[from];
+    if (this.state !== TransportState.Connected) return false;
+    this.moveOn(from, why);
+    this.leftBehind.set(key, left);
+    if (this.leftBehind.size > FAILOVER_MEMORY) this.leftBehind.delete(this.leftBehind.keys().next().value as string);
+    if (this.options.protocol !== "udp") {
+      // Over TCP/TLS the request cannot follow (its Via and Contact name this connection's port): it
+      // fails with a 503, the connection is dropped, and the reconnect (and what sip.js sends next) goes to the new target.
+      this.answerLocally(request, 503, "Service Unavailable", [`Reason: SIP ;cause=503 ;text="${why} from ${hopText(left)}"`]);
+      this.channel?.close();
+      this.lose(new Error(`${why} from ${hopText(left)}`));
+      return true;
+    }
+    this.track(request, entry.moves + 1);
+    this.channel?.send(request).catch((error: unknown) => this.log("debug", `resend failed: ${asError(error).message}`));
+    return true;
+  }
+
+  /** A late response from a target this request moved away from. */
+  private fromLeftBehind(response: string, from: SocketEndpoint): boolean {
+    const key = transactionKey(response);
+    const left = key === undefined ? undefined : this.leftBehind.get(key);
+    return left !== undefined && left.host === from.address && left.port === from.port;
   }
 }
 

@@ -9,6 +9,8 @@ import type { SipHop } from "./sip-transport-options";
 /** Settings of {@link UdpChannel}. */
 export interface UdpChannelOptions {
   server: SipHop;
+  /** Where a datagram for `hop` really goes (the located server for `server`); default: `hop` itself. */
+  nextHop?: (hop: SipHop) => SipHop;
   forceServer: boolean;
   /** Bind address; default the wildcard address. */
   localAddress?: string;
@@ -31,7 +33,7 @@ export class UdpChannel implements SipChannel {
     private readonly options: UdpChannelOptions,
     private readonly handlers: SipChannelHandlers,
   ) {
-    this.family = isIPv6(options.localAddress ?? options.server.host) ? "udp6" : "udp4";
+    this.family = isIPv6(options.localAddress ?? this.hop(options.server).host) ? "udp6" : "udp4";
   }
 
   async open(): Promise<SocketEndpoint> {
@@ -53,7 +55,7 @@ export class UdpChannel implements SipChannel {
     });
     const bound = socket.address();
     const wildcard = bound.address === "0.0.0.0" || bound.address === "::";
-    const { server } = this.options;
+    const server = this.hop(this.options.server);
     const address = wildcard ? await routeSourceAddress(server.host, server.port, this.family) : bound.address;
     if (this.closed) throw new Error("UDP channel closed while binding");
     return { address, port: bound.port };
@@ -64,7 +66,7 @@ export class UdpChannel implements SipChannel {
     if (!socket || this.closed) return Promise.reject(new Error("UDP socket is not open"));
     const start = parseStartLine(message);
     const { server, forceServer } = this.options;
-    const hop = start?.kind === "request" ? requestHop(message, server, forceServer) : responseHop(message);
+    const hop = start?.kind === "request" ? this.hop(requestHop(message, server, forceServer)) : responseHop(message);
     if (!hop) return Promise.reject(new Error("cannot route a message without a top Via"));
     return new Promise((resolve, reject) => {
       socket.send(Buffer.from(message, "utf8"), hop.port, hop.host, (error) => {
@@ -72,6 +74,10 @@ export class UdpChannel implements SipChannel {
         else resolve();
       });
     });
+  }
+
+  private hop(hop: SipHop): SipHop {
+    return this.options.nextHop ? this.options.nextHop(hop) : hop;
   }
 
   close(): void {

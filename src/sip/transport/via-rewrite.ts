@@ -5,7 +5,7 @@ import { firstHeader, type HeaderLine } from "./message-head";
  *
  * @remarks
  * sip.js writes `Via: SIP/2.0/UDP <viaHost>;branch=…` without a port and drops any response whose
- * top Via carries a port (FACTS.md). The transport therefore adds its port on the way out and
+ * top Via carries a port (sip.js 0.21's UserAgent, checked against Kamailio). The transport therefore adds its port on the way out and
  * strips it on the way in. Only the top Via's first value is touched; every other byte (line
  * breaks, other headers, the body and so Content-Length) stays as it was.
  */

@@ -3,7 +3,7 @@ import { Inviter, Registerer, RegistererState, UserAgent, type Core, type Sessio
 import { SipTransport, type SipTransportOptions } from "../../../src/sip/transport";
 import { AsyncQueue, UdpPeer, closedTcpPort, sipjsRequest } from "./loopback";
 
-/** An SDH with a fixed offer: sip.js never reads the SDP (FACTS.md). */
+/** An SDH with a fixed offer: sip.js 0.21 never reads the SDP, it only hands it to the session description handler. */
 const fixedSdh: SessionDescriptionHandler = {
   close: () => undefined,
   getDescription: () => Promise.resolve({ body: "v=0\r\n", contentType: "application/sdp" }),

@@ -1,23 +1,17 @@
-import type { RtpChannel } from "../rtp";
-import type { MediaKind, NegotiatedMedia } from "../sdp";
-import { describeOutput, freeRecordPath, OutputSupervisor, type MediaError, type OutputStatus, type RepublishOutput, type RetryPolicy } from "../media";
-import { TypedEmitter } from "../util/typed-emitter";
-import type { Logger } from "../util/logger";
-import { CallReason } from "./call-reason";
-import type { PublishStatus } from "./call-event";
-import { KeyframeScheduler, type KeyframePolicy } from "./output/keyframe-scheduler";
-import { RepublishAttempt } from "./output/output-attempt";
-import type { OutputKind, OutputSnapshot, OutputStats } from "./output/output-types";
+import { freeRecordPath, type MediaError, type RepublishOutput } from "../../media";
+import { describeOutput } from "../../media/output-target";
+import { TypedEmitter } from "../../util/typed-emitter";
+import { KeyframeScheduler, type KeyframePolicy } from "../keyframe-scheduler";
+import type { OutputSnapshot, OutputStats, PublishStatus, Sink, SinkContext, SinkEvents } from "../sink";
+import { FfmpegAttempt } from "./ffmpeg-attempt";
+import { OutputSupervisor, type OutputStatus } from "./output-supervisor";
+import type { RetryPolicy } from "./retry-policy";
 
-/** Options of {@link Publication}. */
-export interface PublicationOptions {
-  id: string;
-  /** Where to write: the full RTMP(S) URL (never logged as is) or a recording. */
+/** Options of {@link FfmpegSink}. */
+export interface FfmpegSinkOptions {
+  /** Where to write: the full RTMP(S) URL (never logged as is) or a recording; checked by the kind's resolve(). */
   output: RepublishOutput;
   ffmpegPath: string;
-  media: NegotiatedMedia;
-  channels: ReadonlyMap<MediaKind, RtpChannel>;
-  logger: Logger;
   retry: RetryPolicy;
   /** See OutputSupervisorOptions.stallTimeoutMs (default 5000 ms). */
   stallTimeoutMs?: number;
@@ -26,92 +20,78 @@ export interface PublicationOptions {
   /** Still image for the video of a call that has none (default black). */
   slateImage?: string;
   keyframes?: Partial<KeyframePolicy>;
-  /** Reorder/jitter buffer per received stream, ms to wait for a missing packet (CallOptions.jitterBufferMs; 0 = off). */
-  jitterBufferMs?: number;
-  /** Sends a SIP INFO picture_fast_update in the call's dialog. */
-  requestPictureFastUpdate?: () => void;
-}
-
-/** Events of {@link Publication}. */
-export interface PublicationEvents extends Record<string, unknown[]> {
-  status: [PublishStatus, CallReason, string | undefined];
-  /** Throttled progress while PUBLISHING. */
-  stats: [OutputStats];
-  "@close": [];
+  /** Reorder/jitter buffer per received stream, ms to wait for a missing packet (0 = off). */
+  jitterBufferMs: number;
+  ctx: SinkContext;
 }
 
 /**
- * One output of a call (an RTMP(S) target or a recording), kept alive across ffmpeg failures.
+ * The ffmpeg output kinds (`rtmp`, `record`): one output of a call written by ffmpeg, kept alive
+ * across ffmpeg failures.
  *
- * @remarks An {@link OutputSupervisor} runs one {@link RepublishAttempt} (forwarders + ffmpeg) at a
+ * @remarks An {@link OutputSupervisor} runs one {@link FfmpegAttempt} (forwarders + ffmpeg) at a
  * time and restarts it with backoff; a {@link KeyframeScheduler} asks the peer for a keyframe at
  * every (re)start and whenever keyframes stop coming. close() releases all of it; the channels
  * belong to the call: only listeners are added and removed.
  */
-export class Publication extends TypedEmitter<PublicationEvents> {
+export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
   readonly id: string;
-  readonly kind: OutputKind;
+  readonly kind: RepublishOutput["kind"];
   /** The target without secrets. */
   readonly target: string;
-  readonly #o: PublicationOptions;
+  readonly #o: FfmpegSinkOptions;
   readonly #supervisor: OutputSupervisor;
   readonly #keyframes: KeyframeScheduler | undefined;
   readonly #detach: Array<() => void> = [];
   readonly #files: string[] = [];
-  #attempt: RepublishAttempt | undefined;
+  #attempt: FfmpegAttempt | undefined;
   #status: PublishStatus = "STARTING";
   #since = Date.now();
   #stats: OutputStats | undefined;
   #statsAt = 0;
   #inputPackets = 0;
+  #inputBytes = 0;
+  #started = false;
   #closed = false;
   #released: Promise<void> = Promise.resolve();
 
-  constructor(o: PublicationOptions) {
+  constructor(o: FfmpegSinkOptions) {
     super();
     this.#o = o;
-    this.id = o.id;
+    const { ctx } = o;
+    this.id = ctx.outputId;
     this.kind = o.output.kind;
     this.target = describeOutput(o.output);
-    for (const channel of o.channels.values()) {
-      const count = (): void => void this.#inputPackets++;
-      channel.on("rtp", count);
-      this.#detach.push(() => channel.off("rtp", count));
-    }
-    const video = o.media.video ? o.channels.get("video") : undefined;
+    const video = ctx.media.video ? ctx.channels.get("video") : undefined;
     if (video) {
-      const keyframes = new KeyframeScheduler({ requestRtcp: () => void video.requestKeyframe(), requestInfo: o.requestPictureFastUpdate, policy: o.keyframes });
-      const onKeyframe = (): void => keyframes.notifyKeyframe();
-      video.on("keyframe", onKeyframe);
-      this.#detach.push(() => video.off("keyframe", onKeyframe));
-      this.#keyframes = keyframes;
+      this.#keyframes = new KeyframeScheduler({ requestRtcp: () => void ctx.requestKeyframe(), requestInfo: () => ctx.requestPictureFastUpdate(), policy: o.keyframes });
     }
     this.#supervisor = new OutputSupervisor({
       createAttempt: (_n, hooks) => {
         const output = this.#nextOutput();
         this.#keyframes?.start();
-        this.#attempt = new RepublishAttempt({
+        this.#attempt = new FfmpegAttempt({
           hooks,
           ffmpegPath: o.ffmpegPath,
           output,
-          media: o.media,
-          channels: o.channels,
+          media: ctx.media,
+          channels: ctx.channels,
           generateVideo: { image: o.slateImage },
           generateAudio: true,
           jitterBufferMs: o.jitterBufferMs,
-          logger: o.logger,
+          logger: ctx.logger,
         });
         return this.#attempt;
       },
       retry: o.retry,
       stallTimeoutMs: o.stallTimeoutMs,
       inputPackets: () => this.#inputPackets,
-      logger: o.logger,
-      name: `output ${o.id}`,
+      logger: ctx.logger,
+      name: `output ${this.id}`,
     });
     this.#supervisor.on("status", (status, error) => this.#onStatus(status, error));
     this.#supervisor.on("progress", (p) => {
-      this.#stats = { bitrateKbps: p.bitrateKbps ?? 0, fps: p.fps ?? 0, outTimeMs: p.outTimeMs ?? 0 };
+      this.#stats = { bitrateKbps: p.bitrateKbps ?? 0, fps: p.fps ?? 0, outTimeMs: p.outTimeMs ?? 0, packetsOut: this.#inputPackets, bytesOut: this.#inputBytes };
       const every = o.statsIntervalMs ?? 5000;
       const now = Date.now();
       if (every > 0 && this.#status === "PUBLISHING" && now - this.#statsAt >= every) {
@@ -125,10 +105,31 @@ export class Publication extends TypedEmitter<PublicationEvents> {
     return this.#status;
   }
 
-  /** Starts the first ffmpeg; failures are reported as status changes (RECONNECTING, FAILED). */
+  /** Subscribes to the call's channels and starts the first ffmpeg; failures are reported as status changes (RECONNECTING, FAILED). */
   start(): void {
+    if (this.#started || this.#closed) return;
+    this.#started = true;
+    this.#listen();
     this.#statsAt = Date.now();
     this.#supervisor.start();
+  }
+
+  /** Counts the call's RTP (for the stall watch and the stats) and follows the peer's keyframes. */
+  #listen(): void {
+    for (const [kind, channel] of this.#o.ctx.channels) {
+      const count = (_packet: unknown, raw: Buffer): void => {
+        this.#inputPackets++;
+        this.#inputBytes += raw.length;
+      };
+      channel.on("rtp", count);
+      this.#detach.push(() => channel.off("rtp", count));
+      const keyframes = this.#keyframes;
+      if (kind === "video" && keyframes) {
+        const onKeyframe = (): void => keyframes.notifyKeyframe();
+        channel.on("keyframe", onKeyframe);
+        this.#detach.push(() => channel.off("keyframe", onKeyframe));
+      }
+    }
   }
 
   /** A recording never overwrites: each (re)start takes the first free name. */
@@ -144,23 +145,23 @@ export class Publication extends TypedEmitter<PublicationEvents> {
     this.#status = status;
     this.#since = Date.now();
     if (status === "PUBLISHING") this.#statsAt = this.#since;
-    const reason = error ? (error.reason as CallReason) : CallReason.NONE;
+    const reason = error ? error.reason : "";
     this.safeEmit("status", status, reason, error?.detail);
-    if (status === "FAILED") this.close();
+    if (status === "FAILED") void this.close();
   }
 
-  /** Ends the output: ffmpeg is told the streams ended (RTCP BYE) so it finishes the FLV or file, then stopped. Idempotent. */
-  close(): void {
-    if (this.#closed) return;
+  /**
+   * Ends the output: ffmpeg is told the streams ended (RTCP BYE) so it finishes the FLV or file, then
+   * stopped. Idempotent; resolves when ffmpeg has exited and the forwarders' sockets are closed.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return this.#released;
     this.#closed = true;
     this.#keyframes?.stop();
     for (const d of this.#detach) d();
+    this.#detach.length = 0;
     this.#released = this.#supervisor.close();
     this.safeEmit("@close");
-  }
-
-  /** Resolves when ffmpeg has exited and the forwarders' sockets are closed. */
-  whenClosed(): Promise<void> {
     return this.#released;
   }
 

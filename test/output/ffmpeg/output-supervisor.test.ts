@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import { MediaError, OutputSupervisor, resolveRetryPolicy, type AttemptHooks, type OutputAttempt, type OutputStatus, type RetryPolicy } from "../../src/media";
-import { FakeClock } from "../rtp/helpers/fake-clock";
+import { MediaError } from "../../../src/media";
+import { OutputSupervisor, type AttemptHooks, type OutputAttempt, type OutputStatus } from "../../../src/output/ffmpeg/output-supervisor";
+import { resolveRetryPolicy, type RetryPolicy } from "../../../src/output/ffmpeg/retry-policy";
+import { FakeClock } from "../../rtp/helpers/fake-clock";
 
 /** An attempt the test drives by hand. */
 class FakeAttempt implements OutputAttempt {

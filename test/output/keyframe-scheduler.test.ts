@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { KeyframeScheduler, type KeyframePolicy } from "../../src/call/output/keyframe-scheduler";
+import { KeyframeScheduler, type KeyframePolicy } from "../../src/output/keyframe-scheduler";
 import { FakeClock } from "../rtp/helpers/fake-clock";
 
 function setup(policy: Partial<KeyframePolicy> = {}, withInfo = true) {

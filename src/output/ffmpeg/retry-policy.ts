@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors";
+import { ConfigError } from "../../errors";
 
 /** How an output that stopped is restarted. */
 export interface RetryPolicy {

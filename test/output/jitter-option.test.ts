@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../../src/errors";
-import { checkJitterBufferMs, DEFAULT_JITTER_BUFFER_MS } from "../../../src/call/call-options";
-import { checkCallOutputOptions } from "../../../src/call/output/resolve-target";
+import { ConfigError } from "../../src/errors";
+import { checkJitterBufferMs, DEFAULT_JITTER_BUFFER_MS } from "../../src/output/jitter-option";
+import { checkCallOutputOptions as checkOutputs } from "../../src/output/call-output-options";
+import { defaultSinkKinds } from "../../src/output/kinds";
+import type { CallOptions } from "../../src/call/call-options";
+
+const checkCallOutputOptions = (o: CallOptions): unknown => checkOutputs(o, defaultSinkKinds({ resolveFfmpeg: () => "ffmpeg" }));
 
 describe("call/CallOptions.jitterBufferMs", () => {
   it("defaults to 50 ms and takes 0 (off) to 1000", () => {

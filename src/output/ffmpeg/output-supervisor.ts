@@ -1,10 +1,10 @@
-import { type Clock, type TimerHandle, systemClock } from "../rtp/clock";
-import { silentLogger, type Logger } from "../util/logger";
-import { TypedEmitter } from "../util/typed-emitter";
-import type { FfmpegProgress } from "./ffmpeg-progress";
-import { MediaError, type MediaErrorReason } from "./media-error";
+import { type Clock, type TimerHandle, systemClock } from "../../rtp/clock";
+import { silentLogger, type Logger } from "../../util/logger";
+import { TypedEmitter } from "../../util/typed-emitter";
+import type { FfmpegProgress } from "../../media/ffmpeg-progress";
+import { MediaError, type MediaErrorReason } from "../../media/media-error";
 import { STABLE_OUTAGE_MAX_BACKOFF_MS, backoffDelayMs, retryWindowMs, type RetryPolicy } from "./retry-policy";
-import { DEFAULT_STALL_TIMEOUT_MS, StallWatch, type StallSample } from "./stall-watch";
+import { DEFAULT_STALL_TIMEOUT_MS, StallWatch, type StallSample } from "../../media/stall-watch";
 
 /**
  * Where a supervised output stands.

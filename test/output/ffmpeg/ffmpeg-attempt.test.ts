@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RtpPacket } from "werift-rtp";
-import { RepublishAttempt } from "../../../src/call/output/output-attempt";
-import type { AttemptHooks } from "../../../src/media";
+import { FfmpegAttempt as RepublishAttempt } from "../../../src/output/ffmpeg/ffmpeg-attempt";
+import type { AttemptHooks } from "../../../src/output/ffmpeg/output-supervisor";
 import type { ArrivalAnchorValue, MediaKind, RtpChannel } from "../../../src/rtp";
 import type { NegotiatedMedia, NegotiatedStream } from "../../../src/sdp";
 import { silentLogger } from "../../../src/util/logger";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RtcpPacketConverter, RtcpSrPacket } from "werift-rtp";
-import { chooseSyncAnchors, type SyncSource } from "../../../src/call/output/sync-anchor";
+import { chooseSyncAnchors, type SyncSource } from "../../../src/output/ffmpeg/sync-anchor";
 import type { ArrivalAnchorValue, MediaKind } from "../../../src/rtp";
 import { buildSenderReport, ntpFromEpochMs } from "../../../src/rtp/sender-report";
 

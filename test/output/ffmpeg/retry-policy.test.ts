@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../src/errors";
-import { DEFAULT_RETRY_POLICY, MAX_PUBLISH_RETRIES, backoffDelayMs, resolveRetryPolicy } from "../../src/media";
+import { ConfigError } from "../../../src/errors";
+import { DEFAULT_RETRY_POLICY, MAX_PUBLISH_RETRIES, backoffDelayMs, resolveRetryPolicy } from "../../../src/output/ffmpeg/retry-policy";
 
 describe("media/retry policy", () => {
   it("doubles the wait from the initial value up to the cap", () => {

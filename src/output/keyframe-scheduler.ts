@@ -1,5 +1,5 @@
-import { KeyframeRequester } from "../../rtp/keyframe-requester";
-import { type Clock, type TimerHandle, systemClock } from "../../rtp/clock";
+import { KeyframeRequester } from "../rtp/keyframe-requester";
+import { type Clock, type TimerHandle, systemClock } from "../rtp/clock";
 
 /** When and how an output asks the peer for keyframes. */
 export interface KeyframePolicy {

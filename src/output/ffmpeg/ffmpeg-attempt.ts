@@ -1,18 +1,21 @@
 import type { RtpPacket } from "werift-rtp";
-import { JitterBuffer, RtpForwarder, systemClock, type BufferedPacket, type Clock, type JitterBufferJson, type RtpChannel } from "../../rtp";
+import { JitterBuffer, RtpForwarder, systemClock, type BufferedPacket, type Clock, type JitterBufferJson } from "../../rtp";
 import { ffmpegInputSdp, type MediaKind, type NegotiatedMedia } from "../../sdp";
-import { KeyframeGate, MediaError, Republisher, type AttemptHooks, type FfmpegProgress, type GeneratedVideo, type OutputAttempt, type RepublishOutput } from "../../media";
+import { KeyframeGate, MediaError, Republisher, type FfmpegProgress, type GeneratedVideo, type RepublishOutput } from "../../media";
+import type { ReceiveChannel } from "../sink";
+import type { AttemptHooks, OutputAttempt } from "./output-supervisor";
 import type { Logger } from "../../util/logger";
-import { DEFAULT_JITTER_BUFFER_MS } from "../call-options";
+import { DEFAULT_JITTER_BUFFER_MS } from "../jitter-option";
 import { chooseSyncAnchors, type SyncMode } from "./sync-anchor";
 
-/** Options of {@link RepublishAttempt}. */
-export interface RepublishAttemptOptions {
+/** Options of {@link FfmpegAttempt}. */
+export interface FfmpegAttemptOptions {
   hooks: AttemptHooks;
   ffmpegPath: string;
   output: RepublishOutput;
   media: NegotiatedMedia;
-  channels: ReadonlyMap<MediaKind, RtpChannel>;
+  /** The call's channels: only listeners are added and removed. */
+  channels: ReadonlyMap<MediaKind, ReceiveChannel>;
   /** Video to make up when the call has none (or the peer sends none). */
   generateVideo?: GeneratedVideo;
   /** Make a silent track when the call has no audio. */
@@ -33,8 +36,8 @@ interface Received extends BufferedPacket {
   arrivalMs: number;
 }
 
-/** Snapshot of a {@link RepublishAttempt}. */
-export interface RepublishAttemptJson {
+/** Snapshot of a {@link FfmpegAttempt}. */
+export interface FfmpegAttemptJson {
   republisher: ReturnType<Republisher["toJSON"]> | undefined;
   forwarders: Record<string, ReturnType<RtpForwarder["toJSON"]>>;
   /** Video packets held back until the first keyframe. */
@@ -79,8 +82,8 @@ const NO_VIDEO_AFTER_MS = 4000;
  * ffmpeg as one stream that goes on at the wall-clock pace, so the output is neither cut nor
  * restarted. This is the one place RTP leaves the engine for an output, whatever its kind.
  */
-export class RepublishAttempt implements OutputAttempt {
-  readonly #o: RepublishAttemptOptions;
+export class FfmpegAttempt implements OutputAttempt {
+  readonly #o: FfmpegAttemptOptions;
   readonly #forwarders = new Map<MediaKind, RtpForwarder>();
   readonly #jitter = new Map<MediaKind, JitterBuffer<Received>>();
   readonly #detach: Array<() => void> = [];
@@ -94,7 +97,7 @@ export class RepublishAttempt implements OutputAttempt {
   #stopped: Promise<void> | undefined;
   #sync: SyncMode | undefined;
 
-  constructor(o: RepublishAttemptOptions) {
+  constructor(o: FfmpegAttemptOptions) {
     this.#o = o;
     for (const [kind, channel] of o.channels) {
       const stream = o.media[kind];
@@ -264,7 +267,7 @@ export class RepublishAttempt implements OutputAttempt {
     return this.#stopped;
   }
 
-  toJSON(): RepublishAttemptJson {
+  toJSON(): FfmpegAttemptJson {
     return {
       republisher: this.#republisher?.toJSON(),
       forwarders: Object.fromEntries([...this.#forwarders].map(([k, f]) => [k, f.toJSON()])),
