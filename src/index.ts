@@ -91,4 +91,5 @@ export {
   type WhepNetworkOptions,
   type WhepViewerJson,
   type WhepRoute,
+  type WhepOutputTarget,
 } from "./output/whep";

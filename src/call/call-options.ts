@@ -42,12 +42,6 @@ export interface CallOptions extends CallOutputOptions {
   playAudioLoop?: boolean;
   /** With `playAudio`: the file must be inside this folder (see PlayAudioOptions.mediaRoot). */
   mediaRoot?: string;
-  /**
-   * Make the call watchable by browsers over WebRTC under this name (WCS `toStream`): from the answer
-   * on, WHEP at `{root}sipcast/whep/{toStream}` and the player page at `{root}sipcast/play/{toStream}`
-   * (see the engine's `streams`). 1–64 characters of A-Z a-z 0-9 . _ ~ -; unique among live calls.
-   */
-  toStream?: string;
 }
 
 const CALL_ID = /^[\x21-\x7e]+$/;

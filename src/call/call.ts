@@ -28,8 +28,6 @@ import type { OutgoingAudio } from "./outgoing-audio";
 import { checkAudioFilePath } from "../media/audio-file-path";
 import { resolveMediaFile } from "../media/media-folder";
 import { DEFAULT_ENGINE_LIMITS, LimitError } from "./engine-limits";
-import { callStreamSource } from "../output/whep/call-stream-source";
-import type { StreamRegistry } from "../output/whep/stream-registry";
 
 /** Options of {@link Call.playAudio}. */
 export interface PlayAudioOptions {
@@ -57,8 +55,6 @@ export interface CallContext {
   rtpSourceCheck?: RtpSourceCheck;
   /** Default of CallOptions.rtpTimeoutMs (default 30000; 0 = off). */
   rtpTimeoutMs?: number;
-  /** Where CallOptions.toStream is published for WebRTC viewers (the engine reserves the name). */
-  streams?: StreamRegistry;
   /** Running outputs allowed at once (EngineLimits.maxOutputsPerCall); default DEFAULT_ENGINE_LIMITS'. */
   maxOutputs?: number;
   /** The output kinds (default: those of kinds.ts). */
@@ -304,7 +300,6 @@ export class Call extends TypedEmitter<CallEvents> {
       this.transition(CallStatus.ESTABLISHED);
       this.startControl();
       if (!this.terminating) this.startPublication(ffmpegPath);
-      if (this.options.toStream !== undefined && !this.terminating) this.attachStream(this.options.toStream);
       if (this.options.playAudio !== undefined && !this.terminating) this.playOptionAudio(this.options.playAudio);
     } else if (state === SessionState.Terminated) {
       // sip.js moves the session to Terminated before it hands the final response to our request delegate.
@@ -365,19 +360,6 @@ export class Call extends TypedEmitter<CallEvents> {
         if (o.endOnPublishFailure === true && this.outputSet.list().length === 0) this.fail(CallReason.FAILED_BY_FFMPEG_ERROR, (error as Error).message);
       }
     }
-  }
-
-  /** Makes the answered call watchable by WebRTC viewers under `name` (reserved by the engine). */
-  private attachStream(name: string): void {
-    const media = this.media;
-    const negotiated = media?.negotiated;
-    if (!media || !negotiated || !this.ctx.streams) return;
-    this.ctx.streams.attach(
-      name,
-      callStreamSource(this.id, negotiated, media.channels, () => {
-        if (this.session?.state === SessionState.Established) sendPictureFastUpdate(this.session);
-      }),
-    );
   }
 
   /**

@@ -15,7 +15,7 @@ import type { CallOptions } from "./call-options";
 import { CallAdmission, resolveEngineLimits, type EngineLimits, type ResolvedEngineLimits } from "./engine-limits";
 import { isFinalStatus } from "./call-status";
 import { checkText, MAX_PATH_LENGTH } from "../util/text-fields";
-import { checkStreamName, StreamRegistry, type StreamRegistryOptions } from "../output/whep/stream-registry";
+import { StreamRegistry, type StreamRegistryOptions } from "../output/whep/stream-registry";
 import { checkDnsServers } from "../sip/locate/dns-lookup";
 
 export interface EngineOptions {
@@ -106,7 +106,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private readonly logger: Logger;
   private readonly admission: CallAdmission;
   /** The output kinds every call of this engine can publish to (see src/output/kinds.ts). */
-  private readonly sinkKinds: SinkRegistry = defaultSinkKinds({ resolveFfmpeg: () => this.resolveFfmpeg() });
+  private readonly sinkKinds: SinkRegistry;
   /** The SIP endpoint's share of the log, with repeats limited (a flood of bad datagrams). */
   private readonly endpointLogger: RepeatLimiter;
   private starting: Promise<void> | undefined;
@@ -135,6 +135,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     }
     this.ownStreams = options.streams === undefined;
     this.streams = options.streams ?? new StreamRegistry({ ...options.whep, logger: this.logger });
+    this.sinkKinds = defaultSinkKinds({ resolveFfmpeg: () => this.resolveFfmpeg(), streams: this.streams });
     this.endpointLogger = new RepeatLimiter(this.logger);
     this.endpoint = new SipEndpoint({
       account: this.account,
@@ -194,7 +195,6 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (this.closed) throw new SipcastError("engine is closed", "ENGINE_CLOSED");
     if (options.callId && this.registry.has(options.callId)) throw new DuplicateCallError(options.callId);
     // Per call, so one call's ffmpeg warning storm is summarized without hiding another call's lines.
-    if (options.toStream !== undefined) checkStreamName(options.toStream);
     const logger = new RepeatLimiter(this.logger);
     const call = new Call(
       {
@@ -207,7 +207,6 @@ export class Engine extends TypedEmitter<EngineEvents> {
         rtpSourceCheck: this.options.rtpSourceCheck,
         rtpTimeoutMs: this.options.rtpTimeoutMs ?? DEFAULT_RTP_TIMEOUT_MS,
         maxOutputs: this.admission.limits.maxOutputsPerCall,
-        streams: this.streams,
         sinkKinds: this.sinkKinds,
         logger,
       },
@@ -215,6 +214,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     );
     if (this.registry.has(call.id)) throw new DuplicateCallError(call.id);
     // After the options were checked (a rejected request uses no start), before anything is sent.
+    // The name is taken now so that a second call asking for it is refused at once, not at its answer.
     const toStream = options.toStream;
     if (toStream !== undefined) this.streams.reserve(toStream, call.id);
     try {

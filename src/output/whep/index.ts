@@ -7,3 +7,5 @@ export { WhepViewer, type WhepViewerJson, type ViewerState, type ViewerCloseReas
 export type { StreamSource, RtpListener } from "./stream-source";
 export { narrowOffer, type ViewerFormat, type NarrowedOffer } from "./offer-formats";
 export { playerPage } from "./player-page";
+export { whepKind, type WhepOutputTarget } from "./whep-kind";
+export { WhepSink } from "./whep-sink";

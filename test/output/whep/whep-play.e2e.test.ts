@@ -84,6 +84,15 @@ describe("WebRTC viewers (WHEP) of a call, in headless Chromium", function () {
       await new Promise((r) => setTimeout(r, 1000));
       assert.ok((await playerFigures(page)).framesDecoded > before + 10, "the other viewer kept playing");
       assert.equal(call.status, "ESTABLISHED");
+      // The stream is one of the call's outputs: unpublishing it ends its viewers, the call goes on.
+      assert.deepEqual(call.outputs().map((o) => [o.id, o.kind, o.status, o.target]), [["whep", "whep", "PUBLISHING", "call1"]]);
+      call.unpublish("whep");
+      assert.equal(engine.streams.viewerCount, 0);
+      assert.equal(engine.streams.isLive("call1"), false);
+      assert.equal(call.status, "ESTABLISHED");
+      // …and publishing { toStream } again makes it watchable again.
+      assert.equal(call.publish({ toStream: "call1" }, { id: "again" }), "again");
+      assert.equal(engine.streams.isLive("call1"), true);
       await page.close();
       call.terminate();
       await stateOf(call, (e) => e.status === "FINISH" || e.status === "FAILED");
@@ -144,7 +153,7 @@ describe("WebRTC viewers (WHEP) of a call, in headless Chromium", function () {
       assert.ok((await playerFigures(page)).framesDecoded > framesBefore + 25, "the playing viewer went on");
       assert.ok(fs.statSync(rtmp.recordedFile(rtmpStream)!).size > flvBefore, "the RTMP output went on");
       assert.equal(call.status, "ESTABLISHED");
-      assert.deepEqual(call.outputs().map((o) => o.status), ["PUBLISHING"]);
+      assert.deepEqual(call.outputs().map((o) => [o.id, o.kind, o.status, o.target]), [["rtmp", "rtmp", "PUBLISHING", call.outputs()[0].target], ["whep", "whep", "PUBLISHING", "ice-timeout"]]);
       await page.close();
       call.terminate();
       await stateOf(call, (e) => e.status === "FINISH" || e.status === "FAILED");
