@@ -70,3 +70,26 @@ export { escapeLogText, escapingLogger } from "./util/log-text";
 export { RepeatLimiter, REPEAT_LIMIT_DEFAULTS, type RepeatLimitOptions } from "./util/repeat-limiter";
 export * from "./wcs";
 export { parseAuthorization, sameSecret, type GivenCredential } from "./util/http-authorization";
+export {
+  StreamRegistry,
+  checkStreamName,
+  DEFAULT_MAX_VIEWERS,
+  MAX_MAX_VIEWERS,
+  handleWhepRequest,
+  MAX_WHEP_OFFER_BYTES,
+  WHEP_PATH,
+  PLAYER_PATH,
+  whepRoute,
+  WhepError,
+  DEFAULT_ICE_TIMEOUT_MS,
+  MAX_ICE_TIMEOUT_MS,
+  resolveWhepNetwork,
+  type StreamRegistryOptions,
+  type StreamJson,
+  type WhepAccess,
+  type WhepHandlerOptions,
+  type WhepNetworkOptions,
+  type WhepViewerJson,
+  type WhepRoute,
+  type WhepOutputTarget,
+} from "./output/whep";

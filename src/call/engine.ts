@@ -15,6 +15,7 @@ import type { CallOptions } from "./call-options";
 import { CallAdmission, resolveEngineLimits, type EngineLimits, type ResolvedEngineLimits } from "./engine-limits";
 import { isFinalStatus } from "./call-status";
 import { checkText, MAX_PATH_LENGTH } from "../util/text-fields";
+import { StreamRegistry, type StreamRegistryOptions } from "../output/whep/stream-registry";
 import { checkDnsServers } from "../sip/locate/dns-lookup";
 
 export interface EngineOptions {
@@ -60,6 +61,16 @@ export interface EngineOptions {
    * naming the limit; calls in a final state do not count.
    */
   limits?: EngineLimits;
+  /**
+   * WebRTC viewers of calls placed with `toStream`: their ICE addresses and ports and `maxViewers`
+   * (see StreamRegistryOptions). Ignored when `streams` is given.
+   */
+  whep?: Omit<StreamRegistryOptions, "logger">;
+  /**
+   * The stream names and viewers to use, shared with other engines (the REST API's engines share
+   * one, so a name is unique across accounts). Default: one of this engine's own ({@link Engine.streams}).
+   */
+  streams?: StreamRegistry;
   logger?: Logger;
 }
 
@@ -95,11 +106,14 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private readonly logger: Logger;
   private readonly admission: CallAdmission;
   /** The output kinds every call of this engine can publish to (see src/output/kinds.ts). */
-  private readonly sinkKinds: SinkRegistry = defaultSinkKinds({ resolveFfmpeg: () => this.resolveFfmpeg() });
+  private readonly sinkKinds: SinkRegistry;
   /** The SIP endpoint's share of the log, with repeats limited (a flood of bad datagrams). */
   private readonly endpointLogger: RepeatLimiter;
   private starting: Promise<void> | undefined;
   private closed = false;
+  /** The calls' `toStream` names and their WebRTC viewers: serve them with handleWhepRequest. */
+  readonly streams: StreamRegistry;
+  private readonly ownStreams: boolean;
 
   constructor(private readonly options: EngineOptions) {
     super();
@@ -119,6 +133,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (!canTieChildren()) {
       this.logger.log("info", "engine", "no setpriv (util-linux, Linux only): ffmpeg children that outlive a killed engine run on until their input or output fails");
     }
+    this.ownStreams = options.streams === undefined;
+    this.streams = options.streams ?? new StreamRegistry({ ...options.whep, logger: this.logger });
+    this.sinkKinds = defaultSinkKinds({ resolveFfmpeg: () => this.resolveFfmpeg(), streams: this.streams });
     this.endpointLogger = new RepeatLimiter(this.logger);
     this.endpoint = new SipEndpoint({
       account: this.account,
@@ -197,13 +214,22 @@ export class Engine extends TypedEmitter<EngineEvents> {
     );
     if (this.registry.has(call.id)) throw new DuplicateCallError(call.id);
     // After the options were checked (a rejected request uses no start), before anything is sent.
-    this.admission.admit(this.calls().filter((c) => !isFinalStatus(c.status)).length);
+    // The name is taken now so that a second call asking for it is refused at once, not at its answer.
+    const toStream = options.toStream;
+    if (toStream !== undefined) this.streams.reserve(toStream, call.id);
+    try {
+      this.admission.admit(this.calls().filter((c) => !isFinalStatus(c.status)).length);
+    } catch (error) {
+      if (toStream !== undefined) this.streams.release(toStream, call.id);
+      throw error;
+    }
     this.registry.set(call.id, call);
     call.on("state", (event) => this.safeEmit("state", event));
     call.on("publish", (event) => this.safeEmit("publish", event));
     call.on("dtmf", (event) => this.safeEmit("dtmf", event));
     call.on("@close", () => {
       this.registry.delete(call.id);
+      if (toStream !== undefined) this.streams.release(toStream, call.id);
       void call.whenClosed().then(() => logger.flush());
     });
     void call.start();
@@ -235,6 +261,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     ]);
     for (const call of calls) call.close();
     await Promise.all(calls.map((c) => c.whenClosed()));
+    if (this.ownStreams) this.streams.close();
     await this.endpoint.close();
     this.endpointLogger.flush();
     this.safeEmit("@close");

@@ -18,6 +18,7 @@ import {
   type SipTransportName,
 } from "../index";
 import { checkFlagSyntax, type FlagSpec } from "./flag-syntax";
+import { parseWhepFlags, type CliWhep } from "./whep-flags";
 
 /** DTMF the CLI sends once the call is answered. */
 export interface CliDtmf {
@@ -48,6 +49,8 @@ export interface CliCallOptions {
   dtmf?: CliDtmf;
   /** Only the limits given as flags; the engine fills in the rest. */
   limits?: EngineLimits;
+  /** `--to-stream` with `--whep-listen`: the HTTP server for WebRTC viewers of the call. */
+  whep?: CliWhep;
 }
 
 export type CliCommand = { kind: "help" } | { kind: "version" } | { kind: "call"; options: CliCallOptions };
@@ -95,6 +98,10 @@ const SPEC = {
   "play-audio": { type: "string" },
   "play-audio-loop": { type: "string" },
   ffmpeg: { type: "string" },
+  "to-stream": { type: "string" },
+  "whep-listen": { type: "string" },
+  "whep-public-address": { type: "string" },
+  "whep-port-range": { type: "string" },
   "max-calls": { type: "string" },
   "max-outputs-per-call": { type: "string" },
   "call-starts-per-second": { type: "string" },
@@ -172,6 +179,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   const jitterBufferMs = num(v["jitter-buffer-ms"], "jitter-buffer-ms", 0, MAX_JITTER_BUFFER_MS);
   const playAudio = parsePlayAudioFlags(v["play-audio"], v["play-audio-loop"]);
   const limits = parseLimitFlags(v["max-calls"], v["max-outputs-per-call"], v["call-starts-per-second"]);
+  const whep = parseWhepFlags(v["to-stream"], v["whep-listen"], v["whep-public-address"], v["whep-port-range"], env);
   return {
     kind: "call",
     options: {
@@ -207,6 +215,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         ...(rtpTimeoutSec === undefined ? {} : { rtpTimeoutMs: Math.round(rtpTimeoutSec * 1000) }),
         ...(jitterBufferMs === undefined ? {} : { jitterBufferMs }),
         ...playAudio,
+        ...(whep ? { toStream: whep.stream } : {}),
       },
       durationSec: num(v.duration, "duration", 0.1, 7 * 24 * 3600),
       json: v.json ?? false,
@@ -220,6 +229,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       ...(v["dns-server"] ? { dnsServers: v["dns-server"].flatMap((h) => h.split(",")).map((h) => h.trim()).filter((h) => h !== "") } : {}),
       ...(dtmf === undefined ? {} : { dtmf }),
       ...(limits === undefined ? {} : { limits }),
+      ...(whep === undefined ? {} : { whep }),
     },
   };
 }

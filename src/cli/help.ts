@@ -62,6 +62,16 @@ Republishing (starts when the call is answered):
   --send-video-slate PATH|black    send this picture (or black) as video to the callee
   --ffmpeg PATH                    ffmpeg binary (default: FFMPEG_PATH, then ffmpeg-static, then PATH)
 
+Watching in a browser (WebRTC, WHEP; from the answer on, no RTMP server needed):
+  --to-stream NAME                 make the call watchable under NAME (1-64 of A-Z a-z 0-9 . _ ~ -)
+  --whep-listen IPV4:PORT          serve WHEP at http://IPV4:PORT/sipcast/whep/NAME and a player
+                                   page at http://IPV4:PORT/sipcast/play/NAME (printed on stderr);
+                                   media goes out on IPV4's interface (0.0.0.0: every interface).
+                                   SIPCAST_WHEP_TOKEN in the environment requires that bearer
+                                   token (the page takes it as #token=…); without it: no auth
+  --whep-public-address IPV4       address put in the answer for browsers behind NAT
+  --whep-port-range MIN-MAX        UDP ports for the viewers' media (default: any free port)
+
 Media:
   --rtp-port-range MIN-MAX         UDP ports for RTP/RTCP (default 10000-20000)
   --rtp-source-check signalled|learn

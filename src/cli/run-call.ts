@@ -1,6 +1,7 @@
 import { CallReason, CallStatus, ConfigError, Engine, escapeLogText, streamLogger, type Call, type CallStateEvent } from "../index";
 import type { CliCallOptions } from "./cli-options";
 import { flagConfigError } from "./engine-field-flags";
+import { startWhepServer, type WhepServer } from "./whep-server";
 
 /** Formats a state change as one human-readable line. */
 export function formatStateLine(e: CallStateEvent): string {
@@ -16,7 +17,23 @@ export function formatStateLine(e: CallStateEvent): string {
  */
 export async function runCall(o: CliCallOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { engine, call } = await startCall(o, err);
-  return followCall(o, engine, call, out, err);
+  let whep: WhepServer | undefined;
+  if (o.whep) {
+    try {
+      whep = await startWhepServer(o.whep, engine.streams);
+    } catch (error) {
+      call.close();
+      await call.whenClosed();
+      await engine.close();
+      throw new ConfigError(`--whep-listen: cannot listen on ${o.whep.host}:${o.whep.port}: ${(error as Error).message}`);
+    }
+    err.write(`whep ${whep.playerUrl}${o.whep.token ? " (bearer token from SIPCAST_WHEP_TOKEN)" : " (no authentication: set SIPCAST_WHEP_TOKEN to require a bearer token)"}\n`);
+  }
+  try {
+    return await followCall(o, engine, call, out, err);
+  } finally {
+    await whep?.close();
+  }
 }
 
 /**
@@ -45,6 +62,7 @@ function newEngine(o: CliCallOptions, err: NodeJS.WritableStream): Engine {
     localAddress: o.localAddress,
     dnsServers: o.dnsServers,
     limits: o.limits,
+    ...(o.whep ? { whep: { network: o.whep.network } } : {}),
     logger: o.verbose ? streamLogger("debug", err) : streamLogger("warn", err),
   });
 }

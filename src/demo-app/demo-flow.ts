@@ -141,7 +141,8 @@ export function demoFlow(input: DemoFlowInput): FlowNode[] {
       tlsAllowSelfSigned: false,
       requestTimeout: 32,
     },
-    // Start and stop: the sip-call node places the call (fixed callId) and publishes it locally.
+    // Start and stop: the sip-call node places the call (fixed callId), publishes it locally and makes
+    // it watchable over WebRTC (toStream; the demo's login is httpNodeAuth, which guards the viewers).
     httpIn(ID.startIn, "POST start", DEMO_API.start, "post", 130, 100, ID.call),
     httpIn(ID.stopIn, "POST stop", DEMO_API.stop, "post", 130, 160, ID.terminate),
     change(ID.terminate, "terminate", 320, 160, [{ t: "set", p: "terminate", pt: "msg", to: "true", tot: "bool" }], [ID.call]),
@@ -150,7 +151,7 @@ export function demoFlow(input: DemoFlowInput): FlowNode[] {
       "sip-call",
       520,
       130,
-      { name: "demo call", account: ID.account, callee: input.callee, callId: DEMO_CALL_ID, hasAudio: true, hasVideo: true, rtmpUrl: `${input.localRtmpUrl}/${DEMO_STREAM}` },
+      { name: "demo call", account: ID.account, callee: input.callee, callId: DEMO_CALL_ID, hasAudio: true, hasVideo: true, rtmpUrl: `${input.localRtmpUrl}/${DEMO_STREAM}`, toStream: DEMO_STREAM },
       [[ID.remember, ID.answered]],
     ),
     change(ID.remember, "remember the call's state", 780, 100, [{ t: "set", p: "demoCall", pt: "flow", to: "payload", tot: "msg" }], []),

@@ -44,6 +44,8 @@ export interface DemoSettings {
   rtmpTargetUrl: string | undefined;
   /** Whether SIPCAST_RTMP_STREAM (the target's stream key) is set; the key itself stays in the environment. */
   rtmpTargetHasStream: boolean;
+  /** SIPCAST_DEMO_WHEP_ADDRESS: the IPv4 address WebRTC viewers' media goes out on; "" = every interface. */
+  whepAddress: string;
 }
 
 /** The test meeting's user: `sip:meeting@127.0.0.1:<port>`. */
@@ -118,5 +120,6 @@ export function demoSettingsFromEnv(env: Env, root: string): DemoSettings {
     callee: account ? text(env, "SIPCAST_SIP_CALLEE") : EMBEDDED_CALLEE,
     rtmpTargetUrl,
     rtmpTargetHasStream: rtmpTargetUrl !== undefined && (env.SIPCAST_RTMP_STREAM ?? "") !== "",
+    whepAddress: text(env, "SIPCAST_DEMO_WHEP_ADDRESS"),
   };
 }

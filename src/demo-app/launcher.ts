@@ -169,6 +169,7 @@ function pageConfig(settings: DemoSettings, rtmp: DemoRtmpServer, flow: DemoFlow
   const target = settings.rtmpTargetUrl === undefined ? `${rtmp.rtmpUrl}/${DEMO_COPY_STREAM}` : settings.rtmpTargetHasStream ? settings.rtmpTargetUrl : redactRtmpUrl(settings.rtmpTargetUrl);
   return {
     flvUrl: rtmp.flvUrl(DEMO_STREAM),
+    whepUrl: `/sipcast/whep/${DEMO_STREAM}`,
     rtmpUrl: `${rtmp.rtmpUrl}/${DEMO_STREAM}`,
     callee: peer ? `${peer.user}@${HOST}:${peer.sipPort}` : `${flow.callee}@${flow.account.domain}`,
     embeddedPeer: peer !== undefined,
@@ -189,6 +190,8 @@ function nodeRedSettings(settings: DemoSettings, root: string, port: number, log
     // Not mounted by RED.init (the launcher checks the same login itself), but set so that nodes, such
     // as wcs-rest-api with auth "httpNodeAuth", see that the node routes are protected.
     httpNodeAuth: { user: login.user, pass: hash },
+    // The flows' WebRTC viewers (sip-call's toStream): ICE on every interface unless SIPCAST_DEMO_WHEP_ADDRESS names one.
+    ...(settings.whepAddress ? { sipcastWhep: { bindAddress: settings.whepAddress } } : {}),
     uiHost: HOST,
     uiPort: port,
     httpAdminRoot: "/",

@@ -6,6 +6,8 @@ import * as path from "node:path";
 export interface PageConfig {
   /** HTTP-FLV of the demo stream on the embedded server. */
   flvUrl: string;
+  /** WHEP endpoint of the demo call's toStream (WebRTC, the page's default player). */
+  whepUrl: string;
   /** Where the call is published (the embedded server). */
   rtmpUrl: string;
   /** Whom the demo call dials, e.g. `meeting@127.0.0.1:5070`. */
@@ -44,6 +46,8 @@ const FILES: Readonly<Record<string, { file: string; type: string }>> = {
  */
 export function isPagePath(url: string): boolean {
   const route = url.split("?")[0].toLowerCase();
+  // WHEP and the player page of the flow's streams are Node-RED's routes (the login still applies).
+  if (route.startsWith("/sipcast/whep/") || route.startsWith("/sipcast/play/")) return false;
   return route === "/sipcast" || route.startsWith("/sipcast/");
 }
 

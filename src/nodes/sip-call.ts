@@ -17,5 +17,5 @@ export = function (RED: NodeAPI): void {
       void controller.close().then(() => done());
     });
   }
-  RED.nodes.registerType("sip-call", SipCallNode, { credentials: { rtmpStream: { type: "password" } } });
+  RED.nodes.registerType("sip-call", SipCallNode, { credentials: { rtmpStream: { type: "password" }, viewerToken: { type: "password" } } });
 };

@@ -20,6 +20,13 @@ export interface CallOutputOptions extends OutputSettings {
    * (MAX_JITTER_BUFFER_MS; ConfigError otherwise); 0 turns reordering off altogether (ffmpeg's own is always off).
    */
   jitterBufferMs?: number;
+  /**
+   * Make the call watchable by browsers over WebRTC under this name (WCS `toStream`): from the answer
+   * on (output id `whep`), WHEP at `{root}sipcast/whep/{toStream}` and the player page at
+   * `{root}sipcast/play/{toStream}` (see the engine's `streams`). 1–64 characters of
+   * A-Z a-z 0-9 . _ ~ -; unique among live calls.
+   */
+  toStream?: string;
 }
 
 /** An output a call starts on its answer. */
@@ -46,6 +53,7 @@ export function checkCallOutputOptions(o: CallOutputOptions, kinds: SinkRegistry
   const wanted: Array<[string, object]> = [];
   if (o.rtmpUrl) wanted.push(["rtmp", { rtmpUrl: o.rtmpUrl, rtmpStream: o.rtmpStream ?? "" }]);
   if (o.recordPath !== undefined) wanted.push(["record", { recordPath: o.recordPath, format: o.recordFormat }]);
+  if (o.toStream !== undefined) wanted.push(["whep", { toStream: o.toStream }]);
   const jitterBufferMs = checkJitterBufferMs(o.jitterBufferMs);
   // The shared settings are checked by every kind; with no output yet, by the kinds at hand, so that a
   // bad publishRetry or slateImage is refused now rather than by a later call.publish().

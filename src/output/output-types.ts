@@ -2,6 +2,7 @@ import { SipcastError } from "../errors";
 import type { RetryPolicy } from "./ffmpeg/retry-policy";
 import type { RecordOutputTarget, RtmpOutputTarget } from "./ffmpeg/ffmpeg-targets";
 import type { KeyframePolicy } from "./keyframe-scheduler";
+import type { WhepOutputTarget } from "./whep/whep-kind";
 
 /**
  * The targets `call.publish()` takes, one entry per output kind (the key is the kind's name). A new
@@ -10,6 +11,7 @@ import type { KeyframePolicy } from "./keyframe-scheduler";
 export interface OutputTargets {
   rtmp: RtmpOutputTarget;
   record: RecordOutputTarget;
+  whep: WhepOutputTarget;
 }
 
 /** Where `call.publish()` sends the call's media. */

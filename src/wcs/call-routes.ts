@@ -2,6 +2,7 @@ import { Engine } from "../call/engine";
 import type { Call } from "../call/call";
 import { checkCallId, type CallOptions } from "../call/call-options";
 import { rtmpOutputUrl } from "../output/ffmpeg/ffmpeg-targets";
+import { checkStreamName } from "../output/whep/stream-registry";
 import { MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfType } from "../dtmf";
 import type { WcsCallRecord } from "./call-book";
 import { httpErrorOf } from "./engine-errors";
@@ -37,6 +38,14 @@ export function startup(state: WcsState, body: WcsBody, legacy: boolean): Record
   const primary = primaryOutput(state, { rtmpUrl, rtmpStream, toStream }, prefix);
   if (rtmpUrl !== null && toStream !== null && state.options.localRtmpUrl) checkRtmpTarget(state.allow.rtmp, state.options.localRtmpUrl, "toStream");
   checkConflicts(state, givenId, primary, toStream);
+  const watchable = toStream !== null && state.options.streams !== undefined;
+  if (watchable) {
+    try {
+      checkStreamName(toStream);
+    } catch (error) {
+      throw httpErrorOf(error, "toStream");
+    }
+  }
   // Before an engine (sockets, a registration) is made for the account.
   try {
     state.admission.check(state.book.liveCalls().length);
@@ -52,6 +61,7 @@ export function startup(state: WcsState, body: WcsBody, legacy: boolean): Record
     hasAudio,
     hasVideo,
     ...(primary ? { rtmpUrl: primary.rtmpUrl, rtmpStream: primary.rtmpStream } : {}),
+    ...(watchable ? { toStream } : {}),
   };
   let call: Call;
   try {

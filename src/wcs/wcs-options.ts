@@ -3,6 +3,7 @@ import type { CallAdmission } from "../call/engine-limits";
 import type { OutputSettings } from "../output/output-types";
 import type { DtmfType } from "../dtmf";
 import type { Logger } from "../util/logger";
+import type { StreamRegistry } from "../output/whep/stream-registry";
 import type { CallBook } from "./call-book";
 import type { EngineFactory, EnginePool } from "./engine-pool";
 import type { WcsAllowlists } from "./target-checks";
@@ -38,6 +39,12 @@ export interface WcsRestApiOptions {
    * `callStartsPerSecond` starts over all accounts, `maxOutputsPerCall` outputs per call (429 beyond).
    */
   engineOptions?: Omit<EngineOptions, "account">;
+  /**
+   * Where a `/call/startup`'s `toStream` becomes watchable by browsers over WebRTC (WHEP, served with
+   * handleWhepRequest), shared by every account's engine. Absent: `toStream` is only the name for
+   * `localRtmpUrl` and `/push/startup`, as before.
+   */
+  streams?: StreamRegistry;
   /** Output settings for every call and transponder (retries, RTMPS certificates, …). */
   outputSettings?: OutputSettings;
   /** DTMF type when a body names none (default "RFC2833", as WCS). */

@@ -86,7 +86,7 @@ export class WcsRestApi {
       },
       book: new CallBook(options.endedCallLingerMs ?? 30_000, options.now ?? Date.now),
       admission: new CallAdmission(resolveEngineLimits(options.engineOptions?.limits)),
-      pool: new EnginePool(options.engineFactory ?? newEngine, options.engineOptions ?? {}, logger),
+      pool: new EnginePool(options.engineFactory ?? newEngine, { ...options.engineOptions, ...(options.streams ? { streams: options.streams } : {}) }, logger),
     };
   }
 

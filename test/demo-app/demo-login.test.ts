@@ -82,5 +82,7 @@ describe("demo-app: the checks in front of the page and Node-RED", () => {
   it("knows the page's paths, in any case, and nothing else", () => {
     for (const p of ["/sipcast", "/sipcast/", "/sipcast/api/start", "/SIPCAST/API/START", "/sipcast/config.json?x=1"]) assert.equal(isPagePath(p), true, p);
     for (const p of ["/", "/rest-api/call/startup", "/sipcastx", "/flows", "/x/sipcast/"]) assert.equal(isPagePath(p), false, p);
+    // WHEP and the flow streams' player are Node-RED's routes (no JSON-body rule; the login still applies).
+    for (const p of ["/sipcast/whep/demo", "/sipcast/whep/demo/0b7c2a4e-1f0e-4c8e-9a3b-2d6f4e5a6b7c", "/sipcast/play/demo"]) assert.equal(isPagePath(p), false, p);
   });
 });

@@ -7,6 +7,7 @@ import { repoRoot } from "../harness/paths";
 
 const CONFIG: PageConfig = {
   flvUrl: "http://127.0.0.1:8000/live/demo.flv",
+  whepUrl: "/sipcast/whep/demo",
   rtmpUrl: "rtmp://127.0.0.1:1935/live/demo",
   callee: "meeting@127.0.0.1:5070",
   embeddedPeer: true,

@@ -8,7 +8,8 @@ import { startLauncher, type LauncherProcess } from "./launcher-process";
 
 /** Debian's chromium (/usr/bin/chromium), driven by playwright-core: no browser downloads here. */
 const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+// WebRTC on loopback only: Chromium gathers loopback candidates only when allowed, and hides host addresses behind mDNS names.
+const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns"];
 
 interface Playback {
   currentTime: number;
@@ -47,7 +48,8 @@ describe("npm start: the demo page in Chromium", function () {
   });
 
   it("starts the call, plays the stream, sends DTMF and shows the digits heard, stops", async () => {
-    launcher = await startLauncher();
+    // The viewers' media on 127.0.0.1, as every test's traffic.
+    launcher = await startLauncher({ SIPCAST_DEMO_WHEP_ADDRESS: "127.0.0.1" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     // The page asks for the demo's login (HTTP Basic): the browser answers with the printed one.
     const httpCredentials = { username: launcher.user, password: launcher.password };
@@ -77,6 +79,24 @@ describe("npm start: the demo page in Chromium", function () {
     assert.ok(second.frames > first.frames && second.frames > 0, `frames decoded: ${first.frames} → ${second.frames}`);
     assert.equal(second.width, 640, "the test pattern's width");
     assert.equal(second.paused, false);
+    // The default player is WebRTC (WHEP), and the page shows the delay the browser measures.
+    assert.equal(await page.inputValue("#player-kind"), "webrtc");
+    assert.equal(await page.evaluate(() => (document.getElementById("video") as HTMLVideoElement).srcObject instanceof MediaStream), true, "played from a MediaStream (WebRTC)");
+    await page.waitForFunction(() => /^WebRTC buffer \d+ ms$/.test(document.getElementById("delay")?.textContent ?? ""), undefined, { timeout: 10_000 });
+    const webrtcDelay = Number(await page.getAttribute("#delay", "data-ms"));
+    // HTTP-FLV stays a choice: the same video element plays the RTMP server's stream.
+    await page.selectOption("#player-kind", "flv");
+    await page.waitForFunction(
+      () => {
+        const v = document.getElementById("video") as HTMLVideoElement;
+        return v.srcObject === null && v.currentTime > 1 && /^HTTP-FLV buffer \d+ ms$/.test(document.getElementById("delay")?.textContent ?? "");
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    console.log(`      the page's measured buffer: WebRTC ${webrtcDelay} ms, HTTP-FLV ${String(await page.getAttribute("#delay", "data-ms"))} ms`);
+    await page.selectOption("#player-kind", "webrtc");
+    await page.waitForFunction(() => /^WebRTC buffer \d+ ms$/.test(document.getElementById("delay")?.textContent ?? ""), undefined, { timeout: 15_000 });
 
     // DTMF from the form and from the keypad; the page shows what the test meeting heard.
     await page.fill("#dtmf-input", "12#");

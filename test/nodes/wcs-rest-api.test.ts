@@ -376,7 +376,8 @@ describe("nodes: wcs-rest-api over HTTP", function () {
       // The same application, now without the node's route: the request falls through.
       const after = await post("/rest-api/call/find_all", {});
       assert.deepEqual([after.status, after.text], [404, "no route"]);
-      assert.equal(served._router?.stack.length, routesBefore - 1, "exactly one route removed");
+      assert.equal((await request("GET", "/sipcast/play/any")).text, "no route", "the WHEP and player route is gone too");
+      assert.equal(served._router?.stack.length, routesBefore - 2, "exactly its two routes removed (the REST API's, WHEP's and the player's)");
       await until(() => peer.calls().length === 0, 10_000, "the peer to see the BYE");
       assert.deepEqual(await processesWithArgument(body.rtmpStream), [], "the call's ffmpeg is gone");
       const end = Date.now() + 8000;

@@ -1,6 +1,7 @@
 // The sipcast demo page: a client of the demo flow's HTTP endpoints (start, stop, DTMF, state) and of
-// the launcher's /sipcast/digits; plays the call's stream from the embedded server's HTTP-FLV with
-// mpegts.js. Plain browser JavaScript, served as it is (no build step).
+// the launcher's /sipcast/digits; plays the call over WebRTC (WHEP, the call's toStream) by default,
+// or from the embedded server's HTTP-FLV with mpegts.js, and shows the delay the browser measures.
+// Plain browser JavaScript, served as it is (no build step).
 "use strict";
 
 (function () {
@@ -13,6 +14,8 @@
     var video = $("video");
     var config = null;
     var player = null;
+    /** "webrtc" (WHEP) or "flv" (RTMP → HTTP-FLV): the page's choice of player. */
+    var mode = "webrtc";
     var lastStatus = "IDLE";
     var establishedAt = null;
     var dtmfQueue = Promise.resolve();
@@ -42,7 +45,48 @@
     // --- the player -------------------------------------------------------------------------------
 
     function startPlayer() {
-        if (player || !window.mpegts || !mpegts.getFeatureList().mseLivePlayback) return;
+        if (player) return;
+        if (mode === "webrtc") startWebRtc(); else startFlv();
+    }
+
+    /** WHEP (RFC 9725): a recvonly offer with every ICE candidate, POSTed as application/sdp; the answer plays. */
+    function startWebRtc() {
+        var pc = new RTCPeerConnection();
+        var session = { kind: "webrtc", pc: pc, location: null, closed: false };
+        player = session;
+        pc.addTransceiver("video", { direction: "recvonly" });
+        pc.addTransceiver("audio", { direction: "recvonly" });
+        var media = new MediaStream();
+        pc.ontrack = function (e) { media.addTrack(e.track); video.srcObject = media; };
+        function retry() {
+            if (player !== session) return;
+            stopPlayer();
+            setTimeout(function () { if (LIVE.indexOf(lastStatus) >= 0) startPlayer(); }, 1000);
+        }
+        pc.onconnectionstatechange = function () { if (pc.connectionState === "failed") retry(); };
+        pc.createOffer().then(function (offer) { return pc.setLocalDescription(offer); }).then(function () {
+            return new Promise(function (resolve) {
+                if (pc.iceGatheringState === "complete") return resolve();
+                pc.addEventListener("icegatheringstatechange", function () { if (pc.iceGatheringState === "complete") resolve(); });
+                setTimeout(resolve, 2000);
+            });
+        }).then(function () {
+            if (session.closed) return null;
+            return fetch(config.whepUrl, { method: "POST", headers: { "Content-Type": "application/sdp" }, body: pc.localDescription.sdp, cache: "no-store" });
+        }).then(function (res) {
+            if (!res) return null;
+            // Not live yet (the answer is a moment away): try again while the call lasts.
+            if (res.status !== 201) return retry();
+            session.location = res.headers.get("Location");
+            return res.text().then(function (sdp) { if (!session.closed) return pc.setRemoteDescription({ type: "answer", sdp: sdp }); });
+        }).catch(retry);
+        var playing = video.play();
+        if (playing && playing.catch) playing.catch(function () { /* autoplay needs muted: it is */ });
+        $("video-idle").hidden = true;
+    }
+
+    function startFlv() {
+        if (!window.mpegts || !mpegts.getFeatureList().mseLivePlayback) return;
         player = mpegts.createPlayer(
             { type: "flv", isLive: true, url: config.flvUrl },
             { enableStashBuffer: false, liveBufferLatencyChasing: true, autoCleanupSourceBuffer: true }
@@ -63,7 +107,34 @@
         if (!player) return;
         var p = player;
         player = null;
+        if (p.kind === "webrtc") {
+            p.closed = true;
+            p.pc.close();
+            video.srcObject = null;
+            // Ends the viewer at once (else the server closes it when ICE times out).
+            if (p.location) fetch(p.location, { method: "DELETE" }).catch(function () { /* the call is gone */ });
+            return;
+        }
         try { p.pause(); p.unload(); p.detachMediaElement(); p.destroy(); } catch (e) { /* already gone */ }
+    }
+
+    /**
+     * The delay the browser itself measures, in ms: WebRTC's jitter buffer (getStats: jitterBufferDelay
+     * per emitted frame, the time frames wait before decoding), or HTTP-FLV's buffered media ahead of
+     * the playhead. Network and encoding come on top (both are short on a LAN).
+     */
+    var delayMs = null;
+    function measureDelay() {
+        if (!player) { delayMs = null; return; }
+        if (player.kind === "webrtc") {
+            player.pc.getStats().then(function (stats) {
+                stats.forEach(function (r) {
+                    if (r.type === "inbound-rtp" && r.kind === "video" && r.jitterBufferEmittedCount > 0) delayMs = Math.round((1000 * r.jitterBufferDelay) / r.jitterBufferEmittedCount);
+                });
+            });
+        } else if (video.buffered.length > 0) {
+            delayMs = Math.max(0, Math.round(1000 * (video.buffered.end(video.buffered.length - 1) - video.currentTime)));
+        }
     }
 
     function showPlayback() {
@@ -79,6 +150,9 @@
         el.textContent = live
             ? "playing · " + video.currentTime.toFixed(1) + " s · " + quality.totalVideoFrames + " frames" + (video.videoWidth ? " · " + video.videoWidth + "×" + video.videoHeight : "")
             : "connecting…";
+        measureDelay();
+        $("delay").textContent = live && delayMs !== null ? (mode === "webrtc" ? "WebRTC" : "HTTP-FLV") + " buffer " + delayMs + " ms" : "";
+        $("delay").setAttribute("data-ms", live && delayMs !== null ? String(delayMs) : "");
         el.classList.toggle("live", live);
     }
 
@@ -165,6 +239,12 @@
         Array.prototype.forEach.call(document.querySelectorAll("#keypad button"), function (button) {
             button.addEventListener("click", function () { sendDigits(button.getAttribute("data-key")); });
         });
+        $("player-kind").addEventListener("change", function () {
+            mode = $("player-kind").value === "flv" ? "flv" : "webrtc";
+            $("flv-url").textContent = mode === "flv" ? config.flvUrl : config.whepUrl;
+            stopPlayer();
+            if (LIVE.indexOf(lastStatus) >= 0) startPlayer();
+        });
         $("dtmf-form").addEventListener("submit", function (event) {
             event.preventDefault();
             sendDigits($("dtmf-input").value);
@@ -178,7 +258,7 @@
 
     fetch("config.json", { cache: "no-store" }).then(function (res) { return res.json(); }).then(function (c) {
         config = c;
-        $("flv-url").textContent = c.flvUrl;
+        $("flv-url").textContent = c.whepUrl;
         $("callee").textContent = c.callee;
         $("rtmp-url").textContent = c.rtmpUrl;
         $("copy-url").textContent = c.republishTarget;

@@ -1,4 +1,4 @@
-import { Engine, type Call, type CallOptions, type RegistrationResult, type RegistrationStatus } from "node-red-contrib-sipcast";
+import { Engine, type StreamRegistry, type Call, type CallOptions, type RegistrationResult, type RegistrationStatus } from "node-red-contrib-sipcast";
 import { callDirectory, type DtmfType } from "../shared/call-directory";
 import { NodeTextError, t } from "../shared/i18n";
 import { asError } from "../shared/input-handler";
@@ -47,6 +47,8 @@ export class AccountController {
     private readonly node: Node,
     private readonly settings: AccountSettings,
     timers?: Timers,
+    /** Where the calls' `toStream` go (the runtime's flow streams, shared by every account). */
+    private readonly streams?: StreamRegistry,
   ) {
     this.retry = new RetryBackoff({ timers });
   }
@@ -95,7 +97,7 @@ export class AccountController {
   private connect(): void {
     let engine: Engine;
     try {
-      engine = new Engine({ ...this.settings.engine, logger: nodeLogger(this.node) });
+      engine = new Engine({ ...this.settings.engine, ...(this.streams ? { streams: this.streams } : {}), logger: nodeLogger(this.node) });
     } catch (error) {
       this.configError = asError(error);
       this.node.error(`sip-account: ${this.configError.message}`);

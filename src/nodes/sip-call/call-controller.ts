@@ -8,6 +8,7 @@ import { handleInput } from "../shared/input-handler";
 import type { Node, NodeAPI, NodeMessage, NodeSend, NodeStatus } from "../shared/node-red-types";
 import { Ticker } from "../shared/ticker";
 import { realTimers, type Timers } from "../shared/timers";
+import { flowStreams, viewerAccess } from "../shared/flow-streams";
 import { asksToTerminate, mediaFolderOf, parseCallRequest, type SipCallConfig, type SipCallCredentials } from "./call-input";
 import { evaluateCallSettings, recordPathIn } from "./call-settings";
 import { callPayload, callView, isTicking } from "./call-view";
@@ -42,6 +43,7 @@ export class SipCallController implements AccountUser {
   private readonly ticker: Ticker;
   /** `msg.audioFile` must name a file in here (the engine resolves links and `..` and refuses anything outside). */
   private readonly mediaRoot: string;
+  private warnedNoViewers = false;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -75,7 +77,17 @@ export class SipCallController implements AccountUser {
     const options = { ...request.options };
     if (options.playAudio !== undefined) options.mediaRoot = this.mediaRoot;
     if (options.recordPath !== undefined) options.recordPath = recordPathIn(this.mediaRoot, options.recordPath);
-    const call = this.account.placeCall(options);
+    const toStream = options.toStream;
+    // The stream's access rule is in place before its name is taken (the engine checks the name).
+    const forget = toStream === undefined ? undefined : this.allowViewers(toStream);
+    let call: Call;
+    try {
+      call = this.account.placeCall(options);
+    } catch (error) {
+      forget?.();
+      throw error;
+    }
+    if (forget) call.once("@close", forget);
     // The id of the placed call, also for nodes that see this msg complete (Complete node, HTTP flows).
     msg.callId = call.id;
     const template = this.RED.util.cloneMessage(msg);
@@ -90,6 +102,17 @@ export class SipCallController implements AccountUser {
     this.lastCall = call;
     this.lastEvent = undefined;
     this.node.status({ fill: "yellow", shape: "ring", text: t("sipCall.calling") });
+  }
+
+  /** Who may watch `stream`: this node's viewer token, else httpNodeAuth, else nobody (said once in the log). */
+  private allowViewers(stream: string): () => void {
+    const credentials = this.node.credentials as SipCallCredentials | undefined;
+    const plan = viewerAccess(credentials?.viewerToken || undefined, (this.RED as NodeAPI & { settings?: { httpNodeAuth?: unknown } }).settings?.httpNodeAuth);
+    if (plan.kind === "refuse" && !this.warnedNoViewers) {
+      this.warnedNoViewers = true;
+      this.node.warn(t("sipCall.noViewers", { stream, reason: plan.reason }));
+    }
+    return flowStreams(this.RED).allow(stream, plan);
   }
 
   /** Ends `callId` (or this node's last call). A call this node did not place can be ended too. */

@@ -47,6 +47,8 @@ export interface SipCallConfig extends NodeDef {
   slateImage?: string;
   /** Video sent to the callee: "" or absent none, "black", or the path of a picture. */
   sendVideoSlate?: string;
+  /** Stream name browsers watch the call under (WebRTC, WHEP); "" or absent: none. */
+  toStream?: string;
 }
 
 /** The media folder below Node-RED's user directory when the node names none. */
@@ -60,6 +62,8 @@ export function mediaFolderOf(config: SipCallConfig, userDir: string | undefined
 /** The credentials of a sip-call node: the stream name, which is the CDN's stream key. */
 export interface SipCallCredentials {
   rtmpStream?: string;
+  /** Bearer token viewers of `toStream` must send (the player page takes it as `#token=`). */
+  viewerToken?: string;
 }
 
 /** What an input message asks for. */
@@ -108,6 +112,7 @@ export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, creden
   const caFile = settingString(config.rtmpsCaFile);
   const slateImage = settingString(config.slateImage);
   const videoSlate = settingString(config.sendVideoSlate);
+  const toStream = (msgString(msg, "toStream") ?? settingString(config.toStream)).trim();
   return {
     kind: "call",
     options: {
@@ -125,6 +130,7 @@ export function parseCallRequest(msg: NodeMessage, config: SipCallConfig, creden
       ...(videoSlate ? { sendVideoSlate: videoSlate.toLowerCase() === "black" ? true : videoSlate } : {}),
       ...(jitterBufferMs === undefined ? {} : { jitterBufferMs }),
       ...(audio ? { playAudio: audio.file, playAudioLoop: audio.loop } : {}),
+      ...(toStream ? { toStream } : {}),
     },
   };
 }

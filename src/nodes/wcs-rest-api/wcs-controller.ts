@@ -1,4 +1,4 @@
-import { Engine, WcsRestApi, type Call, type CallStateEvent, type EngineOptions } from "node-red-contrib-sipcast";
+import { Engine, StreamRegistry, WcsRestApi, type Call, type CallStateEvent, type EngineOptions } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
 import { t } from "../shared/i18n";
 import { nodeLogger } from "../shared/node-logger";
@@ -9,6 +9,7 @@ import { authPlan, checkAuthorization, type AuthPlan, type AuthVerdict, type Wcs
 import { mountRoute } from "./route-mount";
 import { wcsRequestHandler } from "./wcs-http-handler";
 import { basePathPattern, type WcsNodeSettings } from "./wcs-node-settings";
+import { mountWhep } from "../shared/whep-mount";
 
 /**
  * The runtime side of a wcs-rest-api node: one {@link WcsRestApi} served on Node-RED's HTTP node
@@ -24,6 +25,9 @@ export class WcsRestApiController {
   private readonly api: WcsRestApi;
   private readonly live = new Map<string, Call>();
   private readonly unmount: () => void;
+  private readonly unmountWhep: () => void;
+  /** The calls' `toStream` names, watchable over WebRTC at {httpNodeRoot}sipcast/whep|play/{name}. */
+  private readonly streams: StreamRegistry;
   private readonly handler: RequestHandler;
   private readonly auth: AuthPlan;
   private misdeployWarned = false;
@@ -36,8 +40,10 @@ export class WcsRestApiController {
     credentials: WcsCredentials,
   ) {
     const logger = nodeLogger(node);
+    this.streams = new StreamRegistry({ ...settings.whep, logger });
     this.api = new WcsRestApi({
       ...settings.api,
+      streams: this.streams,
       engineOptions: { ...settings.api.engineOptions, logger },
       engineFactory: (options) => this.newEngine(options),
       logger,
@@ -57,6 +63,15 @@ export class WcsRestApiController {
     // As http-in does: the user's middleware (auth, logging) runs before the endpoint.
     const before: Array<RequestHandler | RequestHandler[]> = typeof middleware === "function" || Array.isArray(middleware) ? [middleware] : [];
     this.unmount = mountRoute(RED.httpNode, basePathPattern(settings.basePath), before, this.handler);
+    // WHEP and the player page follow the same authentication as the REST API.
+    this.unmountWhep = mountWhep(RED.httpNode, {
+      registry: this.streams,
+      root: typeof RED.settings.httpNodeRoot === "string" ? RED.settings.httpNodeRoot : "/",
+      before,
+      cors: corsHandler(RED.settings.httpNodeCors),
+      authorize: (req) => this.authorize(req),
+      onError: (error) => node.warn(`WHEP: ${String(error)}`),
+    });
     this.showStatus();
   }
 
@@ -105,7 +120,9 @@ export class WcsRestApiController {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.unmount();
+      this.unmountWhep();
       await this.api.close();
+      this.streams.close();
       this.node.status({});
     })();
     return this.closing;

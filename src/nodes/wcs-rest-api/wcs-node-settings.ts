@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_LIMITS, isRtmpUrl, DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { DEFAULT_ENGINE_LIMITS, isRtmpUrl, DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type StreamRegistryOptions, type WcsRestApiOptions } from "node-red-contrib-sipcast";
 import { NodeTextError } from "../shared/i18n";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
@@ -36,8 +36,10 @@ export interface WcsRestApiConfig extends NodeDef {
 export interface WcsNodeSettings {
   /** Normalised: a leading "/", no trailing "/", never the root. */
   basePath: string;
-  api: Omit<WcsRestApiOptions, "engineFactory" | "logger">;
+  api: Omit<WcsRestApiOptions, "engineFactory" | "logger" | "streams">;
   auth: WcsAuthMode;
+  /** WebRTC viewers of the calls' `toStream`: ICE on `localAddress` when it names one IPv4 address, `publicAddress` announced. */
+  whep: Omit<StreamRegistryOptions, "logger">;
 }
 
 export const DEFAULT_BASE_PATH = "/rest-api";
@@ -68,9 +70,17 @@ export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
       callStartsPerSecond: settingNumber(config.callStartsPerSecond, DEFAULT_ENGINE_LIMITS.callStartsPerSecond),
     },
   };
+  const bind = engineOptions.localAddress;
+  const whep: Omit<StreamRegistryOptions, "logger"> = {
+    network: {
+      ...(bind && bind !== "0.0.0.0" && /^\d+\.\d+\.\d+\.\d+$/.test(bind) ? { bindAddress: bind } : {}),
+      ...(engineOptions.publicAddress && /^\d+\.\d+\.\d+\.\d+$/.test(engineOptions.publicAddress) ? { publicAddress: engineOptions.publicAddress } : {}),
+    },
+  };
   return {
     basePath,
     auth: authMode(config.auth),
+    whep,
     api: {
       ...(localRtmpUrl ? { localRtmpUrl } : {}),
       allowedSipHosts: hostList(config.allowedSipHosts),

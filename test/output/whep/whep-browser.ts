@@ -1,0 +1,97 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { handleWhepRequest, type StreamRegistry, type WhepAccess } from "../../../src";
+
+/** Debian's chromium, driven by playwright-core (no browser downloads on this machine). */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * Headless, and ICE on loopback only: Chromium gathers no loopback candidates unless allowed, and
+ * hides host addresses behind mDNS names by default; autoplay with sound needs no click.
+ */
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--allow-loopback-in-peer-connection",
+  "--disable-features=WebRtcHideLocalIpsWithMdns",
+  "--autoplay-policy=no-user-gesture-required",
+  "--force-webrtc-ip-handling-policy=default",
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/** A plain HTTP server on 127.0.0.1 serving WHEP and the player below `/`. */
+export async function startWhepServer(registry: StreamRegistry, authorize?: (req: http.IncomingMessage) => WhepAccess): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    handleWhepRequest(req, res, path, { registry, authorize }).then(
+      (served) => {
+        if (!served) res.writeHead(404).end();
+      },
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** What the player page reports (window.sipcastPlayer) plus the video element's own figures. */
+export interface PlayerFigures {
+  state: string;
+  framesDecoded: number;
+  width: number;
+  /** performance.now() of the WHEP POST and of the first decoded frame. */
+  postAt?: number;
+  firstFrameAt?: number;
+  error?: string;
+}
+
+export function playerFigures(page: Page): Promise<PlayerFigures> {
+  return page.evaluate(() => {
+    const p = (window as unknown as { sipcastPlayer: PlayerFigures }).sipcastPlayer;
+    const v = document.getElementById("video") as HTMLVideoElement;
+    return { state: p.state, framesDecoded: v.getVideoPlaybackQuality().totalVideoFrames, width: v.videoWidth, postAt: p.postAt, firstFrameAt: p.firstFrameAt, error: p.error };
+  });
+}
+
+/** The strongest frequency of the page's audio over ~1 s (WebAudio analyser on the video element's stream). */
+export function dominantToneHz(page: Page): Promise<{ hz: number; level: number }> {
+  return page.evaluate(async () => {
+    const v = document.getElementById("video") as HTMLVideoElement;
+    const ctx = new AudioContext();
+    await ctx.resume();
+    const source = ctx.createMediaStreamSource(v.srcObject as MediaStream);
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 8192;
+    source.connect(analyser);
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    const sums = new Float32Array(analyser.frequencyBinCount);
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      analyser.getFloatFrequencyData(bins);
+      for (let k = 0; k < bins.length; k++) sums[k] += Math.pow(10, bins[k] / 20);
+    }
+    let best = 1;
+    for (let k = 2; k < sums.length; k++) if (sums[k] > sums[best]) best = k;
+    const hz = (best * ctx.sampleRate) / analyser.fftSize;
+    const level = sums[best] / 10;
+    await ctx.close();
+    return { hz, level };
+  });
+}
