@@ -51,7 +51,7 @@ export {
 export type { RecordFormat } from "./media";
 export { DEFAULT_STALL_TIMEOUT_MS, MAX_STALL_TIMEOUT_MS } from "./media";
 export { resolveAccount, MAX_AUTH_HOSTS, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
-export { MAX_DNS_SERVERS } from "./sip/locate/dns-lookup";
+export { MAX_DNS_SERVERS, checkDnsServers } from "./sip/locate/dns-lookup";
 export { SRTP_MODES, SRTP_SUITES, parseSrtpMode, maskSdpKeys, type SrtpMode, type SrtpSuite } from "./srtp";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
 export { locateFfmpeg, resolveMediaFile, checkAudioFilePath, isRtmpUrl, MediaError, type MediaErrorReason } from "./media";
