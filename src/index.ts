@@ -51,10 +51,24 @@ export {
 export type { RecordFormat } from "./media";
 export { DEFAULT_STALL_TIMEOUT_MS, MAX_STALL_TIMEOUT_MS } from "./media";
 export { resolveAccount, MAX_AUTH_HOSTS, type SipAccountOptions, type ResolvedAccount, type SipTransportName } from "./sip/account-options";
-export { MAX_DNS_SERVERS } from "./sip/locate/dns-lookup";
+export { MAX_DNS_SERVERS, checkDnsServers } from "./sip/locate/dns-lookup";
 export { SRTP_MODES, SRTP_SUITES, parseSrtpMode, maskSdpKeys, type SrtpMode, type SrtpSuite } from "./srtp";
 export type { RegistrationResult, RegistrationStatus } from "./sip/sip-endpoint";
 export { locateFfmpeg, resolveMediaFile, checkAudioFilePath, isRtmpUrl, MediaError, type MediaErrorReason } from "./media";
+/**
+ * The ffmpeg command line the engine runs, for those who run it themselves (the benchmark's bare
+ * ffmpeg baseline does): the input SDP file ffmpeg reads the call's RTP from, the argv that
+ * republishes it, whether this ffmpeg build can bind its input to one address, free UDP port pairs
+ * for the input (RTCP at port + 1) and a wait until ffmpeg has bound them. Pure or self-contained:
+ * none of them needs an Engine.
+ */
+export { buildRepublishArgs, type RepublishArgsOptions, type GeneratedVideo } from "./media/republish-args";
+export type { RepublishOutput } from "./media/output-target";
+export { ffmpegSupportsSdpLocalAddr } from "./media/ffmpeg-capabilities";
+export { findFreeUdpPortPairs, DEFAULT_FFMPEG_PORT_RANGE } from "./media/free-udp-ports";
+export { waitForUdpPortsBound } from "./media/udp-port-table";
+export { ffmpegInputSdp } from "./sdp/ffmpeg-input-sdp";
+export type { NegotiatedMedia, NegotiatedStream, RtcpFeedback } from "./sdp/negotiated-types";
 export type { PortRange } from "./rtp";
 export {
   RTP_SOURCE_CHECKS,

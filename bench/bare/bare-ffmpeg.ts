@@ -1,8 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildRepublishArgs, ffmpegSupportsSdpLocalAddr, findFreeUdpPortPairs, waitForUdpPortsBound } from "../../src/media";
-import { ffmpegInputSdp } from "../../src/sdp";
-import type { NegotiatedMedia, NegotiatedStream } from "../../src/sdp/negotiated-types";
+import {
+  buildRepublishArgs,
+  ffmpegInputSdp,
+  ffmpegSupportsSdpLocalAddr,
+  findFreeUdpPortPairs,
+  waitForUdpPortsBound,
+  type NegotiatedMedia,
+  type NegotiatedStream,
+} from "../../src/index";
 import { spawnManaged, type ManagedProcess } from "../../test/harness/managed-process";
 
 /** One stream handled by a bare ffmpeg: its input ports (RTCP at +1) and SDP file. */

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { locateFfmpeg } from "../../src/media";
+import { locateFfmpeg } from "../../src/index";
 import { requirePeers } from "../../test/harness/require-peers";
 import { stopAll } from "../../test/harness/registry";
 import { repoRoot } from "../../test/harness/paths";

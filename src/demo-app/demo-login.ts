@@ -1,6 +1,5 @@
 import * as crypto from "node:crypto";
-import { ConfigError } from "../errors";
-import { parseAuthorization, sameSecret } from "../util/http-authorization";
+import { ConfigError, parseAuthorization, sameSecret } from "../index";
 
 /** The one user of the demo: the Node-RED editor, its admin API, the page and the flow's HTTP endpoints. */
 export const DEMO_USER = "admin";

@@ -1,6 +1,5 @@
 import * as path from "node:path";
-import { ConfigError } from "../errors";
-import { isRtmpUrl } from "../media/output-target";
+import { ConfigError, isRtmpUrl } from "../index";
 
 /** A SIP account given in the environment (instead of the embedded test meeting). */
 export interface DemoSipAccount {

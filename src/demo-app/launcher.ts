@@ -1,8 +1,8 @@
 import * as http from "node:http";
 import * as path from "node:path";
 import * as fs from "node:fs";
+import { redactRtmpUrl } from "../index";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../test-peer";
-import { redactRtmpUrl } from "../util/logger";
 import { DEMO_API, DEMO_COPY_STREAM, DEMO_STREAM, REST_API_BASE, demoCredentials, demoFlow, type DemoFlowInput } from "./demo-flow";
 import { basicAuthHeader, type DemoLogin } from "./demo-login";
 import type { DemoSettings, DemoSipAccount } from "./demo-settings";

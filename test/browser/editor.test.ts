@@ -165,8 +165,14 @@ describe("Node-RED editor in Chromium (browser test)", function () {
     // the SIP and Media tabs, and the TLS-only row that follows the transport
     assert.equal(await page.locator("#sipcast-account-tabs li").count(), 2);
     assert.equal(await page.locator("#node-config-input-tlsAllowSelfSigned").isVisible(), false);
+    // a new account's port is empty (located by DNS SRV) and stays so; a typed 5060 follows the transport
+    assert.equal(await page.locator("#node-config-input-port").inputValue(), "");
     await page.selectOption("#node-config-input-transport", "tls");
     assert.equal(await page.locator("#node-config-input-tlsAllowSelfSigned").isVisible(), true);
+    assert.equal(await page.locator("#node-config-input-port").inputValue(), "");
+    await page.selectOption("#node-config-input-transport", "udp");
+    await page.locator("#node-config-input-port").fill("5060");
+    await page.selectOption("#node-config-input-transport", "tls");
     assert.equal(await page.locator("#node-config-input-port").inputValue(), "5061");
     // media encryption: the engine's default unless chosen; the keys-over-UDP/TCP tick only where it matters
     assert.equal(await page.locator("#node-config-input-srtp").inputValue(), "auto");
@@ -187,7 +193,7 @@ describe("Node-RED editor in Chromium (browser test)", function () {
       const port = def?.defaults?.port as { validate?: (v: string, opt: object) => unknown } | undefined;
       return port?.validate?.("70000", {});
     });
-    assert.equal(message, "Expected a port number 1–65535");
+    assert.equal(message, "Expected a port number 1–65535, or empty (locate by DNS SRV)");
     await page.click("#node-config-dialog-cancel");
     await page.waitForSelector("#node-config-dialog-edit-form", { state: "detached" });
     await page.click("#node-dialog-cancel");

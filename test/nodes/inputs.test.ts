@@ -1,12 +1,12 @@
 import { wcsNodeSettings } from "../../src/nodes/wcs-rest-api/wcs-node-settings";
 import { strict as assert } from "node:assert";
-import { CallReason, CallStatus, type CallStateEvent, type PublishEvent } from "node-red-contrib-sipcast";
+import { CallReason, CallStatus, resolveAccount, type CallStateEvent, type PublishEvent } from "node-red-contrib-sipcast";
 import { parseCallRequest } from "../../src/nodes/sip-call/call-input";
 import { callPayload, callView } from "../../src/nodes/sip-call/call-view";
 import { parseDtmfRequest } from "../../src/nodes/dtmf-send/dtmf-input";
 import { parseRepublishRequest } from "../../src/nodes/rtmp-republish/republish-input";
 import { formatBitrate, republishView } from "../../src/nodes/rtmp-republish/republish-view";
-import { accountSettings } from "../../src/nodes/sip-account/account-settings";
+import { accountSettings, type SipAccountConfig } from "../../src/nodes/sip-account/account-settings";
 import { registrationView } from "../../src/nodes/sip-account/registration-view";
 
 const base = { id: "n1", type: "x" };
@@ -216,6 +216,20 @@ describe("nodes: sip-account settings and status", () => {
     const insecure = accountSettings({ ...base, login: "a", domain: "d", transport: "udp", srtp: "offered", srtpOverInsecureTransport: "true" }, undefined).engine.account;
     assert.deepEqual([insecure.srtp, insecure.srtpOverInsecureTransport], ["offered", true]);
     assert.equal("srtpOverInsecureTransport" in accountSettings({ ...tls, srtpOverInsecureTransport: false }, undefined).engine.account, false);
+  });
+
+  it("an empty port field is not given (the engine looks up SRV); a saved 5060, or no field at all, stays a given port", () => {
+    const resolved = (port: unknown) => resolveAccount(accountSettings({ ...base, login: "a", domain: "sip.example", port } as SipAccountConfig, undefined).engine.account);
+    assert.deepEqual([resolved("").portGiven, resolved("").port], [false, 5060]);
+    assert.deepEqual([resolved("  ").portGiven, resolved(5060).portGiven, resolved("5060").portGiven, resolved(5070).port], [false, true, true, 5070]);
+    assert.deepEqual([resolved(undefined).portGiven, resolved(undefined).port], [true, 5060]);
+    assert.equal("port" in accountSettings({ ...base, port: "" }, undefined).engine.account, false);
+  });
+
+  it("maps the DNS servers field to dnsServers, and leaves it out when empty", () => {
+    assert.deepEqual(accountSettings({ ...base, dnsServers: "127.0.0.1:5353, 192.0.2.53" }, undefined).engine.dnsServers, ["127.0.0.1:5353", "192.0.2.53"]);
+    assert.equal("dnsServers" in accountSettings({ ...base, dnsServers: " " }, undefined).engine, false);
+    assert.equal("dnsServers" in accountSettings({ ...base }, undefined).engine, false);
   });
 
   it("fills the defaults of an empty config", () => {

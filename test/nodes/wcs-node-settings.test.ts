@@ -10,3 +10,17 @@ describe("nodes: wcs-rest-api settings (rtpSourceCheck)", () => {
     assert.equal(wcsNodeSettings({ ...base, rtpSourceCheck: "" }).api.engineOptions?.rtpSourceCheck, "signalled");
   });
 });
+
+describe("nodes: wcs-rest-api settings (dnsServers)", () => {
+  it("hands the DNS servers field to the engines as a list; empty or absent leaves the system's", () => {
+    assert.deepEqual(wcsNodeSettings({ ...base, dnsServers: " 127.0.0.1:5353, [::1]:53 192.0.2.53 " }).api.engineOptions?.dnsServers, ["127.0.0.1:5353", "[::1]:53", "192.0.2.53"]);
+    assert.equal("dnsServers" in (wcsNodeSettings({ ...base, dnsServers: "" }).api.engineOptions ?? {}), false);
+    assert.equal("dnsServers" in (wcsNodeSettings({ ...base }).api.engineOptions ?? {}), false);
+  });
+
+  it("refuses a DNS server that is not an IP address at deploy, naming dnsServers", () => {
+    assert.throws(() => wcsNodeSettings({ ...base, dnsServers: "dns.example" }), /^Error: dnsServers: expected 1 to 8 IP addresses.*got "dns\.example"$/);
+    assert.throws(() => wcsNodeSettings({ ...base, dnsServers: "127.0.0.1:70000" }), /dnsServers/);
+    assert.throws(() => wcsNodeSettings({ ...base, dnsServers: Array.from({ length: 9 }, (_, i) => `127.0.0.${i + 1}`).join(",") }), /dnsServers/);
+  });
+});

@@ -1,5 +1,6 @@
 import { DEFAULT_ENGINE_LIMITS, DEFAULT_RTP_SOURCE_CHECK, type EngineOptions, type RtpSourceCheck, type SipTransportName, type SrtpMode } from "node-red-contrib-sipcast";
 import type { DtmfType } from "../shared/call-directory";
+import { dnsServersOf } from "../shared/dns-servers";
 import { settingBoolean, settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
 
@@ -8,7 +9,13 @@ export interface SipAccountConfig extends NodeDef {
   login?: string;
   authName?: string;
   domain?: string;
+  /**
+   * "" = not given: the engine locates the server by DNS (NAPTR/SRV, RFC 3263) and uses 5060/5061
+   * when there is no record. Absent (a flow written without it) keeps the old 5060/5061 as a given port.
+   */
   port?: number | string;
+  /** Comma or space separated DNS servers (`IP[:port]`) for locating the server; "" or absent = the system's. */
+  dnsServers?: string;
   outboundProxy?: string;
   /** Comma-separated `host[:port]` whose challenges are also answered; absent in flows saved before it existed. */
   authHosts?: string;
@@ -63,7 +70,7 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
         authenticationName: optional(config.authName),
         password: credentials?.password ?? "",
         domain: settingString(config.domain),
-        port: settingNumber(config.port, transport === "tls" ? 5061 : 5060),
+        ...portOf(config.port, transport),
         outboundProxy: optional(config.outboundProxy),
         transport,
         registerRequired,
@@ -76,6 +83,7 @@ export function accountSettings(config: SipAccountConfig, credentials: SipAccoun
       },
       rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
       rtpSourceCheck: (settingString(config.rtpSourceCheck).trim() || DEFAULT_RTP_SOURCE_CHECK) as RtpSourceCheck,
+      ...dnsServersOf(config.dnsServers),
       publicAddress: optional(config.publicAddress),
       localAddress: optional(config.localAddress),
       ffmpegPath: optional(config.ffmpegPath),
@@ -98,4 +106,15 @@ function authHostsOf(value: unknown): { authHosts?: string[] } {
     .map((h) => h.trim())
     .filter((h) => h !== "");
   return hosts.length > 0 ? { authHosts: hosts } : {};
+}
+
+/**
+ * The port field: an empty field is left out, so the engine treats the port as not given and looks up
+ * SRV records (RFC 3263 §4.2); a number, including a saved 5060, is a given port. A flow without the
+ * field at all (written by hand before the empty field meant anything) keeps the conventional port.
+ */
+function portOf(value: unknown, transport: SipTransportName): { port?: number } {
+  if (value === undefined || value === null) return { port: transport === "tls" ? 5061 : 5060 };
+  if (typeof value === "string" && value.trim() === "") return {};
+  return { port: settingNumber(value, transport === "tls" ? 5061 : 5060) };
 }

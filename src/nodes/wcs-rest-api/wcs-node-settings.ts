@@ -1,4 +1,5 @@
-import { DEFAULT_ENGINE_LIMITS, isRtmpUrl, DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type StreamRegistryOptions, type WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { checkDnsServers, DEFAULT_ENGINE_LIMITS, MAX_DNS_SERVERS, isRtmpUrl, DEFAULT_RTP_SOURCE_CHECK, type DtmfType, type EngineOptions, type RtpSourceCheck, type StreamRegistryOptions, type WcsRestApiOptions } from "node-red-contrib-sipcast";
+import { dnsServersOf } from "../shared/dns-servers";
 import { NodeTextError } from "../shared/i18n";
 import { settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef } from "../shared/node-red-types";
@@ -26,6 +27,8 @@ export interface WcsRestApiConfig extends NodeDef {
   allowedRtmpHosts?: string;
   /** "signalled" or "learn" (see the sip-account node); absent in older flows: "signalled". */
   rtpSourceCheck?: string;
+  /** Comma or space separated DNS servers (`IP[:port]`) for locating SIP servers; "" or absent = the system's. */
+  dnsServers?: string;
   /** EngineLimits for the whole API; absent in flows saved before they existed (defaults apply). */
   maxCalls?: number | string;
   maxOutputsPerCall?: number | string;
@@ -59,9 +62,17 @@ export function wcsNodeSettings(config: WcsRestApiConfig): WcsNodeSettings {
   if (localRtmpUrl && !isRtmpUrl(localRtmpUrl)) throw new NodeTextError("wcs.badLocalRtmpUrl", { value: localRtmpUrl });
   const dtmfType: DtmfType = settingString(config.defaultDtmfType).toUpperCase() === "INFO" ? "INFO" : "RFC2833";
   const optional = (value: unknown): string | undefined => settingString(value).trim() || undefined;
+  const dns = dnsServersOf(config.dnsServers);
+  // Checked here with the engine's own rule, so a wrong entry stops the deploy rather than the first call.
+  try {
+    checkDnsServers(dns.dnsServers);
+  } catch {
+    throw new NodeTextError("wcs.badDnsServers", { max: MAX_DNS_SERVERS, value: settingString(config.dnsServers).slice(0, 200) });
+  }
   const engineOptions: Omit<EngineOptions, "account"> = {
     rtpPortRange: { min: settingNumber(config.rtpPortMin, 10000), max: settingNumber(config.rtpPortMax, 20000) },
     rtpSourceCheck: (optional(config.rtpSourceCheck) ?? DEFAULT_RTP_SOURCE_CHECK) as RtpSourceCheck,
+    ...dns,
     localAddress: optional(config.localAddress),
     publicAddress: optional(config.publicAddress),
     limits: {
