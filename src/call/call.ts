@@ -9,7 +9,7 @@ import type { Logger } from "../util/logger";
 import { CallMedia } from "./call-media";
 import { CallReason, outcomeOfRejection } from "./call-reason";
 import { CALL_STATUS_NEW, CallStatus, canTransition, isAnswered, isFinalStatus, type CallStatusOrNew } from "./call-status";
-import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
+import type { CallStateEvent, DtmfEvent, IvrEvent, PublishEvent } from "./call-event";
 import { checkCallId, rtmpOutputUrl, type CallOptions, type RtmpTarget } from "./call-options";
 import { CallOutputs } from "./output/call-outputs";
 import { sendPictureFastUpdate } from "./output/picture-fast-update";
@@ -61,6 +61,8 @@ export interface CallEvents extends Record<string, unknown[]> {
   publish: [PublishEvent];
   /** A DTMF key was sent. */
   dtmf: [DtmfEvent];
+  /** A `{…}` wait of a DTMF plan ended (prompt ended, replied, joined, re-prompt) or failed. */
+  ivr: [IvrEvent];
   "@close": [];
   close: [];
 }
@@ -388,6 +390,17 @@ export class Call extends TypedEmitter<CallEvents> {
       onRenegotiated: (status, message) => this.onRenegotiated(status, message),
       onRtpTimeout: (ms) => this.fail(CallReason.FAILED_BY_RTP_ACTIVITY, `no RTP for ${(ms / 1000).toFixed(1)} s`),
       onDtmf: (digit, type) => this.safeEmit("dtmf", { callId: this.id, digit, type, direction: "sent", timestamp: Date.now() }),
+      onIvr: (p) => {
+        const event: IvrEvent = p instanceof Error ? { callId: this.id, kind: "failed", reason: p.reason, detail: p.message, timestamp: Date.now() } : { callId: this.id, ...p, timestamp: Date.now() };
+        this.safeEmit("ivr", event);
+      },
+      ffmpegPath: () => {
+        try {
+          return this.ctx.resolveFfmpeg();
+        } catch {
+          return undefined;
+        }
+      },
     });
     this.control.start(this.sessionExpires);
     if (media.remoteOnHold) this.onRenegotiated(this.sipStatus, this.sipMessage);
@@ -414,6 +427,9 @@ export class Call extends TypedEmitter<CallEvents> {
   /**
    * Sends DTMF keys (0-9 * # A-D; `,` pauses; at most MAX_DTMF_KEYS) to the peer, after any sequence
    * sent before. Resolves when every key has gone out (INFO: each accepted before the next).
+   * `{prompt}`, `{reply}` and `{joined}` wait for the peer's IVR instead of a fixed time (see
+   * docs/ivr-join.md); their outcomes come as `ivr` events, and a wait that times out rejects
+   * with IvrWaitError (its `reason`).
    * @throws (rejects) ConfigError for invalid or too many digits, bad options or a full queue
    * (MAX_PENDING_DTMF_SEQUENCES), before anything is queued; InvalidStateError when the call is
    * not ESTABLISHED (or ends before the keys went out), DtmfError when the peer refused an INFO.
@@ -553,7 +569,7 @@ export class Call extends TypedEmitter<CallEvents> {
     const session = this.session;
     if (session && session.state !== SessionState.Terminated) void session.dispose().catch(() => undefined);
     const mediaClosed = this.media ? this.media.close() : Promise.resolve();
-    this.closing = Promise.all([mediaClosed, this.audioOut?.whenFilesExited()]).then(() => undefined);
+    this.closing = Promise.all([mediaClosed, this.audioOut?.whenFilesExited(), this.control?.whenClosed()]).then(() => undefined);
     this.safeEmit("@close");
     this.safeEmit("close");
   }

@@ -11,3 +11,6 @@ export { buildTestPatternArgs, FLASH_BEEP, testPatternAudioSource, testPatternVi
 export { Impairment, validateImpairment, type ImpairmentOptions, type ImpairmentStats, type ImpairmentTimers } from "./impairment";
 export type { MediaRelayStats } from "./media-relay";
 export { MAX_TIMELINE_EVENTS, TimelineShifter, validateTimelineEvents, type TimelineEvent } from "./timeline-events";
+export type { MeetingIvrOptions } from "./meeting-ivr-options";
+export type { MeetingIvrEvent, MeetingIvrHappening } from "./meeting-ivr";
+export { IVR_PROMPT_TEXT, EspeakError, checkEspeak, type IvrPromptName } from "./ivr-prompts";

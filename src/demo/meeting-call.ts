@@ -1,7 +1,7 @@
 import type * as dgram from "node:dgram";
 import { SessionState, type Info, type Invitation } from "sip.js";
 import { bindRtpSocketPair, parseRtp, type PortRange, type RtpSocketPair } from "../rtp";
-import type { MediaKind, NegotiatedStream } from "../sdp";
+import type { AudioCodecName, MediaKind, NegotiatedStream } from "../sdp";
 import { TypedEmitter } from "../util/typed-emitter";
 import type { Logger } from "../util/logger";
 import { dtmfFromInfo } from "./dtmf-info-body";
@@ -12,6 +12,9 @@ import { MeetingNegotiator } from "./meeting-negotiator";
 import { TelephoneEventDecoder } from "./telephone-event-decoder";
 import type { TestPattern } from "./test-pattern-args";
 import { TestPatternSender } from "./test-pattern-sender";
+import type { IvrPrompts } from "./ivr-prompts";
+import { MeetingIvr, type MeetingIvrEvent } from "./meeting-ivr";
+import type { MeetingIvrOptions } from "./meeting-ivr-options";
 
 /** What the peer reports about an answered call. */
 export interface MeetingCallInfo {
@@ -45,6 +48,7 @@ export interface MeetingHangup {
 export interface MeetingCallEvents extends Record<string, unknown[]> {
   established: [MeetingCallInfo];
   dtmf: [MeetingDtmf];
+  ivr: [MeetingIvrEvent];
   /** Only for calls that were established. */
   hangup: [MeetingHangup];
   "@close": [];
@@ -59,6 +63,10 @@ export interface MeetingCallContext {
   pattern: TestPattern;
   impairment?: ImpairmentOptions;
   timelineEvents?: readonly TimelineEvent[];
+  /** Audio codecs the answer may pick (default any). */
+  audioCodecs?: readonly AudioCodecName[];
+  /** IVR mode: prompts first, the meeting after the right keys. */
+  ivr?: { options: MeetingIvrOptions; prompts: IvrPrompts; firstPromptDelayMs: number };
   logger: Logger;
 }
 
@@ -78,6 +86,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   readonly #pairs: Map<MediaKind, RtpSocketPair>;
   #sender: TestPatternSender | undefined;
   #decoder: TelephoneEventDecoder | undefined;
+  #ivr: MeetingIvr | undefined;
   #info: MeetingCallInfo | undefined;
   #endedBy: "caller" | "peer" | undefined;
   #endReason = "";
@@ -97,6 +106,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
       address: ctx.address,
       audioPort: pairs.get("audio")?.rtpPort,
       videoPort: pairs.get("video")?.rtpPort,
+      audioCodecs: ctx.audioCodecs,
     });
   }
 
@@ -164,11 +174,35 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
     if (media.audio?.telephoneEvent && audioPair) this.#listenForDtmf(audioPair.rtp, media.audio.telephoneEvent.payloadType);
     this.ctx.logger.log("info", "test-meeting", `call ${this.callId} from ${from}: ${describeMedia(this.#info)}`);
     this.safeEmit("established", this.#info);
+    const ivr = this.ctx.ivr;
+    if (ivr && media.audio && audioPair && wants(media.audio)) {
+      this.#ivr = new MeetingIvr({
+        callId: this.callId,
+        options: ivr.options,
+        firstPromptDelayMs: ivr.firstPromptDelayMs,
+        prompts: ivr.prompts,
+        socket: audioPair.rtp,
+        stream: media.audio,
+        logger: this.ctx.logger,
+        emit: (e) => this.safeEmit("ivr", e),
+        // The meeting's picture starts with the join, as a bridge's does; the IVR keeps the audio stream.
+        onJoined: () => {
+          if (media.video) this.#starting = this.#startPattern(undefined, media.video);
+        },
+      });
+      this.#ivr.start();
+      return;
+    }
+    await this.#startPattern(media.audio, media.video);
+  }
+
+  async #startPattern(audio: NegotiatedStream | undefined, video: NegotiatedStream | undefined): Promise<void> {
+    if (this.#closed) return;
     try {
       const sender = await TestPatternSender.start({
         pairs: this.#pairs,
-        audio: media.audio,
-        video: media.video,
+        audio,
+        video,
         ffmpegPath: this.ctx.ffmpegPath,
         toneHz: this.ctx.toneHz,
         pattern: this.ctx.pattern,
@@ -213,8 +247,9 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   }
 
   #reportDtmf(digit: string, method: MeetingDtmf["method"]): void {
-    this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: DTMF ${digit} (${method})`);
+    this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: DTMF ${this.#ivr ? "key" : digit} (${method})`);
     this.safeEmit("dtmf", { callId: this.callId, digit, method });
+    this.#ivr?.key(digit);
   }
 
   /** This peer hangs up: BYE when established, else declines. The call closes when the session ends. */
@@ -242,6 +277,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
     this.#closed = true;
     const relayed = this.#sender?.relayStats();
     if (relayed && this.ctx.impairment) this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: impaired ${describeImpairment(relayed)}`);
+    this.#ivr?.close();
     this.#sender?.close();
     for (const pair of this.#pairs.values()) pair.close();
     this.#pairs.clear();
@@ -255,6 +291,11 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   whenClosed(): Promise<void> {
     return this.#starting.then(() => this.#sender?.whenClosed());
   }
+}
+
+/** RFC 3264: the caller receives what its offer made sendrecv or recvonly. */
+function wants(s: NegotiatedStream): boolean {
+  return s.remoteDirection === "sendrecv" || s.remoteDirection === "recvonly";
 }
 
 function describe(s: NegotiatedStream, telephoneEvent?: number): { codec: string; payloadType: number; telephoneEvent?: number } {

@@ -1,5 +1,5 @@
 import { InvalidStateError } from "../errors";
-import { answerOffer, type NegotiatedMedia } from "../sdp";
+import { answerOffer, type AudioCodecName, type NegotiatedMedia } from "../sdp";
 import type { MediaNegotiator } from "../sip/media-negotiator";
 
 /** The ports a test meeting call advertises. */
@@ -7,6 +7,8 @@ export interface MeetingPorts {
   address: string;
   audioPort?: number;
   videoPort?: number;
+  /** Audio codecs answered (default: the caller's first supported one). */
+  audioCodecs?: readonly AudioCodecName[];
 }
 
 /**

@@ -1,0 +1,173 @@
+import { IvrWaitError, type IvrFailure, type IvrListener, type IvrOutcome, type IvrWait } from "../dtmf/ivr-wait";
+import { DTMF_DEFAULTS } from "../dtmf/dtmf-plan";
+import { systemClock, type Clock, type TimerHandle } from "../rtp/clock";
+import { VOICE_FRAME_MS } from "./voice-activity";
+
+/** An utterance shorter than this (active time) is a click or a burst of noise, not a prompt. */
+export const MIN_SPEECH_MS = 200;
+/** After the keys, quiet this much longer than the prompt silence with no meeting media means the far end asks again. */
+export const REPROMPT_EXTRA_QUIET_MS = 1000;
+/** Sound with no prompt-length pause for this long is a meeting, not an IVR prompt (prompts are 2–6 s between pauses). */
+export const MEETING_AUDIO_MS = 8000;
+/** Video packets in a row that make "video started" (one stray packet does not). */
+export const VIDEO_START_PACKETS = 3;
+/** Video seen this recently when a `joined` wait starts means the IVR itself sends video: only audio can tell then. */
+export const VIDEO_FLOWING_MS = 1000;
+
+interface Utterance {
+  id: number;
+  startedAt: number;
+  lastActiveAt: number;
+  activeMs: number;
+}
+
+interface Pending {
+  wait: IvrWait;
+  silenceMs: number;
+  startedAt: number;
+  /** The utterance already going on before the wait, which a `prompt`/`joined` wait ignores if it had ended. */
+  baseline: number;
+  speakingAtStart: boolean;
+  videoFlowingAtStart: boolean;
+  videoPackets: number;
+  timer: TimerHandle;
+  resolve: (o: IvrOutcome) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Decides a plan's `{prompt}`, `{reply}` and `{joined}` waits from voice activity (one call per
+ * 20 ms frame of received audio) and the arrival of video packets; see ivr-wait.ts for what each
+ * wait means and voice-activity.ts for how a frame is judged.
+ *
+ * @remarks An utterance is a run of active frames whose gaps are shorter than the prompt silence
+ * (a sentence break does not end a prompt). A prompt has ended when its utterance had at least
+ * {@link MIN_SPEECH_MS} of sound and has been quiet for the prompt silence. Time is the arrival time of
+ * the decoded frames; the checks also run on a 20 ms timer, because an IVR that stops sending
+ * packets while it is quiet (silence suppression, opus DTX) is quiet too.
+ */
+export class MediaIvrListener implements IvrListener {
+  private readonly clock: Clock;
+  private current: Utterance | undefined;
+  private nextId = 1;
+  private lastVideoAt = Number.NEGATIVE_INFINITY;
+  private pending: Pending | undefined;
+  /** The prompt silence of the last wait: what splits utterances between waits too. */
+  private silenceMs = DTMF_DEFAULTS.promptSilenceMs;
+  private closed = false;
+
+  constructor(clock?: Clock) {
+    this.clock = clock ?? systemClock;
+  }
+
+  /** One 20 ms frame of received audio. */
+  audioFrame(active: boolean): void {
+    const now = this.clock.now();
+    if (active) {
+      const u = this.current;
+      if (u && now - u.lastActiveAt < this.silenceMs) {
+        u.lastActiveAt = now;
+        u.activeMs += VOICE_FRAME_MS;
+      } else {
+        this.current = { id: this.nextId++, startedAt: now, lastActiveAt: now, activeMs: VOICE_FRAME_MS };
+      }
+    }
+    this.check();
+  }
+
+  /** One RTP packet of received video. */
+  videoPacket(): void {
+    this.lastVideoAt = this.clock.now();
+    if (this.pending) this.pending.videoPackets++;
+    this.check();
+  }
+
+  listen(wait: IvrWait, silenceMs: number): Promise<IvrOutcome> {
+    if (this.closed) return Promise.reject(new IvrWaitError("dtmf: the call stopped listening", "no-audio"));
+    if (this.pending) return Promise.reject(new IvrWaitError("dtmf: another wait is already listening", "no-audio"));
+    this.silenceMs = silenceMs;
+    const now = this.clock.now();
+    const speaking = this.current !== undefined && now - this.current.lastActiveAt < silenceMs;
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setInterval(() => this.check(), VOICE_FRAME_MS);
+      this.pending = {
+        wait,
+        silenceMs,
+        startedAt: now,
+        baseline: speaking ? 0 : (this.current?.id ?? 0),
+        speakingAtStart: speaking,
+        videoFlowingAtStart: now - this.lastVideoAt < VIDEO_FLOWING_MS,
+        videoPackets: 0,
+        timer,
+        resolve,
+        reject,
+      };
+      this.check();
+    });
+  }
+
+  private check(): void {
+    const p = this.pending;
+    if (!p) return;
+    const now = this.clock.now();
+    const outcome = this.outcome(p, now);
+    if (outcome) return this.finish((q) => q.resolve(outcome));
+    if (now - p.startedAt >= p.wait.timeoutMs) {
+      const [reason, text] = this.failure(p);
+      this.finish((q) => q.reject(new IvrWaitError(`dtmf: {${p.wait.kind}}: ${text} within ${(p.wait.timeoutMs / 1000).toFixed(1)} s`, reason)));
+    }
+  }
+
+  private outcome(p: Pending, now: number): IvrOutcome | undefined {
+    const u = this.current && this.current.id !== p.baseline ? this.current : undefined;
+    const quietMs = u ? now - u.lastActiveAt : Number.POSITIVE_INFINITY;
+    const heard = u !== undefined && u.activeMs >= MIN_SPEECH_MS;
+    const videoStarted = !p.videoFlowingAtStart && p.videoPackets >= VIDEO_START_PACKETS;
+    switch (p.wait.kind) {
+      case "prompt":
+        return heard && quietMs >= p.silenceMs ? { kind: "prompt-ended", speechMs: u.activeMs } : undefined;
+      case "reply":
+        if (videoStarted) return { kind: "replied", how: "video" };
+        if (p.speakingAtStart) {
+          const last = this.current;
+          return last && now - last.lastActiveAt >= p.silenceMs ? { kind: "replied", how: "went-quiet" } : undefined;
+        }
+        return heard ? { kind: "replied", how: "spoke" } : undefined;
+      case "joined":
+        if (videoStarted) return { kind: "joined", by: "video" };
+        if (u && quietMs < p.silenceMs && now - u.startedAt >= MEETING_AUDIO_MS) return { kind: "joined", by: "audio" };
+        return heard && quietMs >= p.silenceMs + REPROMPT_EXTRA_QUIET_MS ? { kind: "reprompt", speechMs: u.activeMs } : undefined;
+    }
+  }
+
+  private failure(p: Pending): [IvrFailure, string] {
+    const u = this.current && this.current.id !== p.baseline ? this.current : undefined;
+    const heard = u !== undefined && u.activeMs >= MIN_SPEECH_MS;
+    switch (p.wait.kind) {
+      case "prompt":
+        return heard ? ["prompt-not-ended", "the far end kept sounding, its prompt did not end"] : ["no-prompt", "no prompt heard (the far end stayed quiet)"];
+      case "reply":
+        return ["no-reply", p.speakingAtStart ? "the far end did not stop speaking" : "the far end did not react to the keys"];
+      case "joined":
+        return ["not-joined", heard ? "no meeting media (no video, no lasting audio) after the far end spoke" : "no meeting media and no answer from the far end"];
+    }
+  }
+
+  private finish(settle: (p: Pending) => void): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.clock.clearInterval(p.timer);
+    settle(p);
+  }
+
+  cancel(error: Error): void {
+    this.finish((p) => p.reject(error));
+  }
+
+  /** Stops listening: a pending wait rejects. Idempotent. */
+  close(error: Error): void {
+    this.closed = true;
+    this.cancel(error);
+  }
+}
