@@ -53,6 +53,8 @@ export class IvrPrompts {
   private readonly dir: string;
   private readonly wavs = new Map<IvrPromptName, Promise<string>>();
   private readonly clips = new Map<string, Promise<IvrClip>>();
+  /** espeak-ng and ffmpeg runs not finished yet: close() waits for them. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly ffmpegPath: string,
@@ -66,7 +68,7 @@ export class IvrPrompts {
     const key = `${name}/${codec.toUpperCase()}`;
     let clip = this.clips.get(key);
     if (!clip) {
-      clip = this.wav(name).then((wav) => this.encode(wav, codec, true));
+      clip = this.track(this.wav(name).then((wav) => this.encode(wav, codec, true)));
       this.clips.set(key, clip);
     }
     return clip;
@@ -77,7 +79,7 @@ export class IvrPrompts {
     const key = `tone/${codec.toUpperCase()}`;
     let clip = this.clips.get(key);
     if (!clip) {
-      clip = this.encode("sine=frequency=440:sample_rate=48000:duration=1", codec, false);
+      clip = this.track(this.encode("sine=frequency=440:sample_rate=48000:duration=1", codec, false));
       this.clips.set(key, clip);
     }
     return clip;
@@ -112,8 +114,19 @@ export class IvrPrompts {
     return [...parser.push(stdout), ...parser.end()];
   }
 
-  /** Removes the generated files. */
-  dispose(): void {
+  private track<T>(p: Promise<T>): Promise<T> {
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    return p;
+  }
+
+  /** Waits for the espeak-ng and ffmpeg runs still going (seconds at most), then removes the generated files. */
+  async close(): Promise<void> {
+    await Promise.all([...this.running]);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -77,6 +77,7 @@ export class MeetingIvr {
     this.sender.start();
     // Make the clips while the caller waits for the first prompt.
     for (const p of ["welcome", "badMeetingId", "passcode", "badPasscode", "joining"] as const) void this.ctx.prompts.clip(p, this.codec).catch(() => undefined);
+    void this.ctx.prompts.meetingTone(this.codec).catch(() => undefined);
     this.timer = setTimeout(() => void this.say("welcome"), this.ctx.firstPromptDelayMs);
   }
 

@@ -271,7 +271,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     this.#ua = undefined;
     if (ua) await ua.stop().catch(() => undefined);
     this.#transport = undefined;
-    this.#prompts?.dispose();
+    await this.#prompts?.close();
     this.removeAllListeners();
   }
 }

@@ -114,6 +114,7 @@ export class DtmfSender {
     for (const step of steps) {
       if (this.closed) throw new InvalidStateError("DTMF sender closed before the digits were sent");
       if (step.kind !== "listen") {
+        if (step.kind === "tone") listener?.keySent();
         await this.runStep(step, o.type);
         group.push(step);
         continue;
@@ -134,7 +135,11 @@ export class DtmfSender {
         }
         retriesLeft--;
         // Only the keys go again: the far end has just finished asking, it listens now.
-        for (const again of group) if (again.kind === "tone") await this.runStep(again, o.type, group);
+        for (const again of group) {
+          if (again.kind !== "tone") continue;
+          listener!.keySent();
+          await this.runStep(again, o.type, group);
+        }
       }
       group = [];
     }

@@ -90,6 +90,8 @@ export interface IvrListener {
    * @throws (rejects) IvrWaitError when its timeout passes first, with the reason.
    */
   listen(wait: IvrWait, promptSilenceMs: number): Promise<IvrOutcome>;
+  /** A key of the plan starts to go out now (media that starts after it may answer it). */
+  keySent(): void;
   /** Stops a pending listen (it rejects); the call ends or the sender closes. */
   cancel(error: Error): void;
 }

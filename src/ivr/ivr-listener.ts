@@ -11,7 +11,10 @@ export const REPROMPT_EXTRA_QUIET_MS = 1000;
 export const MEETING_AUDIO_MS = 8000;
 /** Video packets in a row that make "video started" (one stray packet does not). */
 export const VIDEO_START_PACKETS = 3;
-/** Video seen this recently when a `joined` wait starts means the IVR itself sends video: only audio can tell then. */
+/**
+ * A gap in the video longer than this ends a run of video. Video whose run began before the keys
+ * went out is the IVR's own picture: only a run that begins after the keys counts as "video started".
+ */
 export const VIDEO_FLOWING_MS = 1000;
 
 interface Utterance {
@@ -28,8 +31,8 @@ interface Pending {
   /** The utterance already going on before the wait, which a `prompt`/`joined` wait ignores if it had ended. */
   baseline: number;
   speakingAtStart: boolean;
-  videoFlowingAtStart: boolean;
-  videoPackets: number;
+  /** Video that starts from here on is an answer: the first key of the group before the wait, else the wait's start. */
+  since: number;
   timer: TimerHandle;
   resolve: (o: IvrOutcome) => void;
   reject: (e: Error) => void;
@@ -51,6 +54,10 @@ export class MediaIvrListener implements IvrListener {
   private current: Utterance | undefined;
   private nextId = 1;
   private lastVideoAt = Number.NEGATIVE_INFINITY;
+  private videoRunStartedAt = Number.NEGATIVE_INFINITY;
+  private videoRunPackets = 0;
+  /** When the first key since the last wait went out. */
+  private keysAt: number | undefined;
   private pending: Pending | undefined;
   /** The prompt silence of the last wait: what splits utterances between waits too. */
   private silenceMs = DTMF_DEFAULTS.promptSilenceMs;
@@ -77,9 +84,19 @@ export class MediaIvrListener implements IvrListener {
 
   /** One RTP packet of received video. */
   videoPacket(): void {
-    this.lastVideoAt = this.clock.now();
-    if (this.pending) this.pending.videoPackets++;
+    const now = this.clock.now();
+    if (now - this.lastVideoAt > VIDEO_FLOWING_MS) {
+      this.videoRunStartedAt = now;
+      this.videoRunPackets = 0;
+    }
+    this.lastVideoAt = now;
+    this.videoRunPackets++;
     this.check();
+  }
+
+  /** A key goes out: media that starts from now on may be the far end's answer to it (the far end may act on `#` before its tone has ended). */
+  keySent(): void {
+    this.keysAt ??= this.clock.now();
   }
 
   listen(wait: IvrWait, silenceMs: number): Promise<IvrOutcome> {
@@ -96,8 +113,7 @@ export class MediaIvrListener implements IvrListener {
         startedAt: now,
         baseline: speaking ? 0 : (this.current?.id ?? 0),
         speakingAtStart: speaking,
-        videoFlowingAtStart: now - this.lastVideoAt < VIDEO_FLOWING_MS,
-        videoPackets: 0,
+        since: this.keysAt ?? now,
         timer,
         resolve,
         reject,
@@ -122,7 +138,7 @@ export class MediaIvrListener implements IvrListener {
     const u = this.current && this.current.id !== p.baseline ? this.current : undefined;
     const quietMs = u ? now - u.lastActiveAt : Number.POSITIVE_INFINITY;
     const heard = u !== undefined && u.activeMs >= MIN_SPEECH_MS;
-    const videoStarted = !p.videoFlowingAtStart && p.videoPackets >= VIDEO_START_PACKETS;
+    const videoStarted = this.videoRunStartedAt >= p.since && this.videoRunPackets >= VIDEO_START_PACKETS && now - this.lastVideoAt <= VIDEO_FLOWING_MS;
     switch (p.wait.kind) {
       case "prompt":
         return heard && quietMs >= p.silenceMs ? { kind: "prompt-ended", speechMs: u.activeMs } : undefined;
@@ -157,6 +173,7 @@ export class MediaIvrListener implements IvrListener {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
+    this.keysAt = undefined;
     this.clock.clearInterval(p.timer);
     settle(p);
   }

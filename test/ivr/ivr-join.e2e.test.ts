@@ -36,7 +36,7 @@ describe("Joining the test meeting through its IVR: DTMF that waits for the prom
         assert.equal(run.result, "ok", line);
         assert.deepEqual(run.events.map((e) => e.kind), ["prompt-ended", "prompt-ended", "joined"], line);
         const joined = run.events[2];
-        assert.ok(joined.kind === "joined" && joined.by === "video", line);
+        assert.ok(joined.kind === "joined" && joined.by === "video", `${JSON.stringify(joined)} ${line}`);
         const entries = run.meeting.flatMap((e) => (e.kind === "entry" ? [`${e.field}:${e.ok}`] : []));
         assert.deepEqual(entries, ["meeting-id:true", "passcode:true"], `accepted on the first try: ${line}`);
         assert.equal(run.meeting.filter((e) => e.kind === "key-ignored").length, 0, `no key pressed while the IVR spoke: ${line}`);
