@@ -14,7 +14,7 @@ export {
   type ResolvedEngineLimits,
 } from "./call/engine-limits";
 export { TEXT_LIMITS, MAX_PATH_LENGTH, checkText } from "./util/text-fields";
-export { Call, type CallEvents, type PlayAudioOptions } from "./call/call";
+export { Call, type CallEvents, type PlayAudioOptions, type SendDtmfHandlers } from "./call/call";
 export { CallStatus, isFinalStatus, isAnswered, canTransition } from "./call/call-status";
 export { CallReason, outcomeOfRejection } from "./call/call-reason";
 export type { CallStateEvent, PublishEvent, PublishStatus, DtmfEvent, IvrEvent } from "./call/call-event";

@@ -16,7 +16,7 @@ import { sendPictureFastUpdate } from "./output/picture-fast-update";
 import { checkCallOutputOptions } from "./output/resolve-target";
 import type { OutputSnapshot, OutputTarget, PublishOptions } from "./output/output-types";
 import { ConfigError, InvalidStateError } from "../errors";
-import { parseDtmfDigits, type DtmfOptions } from "../dtmf";
+import { IvrWaitError, parseDtmfDigits, type DtmfOptions, type IvrProgress } from "../dtmf";
 import { SessionControl } from "./session-control";
 import { receivedMediaStats } from "./media-stats";
 import { parseSessionExpires, type SessionExpires } from "./session-timer";
@@ -35,6 +35,12 @@ export interface PlayAudioOptions {
    * ends whose paths come from someone else (flow messages); a library user's own paths need none.
    */
   mediaRoot?: string;
+}
+
+/** Per-request listeners of {@link Call.sendDtmf}. */
+export interface SendDtmfHandlers {
+  /** This plan's `{…}` wait outcomes (the call's `ivr` event has every plan's). */
+  onIvr?: (event: IvrEvent) => void;
 }
 
 /** What a Call needs from the Engine that owns it. */
@@ -390,10 +396,7 @@ export class Call extends TypedEmitter<CallEvents> {
       onRenegotiated: (status, message) => this.onRenegotiated(status, message),
       onRtpTimeout: (ms) => this.fail(CallReason.FAILED_BY_RTP_ACTIVITY, `no RTP for ${(ms / 1000).toFixed(1)} s`),
       onDtmf: (digit, type) => this.safeEmit("dtmf", { callId: this.id, digit, type, direction: "sent", timestamp: Date.now() }),
-      onIvr: (p) => {
-        const event: IvrEvent = p instanceof Error ? { callId: this.id, kind: "failed", reason: p.reason, detail: p.message, timestamp: Date.now() } : { callId: this.id, ...p, timestamp: Date.now() };
-        this.safeEmit("ivr", event);
-      },
+      onIvr: (p) => this.safeEmit("ivr", this.ivrEvent(p)),
       ffmpegPath: () => {
         try {
           return this.ctx.resolveFfmpeg();
@@ -434,7 +437,7 @@ export class Call extends TypedEmitter<CallEvents> {
    * (MAX_PENDING_DTMF_SEQUENCES), before anything is queued; InvalidStateError when the call is
    * not ESTABLISHED (or ends before the keys went out), DtmfError when the peer refused an INFO.
    */
-  sendDtmf(digits: string, options?: DtmfOptions): Promise<void> {
+  sendDtmf(digits: string, options?: DtmfOptions, handlers: SendDtmfHandlers = {}): Promise<void> {
     try {
       parseDtmfDigits(digits);
     } catch (error) {
@@ -443,7 +446,12 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this._status !== CallStatus.ESTABLISHED || !this.control) {
       return Promise.reject(new InvalidStateError(`cannot send DTMF: the call is ${this._status}, not ESTABLISHED`));
     }
-    return this.control.sendDtmf(digits, options);
+    const onIvr = handlers.onIvr;
+    return this.control.sendDtmf(digits, options, onIvr && ((p) => onIvr(this.ivrEvent(p))));
+  }
+
+  private ivrEvent(p: IvrProgress | IvrWaitError): IvrEvent {
+    return p instanceof IvrWaitError ? { callId: this.id, kind: "failed", reason: p.reason, detail: p.message, timestamp: Date.now() } : { callId: this.id, ...p, timestamp: Date.now() };
   }
 
   /**

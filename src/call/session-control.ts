@@ -107,9 +107,12 @@ export class SessionControl {
   }
 
   /** Queues a DTMF sequence (see {@link DtmfSender.send}); a failed `{…}` wait is also reported through onIvr. */
-  sendDtmf(digits: string, options?: DtmfOptions): Promise<void> {
-    return this.dtmf.send(digits, options).catch((error: unknown) => {
-      if (error instanceof IvrWaitError) this.host.onIvr(error);
+  sendDtmf(digits: string, options?: DtmfOptions, onIvr?: (progress: IvrProgress | IvrWaitError) => void): Promise<void> {
+    return this.dtmf.send(digits, options, onIvr).catch((error: unknown) => {
+      if (error instanceof IvrWaitError) {
+        this.host.onIvr(error);
+        onIvr?.(error);
+      }
       throw error;
     });
   }

@@ -68,12 +68,13 @@ export class DtmfSender {
   }
 
   /**
-   * Queues `digits` and resolves when they have all been sent.
+   * Queues `digits` and resolves when they have all been sent. `onIvr` hears this plan's wait
+   * outcomes only (the constructor's `onIvr` hears every plan's).
    * @throws (rejects) ConfigError for invalid digits or options, or when {@link MAX_PENDING_DTMF_SEQUENCES}
    * sequences are already queued or running (before anything is queued),
    * InvalidStateError when closed before it finished, DtmfError when a key was refused.
    */
-  send(digits: string, options?: DtmfOptions): Promise<void> {
+  send(digits: string, options?: DtmfOptions, onIvr?: (progress: IvrProgress) => void): Promise<void> {
     if (this.closed) return Promise.reject(new InvalidStateError("DTMF sender is closed"));
     if (this.pending >= MAX_PENDING_DTMF_SEQUENCES) {
       return Promise.reject(new ConfigError(`dtmf: ${this.pending} sequences are already waiting to be sent, at most ${MAX_PENDING_DTMF_SEQUENCES} (MAX_PENDING_DTMF_SEQUENCES) per call`));
@@ -87,27 +88,31 @@ export class DtmfSender {
       return Promise.reject(error);
     }
     this.pending++;
-    const run = this.tail.then(() => this.runPlan(steps, resolved)).finally(() => this.pending--);
+    const run = this.tail.then(() => this.runPlan(steps, resolved, onIvr)).finally(() => this.pending--);
     // The next sequence waits for this one whether it succeeds or fails.
     this.tail = run.catch(() => undefined);
     return run;
   }
 
   /** Runs a plan; one with `{…}` waits holds a listener of the call's received media while it runs. */
-  private async runPlan(steps: DtmfStep[], o: ResolvedDtmfOptions): Promise<void> {
-    if (!steps.some((s) => s.kind === "listen")) return this.run(steps, o, undefined);
+  private async runPlan(steps: DtmfStep[], o: ResolvedDtmfOptions, onIvr: ((progress: IvrProgress) => void) | undefined): Promise<void> {
+    if (!steps.some((s) => s.kind === "listen")) return this.run(steps, o, undefined, undefined);
     const listener = this.o.transport.listener?.();
     if (!listener) throw new IvrWaitError("dtmf: the plan waits for the far end's prompts, but the call receives no audio to listen to", "no-audio");
     this.listeners.add(listener);
     try {
-      await this.run(steps, o, listener);
+      await this.run(steps, o, listener, onIvr);
     } finally {
       this.listeners.delete(listener);
       this.o.transport.release?.(listener);
     }
   }
 
-  private async run(steps: DtmfStep[], o: ResolvedDtmfOptions, listener: IvrListener | undefined): Promise<void> {
+  private async run(steps: DtmfStep[], o: ResolvedDtmfOptions, listener: IvrListener | undefined, onIvr: ((progress: IvrProgress) => void) | undefined): Promise<void> {
+    const report = (progress: IvrProgress): void => {
+      this.o.onIvr?.(progress);
+      onIvr?.(progress);
+    };
     // The keys since the last wait: what a re-prompt sends again.
     let group: DtmfStep[] = [];
     let groupsSent = 0;
@@ -125,11 +130,11 @@ export class DtmfSender {
         const outcome = await listener!.listen(step.wait, o.promptSilenceMs);
         if (this.closed) throw new InvalidStateError("DTMF sender closed before the digits were sent");
         if (outcome.kind !== "reprompt") {
-          this.o.onIvr?.({ ...outcome, groupsSent });
+          report({ ...outcome, groupsSent });
           break;
         }
         const retrying = retriesLeft > 0 && group.some((s) => s.kind === "tone");
-        this.o.onIvr?.({ ...outcome, groupsSent, retrying });
+        report({ ...outcome, groupsSent, retrying });
         if (!retrying) {
           throw new IvrWaitError(`dtmf: the far end asked again after key group ${groupsSent} instead of joining (a wrong PIN?)`, "reprompted");
         }

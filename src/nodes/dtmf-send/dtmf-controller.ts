@@ -1,9 +1,26 @@
+import type { IvrEvent } from "node-red-contrib-sipcast";
 import { callDirectory } from "../shared/call-directory";
 import { handleInput, statusText } from "../shared/input-handler";
 import type { Node, NodeMessage, NodeSend } from "../shared/node-red-types";
 import { realTimers, type Timers } from "../shared/timers";
 import { waitEstablished, type EstablishedWait } from "../shared/wait-established";
 import { parseDtmfRequest, type DtmfSendConfig } from "./dtmf-input";
+
+/** The status text of a wait's outcome. */
+function ivrStatus(e: IvrEvent): string {
+  switch (e.kind) {
+    case "prompt-ended":
+      return "prompt ended · sending";
+    case "replied":
+      return "the far end replied";
+    case "joined":
+      return "joined";
+    case "reprompt":
+      return e.retrying ? "asked again · sending again" : "asked again";
+    default:
+      return e.kind;
+  }
+}
 
 /**
  * The runtime side of a dtmf-send node: finds the call, waits until it is established, has the engine
@@ -28,19 +45,26 @@ export class DtmfSendController {
     const type = request.type ?? entry.dtmfType;
     const wait = waitEstablished(entry.call, request.waitMs, this.timers);
     this.waits.add(wait);
-    this.node.status({ fill: "yellow", shape: "ring", text: statusText(`waiting · ${request.digits}`) });
+    // Never the keys themselves in the status: they are often a PIN.
+    this.node.status({ fill: "yellow", shape: "ring", text: statusText(`waiting for the call`) });
     const outcome = await wait.promise.finally(() => this.waits.delete(wait));
     if (outcome === "cancelled") return; // the node closed: drop the message, as the delay node does
-    this.node.status({ fill: "yellow", shape: "dot", text: statusText(`sending ${request.digits}`) });
-    await entry.call.sendDtmf(request.digits, {
-      type,
-      durationMs: request.durationMs,
-      pauseMs: request.pauseMs,
-      initialDelayMs: request.initialDelayMs,
-    });
+    this.node.status({ fill: "yellow", shape: "dot", text: statusText(request.listens ? "listening for the prompt" : "sending") });
+    const ivr: IvrEvent[] = [];
+    await entry.call.sendDtmf(
+      request.digits,
+      { type, durationMs: request.durationMs, pauseMs: request.pauseMs, initialDelayMs: request.initialDelayMs },
+      {
+        onIvr: (e) => {
+          ivr.push(e);
+          if (!this.closed && e.kind !== "failed") this.node.status({ fill: "yellow", shape: "dot", text: statusText(ivrStatus(e)) });
+        },
+      },
+    );
     if (this.closed) return;
-    this.node.status({ fill: "green", shape: "dot", text: statusText(`sent ${request.digits}`) });
-    msg.dtmf = { callId: request.callId, digits: request.digits, type };
+    const joined = ivr.some((e) => e.kind === "joined");
+    this.node.status({ fill: "green", shape: "dot", text: statusText(joined ? "joined" : "sent") });
+    msg.dtmf = { callId: request.callId, digits: request.digits, type, ...(request.listens ? { ivr } : {}) };
     send(msg);
   }
 

@@ -1,4 +1,4 @@
-import { MAX_DTMF_KEYS } from "node-red-contrib-sipcast";
+import { MAX_DTMF_KEYS, parseDtmfDigits } from "node-red-contrib-sipcast";
 import type { DtmfType } from "../shared/call-directory";
 import { msgChoice, msgString, settingNumber, settingString } from "../shared/msg-fields";
 import type { NodeDef, NodeMessage } from "../shared/node-red-types";
@@ -26,16 +26,27 @@ export interface DtmfRequest {
   pauseMs: number;
   initialDelayMs: number;
   waitMs: number;
+  /** The digits hold `{…}` waits: the plan listens to the call. */
+  listens: boolean;
 }
 
-/** 0-9 * # A-D are DTMF events; "," is a pause. */
-const DIGITS = /^[0-9*#A-D,]+$/;
 const TYPES: readonly DtmfType[] = ["RFC2833", "INFO"];
 
 function nonNegative(value: unknown, fallback: number, name: string): number {
   const n = settingNumber(value, fallback);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: expected a number ≥ 0, got "${String(value)}"`);
   return n;
+}
+
+/** The engine's own parser (the same plan syntax everywhere), its error worded with the field; the keys are never repeated (a PIN). */
+function checkPlan(digits: string, field: string): void {
+  try {
+    parseDtmfDigits(digits);
+  } catch (error) {
+    const detail = (error as Error).message.replace(/^dtmf: /, "");
+    if (/^\d+ keys, at most/.test(detail) || detail.startsWith("more than")) throw new Error(`${field}: ${detail}`);
+    throw new Error(`${field}: expected DTMF digits 0-9 * # A-D, "," for a pause and {prompt} {reply} {joined} waits: ${detail}`);
+  }
 }
 
 /**
@@ -50,8 +61,8 @@ export function parseDtmfRequest(msg: NodeMessage, config: DtmfSendConfig): Dtmf
   const field = fromMsg !== undefined ? "msg.digits" : fromPayload !== undefined ? "msg.payload" : "digits";
   const digits = (fromMsg ?? fromPayload ?? settingString(config.digits)).replace(/\s+/g, "").toUpperCase();
   // The engine refuses it too, but only once the call is answered: say so at once.
-  if (digits.length > MAX_DTMF_KEYS) throw new Error(`${field}: ${digits.length} keys, at most ${MAX_DTMF_KEYS} ("," pauses included)`);
-  if (!DIGITS.test(digits)) throw new Error(`${field}: expected DTMF digits 0-9 * # A-D and "," for a pause, got "${digits.slice(0, 40)}"`);
+  if (digits.length > MAX_DTMF_KEYS && !digits.includes("{")) throw new Error(`${field}: ${digits.length} keys, at most ${MAX_DTMF_KEYS} ("," pauses included)`);
+  checkPlan(digits, field);
   const setting = settingString(config.dtmfType);
   const type = msgChoice(msg, "dtmfType", TYPES) ?? TYPES.find((t) => t === setting.toUpperCase());
   return {
@@ -62,5 +73,6 @@ export function parseDtmfRequest(msg: NodeMessage, config: DtmfSendConfig): Dtmf
     pauseMs: nonNegative(config.pauseMs, 500, "pauseMs"),
     initialDelayMs: nonNegative(config.initialDelayMs, 0, "initialDelayMs"),
     waitMs: nonNegative(config.waitEstablished, 10, "waitEstablished") * 1000,
+    listens: digits.includes("{"),
   };
 }
