@@ -165,6 +165,11 @@
         Array.prototype.forEach.call(document.querySelectorAll("#keypad button"), function (button) {
             button.addEventListener("click", function () { sendDigits(button.getAttribute("data-key")); });
         });
+        if (config.ivrPlan) {
+            // The test meeting speaks its prompts: this plan waits for each one instead of a fixed delay.
+            $("ivr-join").hidden = false;
+            $("ivr-join").addEventListener("click", function () { sendDigits(config.ivrPlan); });
+        }
         $("dtmf-form").addEventListener("submit", function (event) {
             event.preventDefault();
             sendDigits($("dtmf-input").value);
