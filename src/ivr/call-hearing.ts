@@ -1,9 +1,11 @@
 import type { RtpPacket } from "werift-rtp";
+import { IvrWaitError } from "../dtmf/ivr-wait";
 import { InvalidStateError } from "../errors";
 import type { RtpChannel } from "../rtp/rtp-channel";
 import type { NegotiatedStream } from "../sdp";
 import type { Logger } from "../util/logger";
 import { MediaIvrListener } from "./ivr-listener";
+import { opusPacketSamples } from "./ogg-opus-writer";
 import { receivedAudioDecoder, type ReceivedAudioDecoder } from "./received-audio-decoder";
 import { VoiceActivity } from "./voice-activity";
 
@@ -36,14 +38,21 @@ export class CallHearing {
     if (!audio || !channel) return undefined;
     let hearing: CallHearing | undefined;
     const vad = new VoiceActivity((_level, active) => hearing?.listener.audioFrame(active));
-    const decoder = receivedAudioDecoder(audio.codec, (samples, rate) => vad.push(samples, rate), { ffmpegPath: o.ffmpegPath, logger: o.logger });
+    const decoder = receivedAudioDecoder(audio.codec, (samples, rate) => vad.push(samples, rate), {
+      ffmpegPath: o.ffmpegPath,
+      logger: o.logger,
+      onFailure: (reason) => hearing?.listener.close(new IvrWaitError(`dtmf: cannot listen to the call: its audio decoder (ffmpeg) stopped: ${reason}`, "no-audio")),
+    });
     if (!decoder) {
       o.logger.log("warn", "ivr", `cannot listen to ${audio.codec} audio${o.ffmpegPath ? "" : " without ffmpeg"}`);
       return undefined;
     }
     hearing = new CallHearing(decoder);
+    const durationOf = packetDuration(audio.codec);
     const onAudio = (packet: RtpPacket): void => {
-      if (packet.header.payloadType === audio.payloadType) decoder.push(packet.payload);
+      if (packet.header.payloadType !== audio.payloadType) return;
+      hearing?.listener.audioPacket(durationOf(packet.payload));
+      decoder.push(packet.payload);
     };
     channel.on("rtp", onAudio);
     hearing.detach.push(() => channel.off("rtp", onAudio));
@@ -70,4 +79,9 @@ export class CallHearing {
   whenClosed(): Promise<void> {
     return this.decoder.whenClosed();
   }
+}
+
+/** Milliseconds of sound in one payload: G.711 and G.722 carry 8 bytes per ms (RFC 3551), opus says so in its TOC byte. */
+function packetDuration(codec: string): (payload: Buffer) => number {
+  return codec.toUpperCase() === "OPUS" ? (p) => opusPacketSamples(p) / 48 : (p) => p.length / 8;
 }

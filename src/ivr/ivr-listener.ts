@@ -45,9 +45,10 @@ interface Pending {
  *
  * @remarks An utterance is a run of active frames whose gaps are shorter than the prompt silence
  * (a sentence break does not end a prompt). A prompt has ended when its utterance had at least
- * {@link MIN_SPEECH_MS} of sound and has been quiet for the prompt silence. Time is the arrival time of
- * the decoded frames; the checks also run on a 20 ms timer, because an IVR that stops sending
- * packets while it is quiet (silence suppression, opus DTX) is quiet too.
+ * {@link MIN_SPEECH_MS} of sound and has been quiet for the prompt silence. Audio time is counted in
+ * received audio (see `audioMs`), timeouts and video on the wall clock; the checks also run on a
+ * 20 ms timer, because an IVR that stops sending packets while it is quiet (silence suppression,
+ * opus DTX) is quiet too.
  */
 export class MediaIvrListener implements IvrListener {
   private readonly clock: Clock;
@@ -59,6 +60,17 @@ export class MediaIvrListener implements IvrListener {
   /** When the first key since the last wait went out. */
   private keysAt: number | undefined;
   private pending: Pending | undefined;
+  /**
+   * The audio clock, in ms of received audio: +20 per decoded frame, plus the gaps in which no packet
+   * came at all (silence suppression). Utterances and quiet are measured on it, not on the wall clock,
+   * so that a decoder that falls behind (ffmpeg starved of CPU) delays the verdict instead of faking
+   * quiet: a stalled decoder delivers no frames, and its packets still count as not yet heard.
+   */
+  private audioMs = 0;
+  /** Audio received (ms of packets) and decoded (ms of frames): the decoder has caught up when they meet. */
+  private receivedMs = 0;
+  private decodedMs = 0;
+  private lastPacketAt: number | undefined;
   /** The prompt silence of the last wait: what splits utterances between waits too. */
   private silenceMs = DTMF_DEFAULTS.promptSilenceMs;
   private closed = false;
@@ -67,19 +79,41 @@ export class MediaIvrListener implements IvrListener {
     this.clock = clock ?? systemClock;
   }
 
-  /** One 20 ms frame of received audio. */
-  audioFrame(active: boolean): void {
+  /** One RTP packet of the received audio (`durationMs` of sound), before it is decoded. */
+  audioPacket(durationMs: number): void {
     const now = this.clock.now();
+    // A gap with no packets at all is quiet the decoder never reports: put it on the audio clock.
+    this.audioMs += this.packetGapMs(now);
+    this.lastPacketAt = now;
+    this.receivedMs += durationMs;
+  }
+
+  /** One 20 ms frame of received audio, decoded. */
+  audioFrame(active: boolean): void {
+    this.audioMs += VOICE_FRAME_MS;
+    this.decodedMs += VOICE_FRAME_MS;
+    const at = this.audioMs;
     if (active) {
       const u = this.current;
-      if (u && now - u.lastActiveAt < this.silenceMs) {
-        u.lastActiveAt = now;
+      if (u && at - u.lastActiveAt < this.silenceMs + VOICE_FRAME_MS) {
+        u.lastActiveAt = at;
         u.activeMs += VOICE_FRAME_MS;
       } else {
-        this.current = { id: this.nextId++, startedAt: now, lastActiveAt: now, activeMs: VOICE_FRAME_MS };
+        this.current = { id: this.nextId++, startedAt: at, lastActiveAt: at, activeMs: VOICE_FRAME_MS };
       }
     }
     this.check();
+  }
+
+  /** How long no packet has come, once the decoder has delivered all it was given (else 0: it may still be busy). */
+  private packetGapMs(now: number): number {
+    if (this.lastPacketAt === undefined || this.decodedMs < this.receivedMs - 2 * VOICE_FRAME_MS) return 0;
+    return Math.max(0, now - this.lastPacketAt - 2 * VOICE_FRAME_MS);
+  }
+
+  /** The audio clock now, counting a gap in the packets that is still going on. */
+  private audioNow(): number {
+    return this.audioMs + this.packetGapMs(this.clock.now());
   }
 
   /** One RTP packet of received video. */
@@ -104,7 +138,7 @@ export class MediaIvrListener implements IvrListener {
     if (this.pending) return Promise.reject(new IvrWaitError("dtmf: another wait is already listening", "no-audio"));
     this.silenceMs = silenceMs;
     const now = this.clock.now();
-    const speaking = this.current !== undefined && now - this.current.lastActiveAt < silenceMs;
+    const speaking = this.current !== undefined && this.audioNow() - this.current.lastActiveAt < silenceMs;
     return new Promise((resolve, reject) => {
       const timer = this.clock.setInterval(() => this.check(), VOICE_FRAME_MS);
       this.pending = {
@@ -135,8 +169,9 @@ export class MediaIvrListener implements IvrListener {
   }
 
   private outcome(p: Pending, now: number): IvrOutcome | undefined {
+    const audioNow = this.audioNow();
     const u = this.current && this.current.id !== p.baseline ? this.current : undefined;
-    const quietMs = u ? now - u.lastActiveAt : Number.POSITIVE_INFINITY;
+    const quietMs = u ? audioNow - u.lastActiveAt : Number.POSITIVE_INFINITY;
     const heard = u !== undefined && u.activeMs >= MIN_SPEECH_MS;
     const videoStarted = this.videoRunStartedAt >= p.since && this.videoRunPackets >= VIDEO_START_PACKETS && now - this.lastVideoAt <= VIDEO_FLOWING_MS;
     switch (p.wait.kind) {
@@ -146,12 +181,12 @@ export class MediaIvrListener implements IvrListener {
         if (videoStarted) return { kind: "replied", how: "video" };
         if (p.speakingAtStart) {
           const last = this.current;
-          return last && now - last.lastActiveAt >= p.silenceMs ? { kind: "replied", how: "went-quiet" } : undefined;
+          return last && audioNow - last.lastActiveAt >= p.silenceMs ? { kind: "replied", how: "went-quiet" } : undefined;
         }
         return heard ? { kind: "replied", how: "spoke" } : undefined;
       case "joined":
         if (videoStarted) return { kind: "joined", by: "video" };
-        if (u && quietMs < p.silenceMs && now - u.startedAt >= MEETING_AUDIO_MS) return { kind: "joined", by: "audio" };
+        if (u && quietMs < p.silenceMs && audioNow - u.startedAt >= MEETING_AUDIO_MS) return { kind: "joined", by: "audio" };
         return heard && quietMs >= p.silenceMs + REPROMPT_EXTRA_QUIET_MS ? { kind: "reprompt", speechMs: u.activeMs } : undefined;
     }
   }

@@ -22,6 +22,8 @@ export interface ReceivedAudioDecoder {
 export interface ReceivedAudioDecoderOptions {
   ffmpegPath?: string;
   logger?: Logger;
+  /** ffmpeg could not start or ended by itself (not after close()): the reason, from its stderr. */
+  onFailure?: (reason: string) => void;
 }
 
 /** The rate ffmpeg decodes to: 8 kHz holds all the energy of speech a voice detector needs. */
@@ -43,9 +45,9 @@ export function receivedAudioDecoder(codec: string, sink: PcmSink, o: ReceivedAu
     case "PCMA":
       return new G711Decoder((p) => sink(decodeAlaw(p), 8000));
     case "G722":
-      return o.ffmpegPath ? new FfmpegAudioDecoder("G722", sink, o.ffmpegPath, o.logger ?? silentLogger) : undefined;
+      return o.ffmpegPath ? new FfmpegAudioDecoder("G722", sink, o.ffmpegPath, o.logger ?? silentLogger, o.onFailure) : undefined;
     case "OPUS":
-      return o.ffmpegPath ? new FfmpegAudioDecoder("OPUS", sink, o.ffmpegPath, o.logger ?? silentLogger) : undefined;
+      return o.ffmpegPath ? new FfmpegAudioDecoder("OPUS", sink, o.ffmpegPath, o.logger ?? silentLogger, o.onFailure) : undefined;
     default:
       return undefined;
   }
@@ -90,16 +92,29 @@ class FfmpegAudioDecoder implements ReceivedAudioDecoder {
     private readonly sink: PcmSink,
     ffmpegPath: string,
     private readonly logger: Logger,
+    onFailure: ((reason: string) => void) | undefined,
   ) {
     const args = receivedAudioDecoderArgs(codec);
     const tied = tiedToThisProcess(ffmpegPath, args);
     logger.log("debug", "ivr", `spawn ${[ffmpegPath, ...args].join(" ")}`);
     this.child = spawn(tied.command, tied.args, { stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
-    this.exited = new Promise((resolve) => this.child.once("close", () => resolve()));
-    this.child.once("error", (error) => logger.log("warn", "ivr", `audio decoder: ${error.message}`));
+    let lastError = "";
+    this.exited = new Promise((resolve) =>
+      this.child.once("close", (code, signal) => {
+        if (!this.closed) onFailure?.(lastError || `ffmpeg exited (${signal ?? `code ${String(code)}`})`);
+        resolve();
+      }),
+    );
+    this.child.once("error", (error) => {
+      lastError = error.message;
+      logger.log("warn", "ivr", `audio decoder: ${error.message}`);
+    });
     // A peer that sends garbage makes ffmpeg exit: writes after that must not throw (EPIPE).
     this.child.stdin?.on("error", () => undefined);
-    this.child.stderr?.on("data", (d: Buffer) => logger.log("debug", "ivr", `audio decoder: ${d.toString("utf8").trim().slice(0, 200)}`));
+    this.child.stderr?.on("data", (d: Buffer) => {
+      lastError = d.toString("utf8").trim().split("\n")[0].slice(0, 200);
+      logger.log("warn", "ivr", `audio decoder: ${lastError}`);
+    });
     this.child.stdout?.on("data", (d: Buffer) => this.onData(d));
     if (codec === "OPUS") {
       this.ogg = new OggOpusWriter();

@@ -10,6 +10,7 @@ const SILENCE = 500;
 function feed(clock: FakeClock, l: MediaIvrListener, ms: number, active: boolean): void {
   for (let t = 0; t < ms; t += 20) {
     clock.advance(20);
+    l.audioPacket(20);
     l.audioFrame(active);
   }
 }
@@ -54,9 +55,29 @@ describe("MediaIvrListener: prompt, reply and joined from voice activity and vid
     const l = new MediaIvrListener(clock);
     const r = listen(l, wait("prompt"));
     feed(clock, l, 600, true);
-    idle(clock, SILENCE + 20);
+    // 40 ms of the gap are allowed for a packet that is merely late.
+    idle(clock, SILENCE + 60);
     await flush();
     assert.equal(r.result?.kind, "prompt-ended");
+  });
+
+  it("a decoder that falls behind (packets in, no frames out for a second) does not fake the end of a prompt", async () => {
+    const clock = new FakeClock();
+    const l = new MediaIvrListener(clock);
+    const r = listen(l, wait("prompt"));
+    feed(clock, l, 800, true);
+    // The decoder stalls: a second of packets arrives, nothing is decoded.
+    for (let t = 0; t < 1000; t += 20) {
+      clock.advance(20);
+      l.audioPacket(20);
+    }
+    await flush();
+    assert.equal(r.result, undefined, "no verdict while the decoder is behind");
+    // It catches up: the stalled second was still speech, then the prompt really ends.
+    for (let t = 0; t < 1000; t += 20) l.audioFrame(true);
+    feed(clock, l, SILENCE + 20, false);
+    await flush();
+    assert.deepEqual(r.result, { kind: "prompt-ended", speechMs: 1800 });
   });
 
   it("a click (under 200 ms of sound) is no prompt; a prompt that ended before the wait began is not taken again", async () => {
