@@ -19,7 +19,10 @@ export const VIDEO_FLOWING_MS = 1000;
 
 interface Utterance {
   id: number;
+  /** On the audio clock. */
   startedAt: number;
+  /** On the wall clock: whether it answers keys sent before it. */
+  startedAtWall: number;
   lastActiveAt: number;
   activeMs: number;
 }
@@ -99,7 +102,7 @@ export class MediaIvrListener implements IvrListener {
         u.lastActiveAt = at;
         u.activeMs += VOICE_FRAME_MS;
       } else {
-        this.current = { id: this.nextId++, startedAt: at, lastActiveAt: at, activeMs: VOICE_FRAME_MS };
+        this.current = { id: this.nextId++, startedAt: at, startedAtWall: this.clock.now(), lastActiveAt: at, activeMs: VOICE_FRAME_MS };
       }
     }
     this.check();
@@ -138,16 +141,21 @@ export class MediaIvrListener implements IvrListener {
     if (this.pending) return Promise.reject(new IvrWaitError("dtmf: another wait is already listening", "no-audio"));
     this.silenceMs = silenceMs;
     const now = this.clock.now();
-    const speaking = this.current !== undefined && this.audioNow() - this.current.lastActiveAt < silenceMs;
+    const since = this.keysAt ?? now;
+    const u = this.current;
+    // Speech that began after the first key answers the keys (a bridge acts on "#" at once), even
+    // if it began before this wait; speech older than that was going on when the keys went out.
+    const answering = u !== undefined && u.startedAtWall >= since;
+    const speaking = u !== undefined && !answering && this.audioNow() - u.lastActiveAt < silenceMs;
     return new Promise((resolve, reject) => {
       const timer = this.clock.setInterval(() => this.check(), VOICE_FRAME_MS);
       this.pending = {
         wait,
         silenceMs,
         startedAt: now,
-        baseline: speaking ? 0 : (this.current?.id ?? 0),
+        baseline: speaking || answering ? 0 : (u?.id ?? 0),
         speakingAtStart: speaking,
-        since: this.keysAt ?? now,
+        since,
         timer,
         resolve,
         reject,

@@ -21,6 +21,8 @@ export interface JoinRun {
   meeting: MeetingIvrEvent[];
   /** performance.now() when the plan finished. */
   msToResult: number;
+  /** The audio codec the meeting answered with. */
+  audioCodec: string | undefined;
 }
 
 /** A test meeting in IVR mode plus an engine; `join` dials it and runs one plan. */
@@ -45,6 +47,8 @@ export class IvrBench {
     const meeting: MeetingIvrEvent[] = [];
     const onIvr = (e: MeetingIvrEvent): void => void meeting.push(e);
     this.peer.on("ivr", onIvr);
+    let audioCodec: string | undefined;
+    this.peer.once("call", (info) => (audioCodec = info.audio?.codec));
     const call: Call = this.engine.call({ callee: "meeting", hasVideo: o.hasVideo ?? true });
     const events: IvrEvent[] = [];
     call.on("ivr", (e) => events.push(e));
@@ -60,7 +64,7 @@ export class IvrBench {
       call.terminate();
       await waitForStatus(call, CallStatus.FINISH, 15_000);
       await call.whenClosed();
-      return { result, events, meeting: meeting.filter((e) => e.callId !== undefined), msToResult };
+      return { result, events, meeting: meeting.filter((e) => e.callId !== undefined), msToResult, audioCodec };
     } finally {
       this.peer.off("ivr", onIvr);
       if (!call.isClosed) call.terminate();

@@ -34,6 +34,7 @@ describe("Joining the test meeting through its IVR: DTMF that waits for the prom
         const line = describeRun(run);
         console.log(`      ${codec}: first key ${firstKeyDelays(run).join(", ")} ms after the end of each prompt; ${line}`);
         assert.equal(run.result, "ok", line);
+        assert.equal(run.audioCodec, codec, "the meeting answered with the codec under test");
         assert.deepEqual(run.events.map((e) => e.kind), ["prompt-ended", "prompt-ended", "joined"], line);
         const joined = run.events[2];
         assert.ok(joined.kind === "joined" && joined.by === "video", `${JSON.stringify(joined)} ${line}`);
@@ -49,16 +50,18 @@ describe("Joining the test meeting through its IVR: DTMF that waits for the prom
     });
   }
 
-  it("PCMU: a wrong passcode is reported as a re-prompt; retry=1 sends it once more, then the plan fails with reason reprompted", async () => {
+  it("PCMU: {reply} sees the passcode prompt start; a wrong passcode is reported as a re-prompt; retry=1 sends it once more, then the plan fails with reason reprompted", async () => {
     const bench = await IvrBench.start({ ivr: { meetingId: MEETING_ID, passcode: PASSCODE, firstPromptDelayMs: 1000 }, audioCodecs: ["PCMU"] });
     try {
-      const run = await bench.join(`{prompt}${MEETING_ID}#{prompt}9999#{joined:30:retry=1}`);
+      const run = await bench.join(`{prompt}${MEETING_ID}#{reply:5}{prompt}9999#{joined:30:retry=1}`);
       const line = describeRun(run);
       assert.deepEqual(run.result !== "ok" && [run.result.name, run.result.reason], ["IvrWaitError", "reprompted"], line);
       assert.ok(run.result !== "ok" && !run.result.message.includes("9999"), `the keys are not in the error: ${line}`);
       const reprompts = run.events.filter((e) => e.kind === "reprompt");
       assert.deepEqual(reprompts.map((e) => e.retrying), [true, false], line);
-      assert.deepEqual(run.events.map((e) => e.kind), ["prompt-ended", "prompt-ended", "reprompt", "reprompt", "failed"], line);
+      assert.deepEqual(run.events.map((e) => e.kind), ["prompt-ended", "replied", "prompt-ended", "reprompt", "reprompt", "failed"], line);
+      const replied = run.events[1];
+      assert.ok(replied.kind === "replied" && replied.how === "spoke", `${JSON.stringify(run.events)} ${line}`);
       const entries = run.meeting.flatMap((e) => (e.kind === "entry" ? [`${e.field}:${e.ok}`] : []));
       assert.deepEqual(entries, ["meeting-id:true", "passcode:false", "passcode:false"], `the passcode went twice: ${line}`);
     } finally {

@@ -135,6 +135,26 @@ describe("MediaIvrListener: prompt, reply and joined from voice activity and vid
     assert.equal(none.error?.reason, "no-reply");
   });
 
+  it("reply: speech that began with the keys, before the wait started, is the reply (spoke), and a prompt wait after it still sees that prompt end", async () => {
+    const clock = new FakeClock();
+    const l = new MediaIvrListener(clock);
+    feed(clock, l, 1000, true);
+    feed(clock, l, 1000, false);
+    l.keySent();
+    feed(clock, l, 200, false);
+    // The bridge took "#" at its first packet and speaks while the key's last packets go out.
+    feed(clock, l, 100, true);
+    const r = listen(l, wait("reply"));
+    feed(clock, l, 120, true);
+    await flush();
+    assert.deepEqual(r.result, { kind: "replied", how: "spoke" });
+    const p = listen(l, wait("prompt"));
+    feed(clock, l, 2000, true);
+    feed(clock, l, SILENCE + 20, false);
+    await flush();
+    assert.deepEqual(p.result, { kind: "prompt-ended", speechMs: 2220 });
+  });
+
   it("joined: video that starts (3 packets) after the keys, even before the wait began; video already flowing does not count", async () => {
     const clock = new FakeClock();
     const l = new MediaIvrListener(clock);
