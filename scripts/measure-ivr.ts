@@ -49,11 +49,18 @@ function established(call: Call): Promise<void> {
   });
 }
 
-async function oneRun(run: number, random: () => number): Promise<RunResult> {
+/** One run's random parameters (drawn in run order, whatever runs in parallel). */
+function draw(random: () => number): { codec: AudioCodecName; delayMs: number; meetingId: string; passcode: string } {
   const codec = CODECS[Math.floor(random() * CODECS.length)];
   const delayMs = 1000 + Math.round(random() * 9000);
   const meetingId = digits(random, 9 + Math.floor(random() * 3));
   const passcode = digits(random, 4 + Math.floor(random() * 5));
+  return { codec, delayMs, meetingId, passcode };
+}
+
+async function oneRun(run: number, random: () => number): Promise<RunResult> {
+  const { codec, delayMs, meetingId, passcode } = draw(random);
+  if (process.env.SHOW_RUN === String(run)) process.stdout.write(`run ${run}: ${codec} ${delayMs} ms, meeting ID ${meetingId.length} digits, passcode ${passcode.length} digits\n`);
   const peer = await startTestMeetingPeer({ ivr: { meetingId, passcode, firstPromptDelayMs: delayMs }, audioCodecs: [codec] });
   const engine = new Engine({ account: { login: "measure", domain: "127.0.0.1", port: peer.sipPort, registerRequired: false }, localAddress: "127.0.0.1", rtpTimeoutMs: 0 });
   const meeting: MeetingIvrEvent[] = [];
@@ -97,14 +104,20 @@ async function main(): Promise<void> {
   const random = seededRandom(Number(process.env.SEED ?? 7));
   const results: RunResult[] = [];
   let next = 1;
+  // ONLY=N replays run N alone (the runs before it only draw their parameters).
+  const only = process.env.ONLY === undefined ? undefined : Number(process.env.ONLY);
+  if (only !== undefined) {
+    for (; next < only; next++) draw(random);
+  }
   const worker = async (): Promise<void> => {
-    while (next <= runs) {
+    while (next <= (only ?? runs)) {
       const r = await oneRun(next++, random);
       results.push(r);
       process.stdout.write(`run ${r.run} ${r.codec} delay ${r.delayMs} ms: ${r.joined ? "joined" : "NOT joined"}${r.firstTry ? " first try" : ""}, first key ${r.keyDelaysMs.join("/")} ms after the prompt, ${r.keysIgnored} keys ignored; ${r.outcome}\n`);
     }
   };
   await Promise.all(Array.from({ length: parallel }, () => worker()));
+  if (only !== undefined) return;
   const delays = results.flatMap((r) => r.keyDelaysMs).sort((a, b) => a - b);
   const joined = results.filter((r) => r.joined && r.firstTry).length;
   process.stdout.write(
