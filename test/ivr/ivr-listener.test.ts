@@ -133,6 +133,13 @@ describe("MediaIvrListener: prompt, reply and joined from voice activity and vid
     idle(clock, 1020);
     await flush();
     assert.equal(none.error?.reason, "no-reply");
+    const video = listen(l, wait("reply"));
+    for (let i = 0; i < 3; i++) {
+      clock.advance(40);
+      l.videoPacket();
+    }
+    await flush();
+    assert.deepEqual(video.result, { kind: "replied", how: "video" });
   });
 
   it("reply: speech that began with the keys, before the wait started, is the reply (spoke), and a prompt wait after it still sees that prompt end", async () => {
