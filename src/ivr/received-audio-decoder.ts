@@ -36,7 +36,8 @@ const FFMPEG_RATE = 8000;
  * are not: writing and checking those decoders would be a project of its own, and the engine already
  * depends on ffmpeg, which decodes both. So one ffmpeg per call runs while a plan listens (not for the
  * whole call), reading the payloads on stdin and writing 8 kHz s16le on stdout, with no probing and
- * a flush after every packet: it adds about one packet (20 ms) of delay, measured in the IVR tests.
+ * a flush after every packet: it adds about one packet of delay (a 21 ms median per 20 ms packet, for
+ * G.722 and opus alike, when measured on a 2-core test machine).
  */
 export function receivedAudioDecoder(codec: string, sink: PcmSink, o: ReceivedAudioDecoderOptions): ReceivedAudioDecoder | undefined {
   switch (codec.toUpperCase()) {
@@ -68,7 +69,11 @@ class G711Decoder implements ReceivedAudioDecoder {
   }
 }
 
-/** ffmpeg's argv for decoding `codec` from stdin (never a shell, nothing from the peer in it). */
+/**
+ * ffmpeg's argv for decoding `codec` from stdin (never a shell, nothing from the peer in it).
+ * `-fflags nobuffer` is left out on purpose: with it Debian's ffmpeg 5.1 wrote nothing for a G.722
+ * stream fed in real time.
+ */
 export function receivedAudioDecoderArgs(codec: "G722" | "OPUS"): string[] {
   const input = ["-f", codec === "G722" ? "g722" : "ogg"];
   return [
