@@ -6,7 +6,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PACKAGES=(kamailio kamailio-tls-modules baresip-core baresip-ffmpeg sip-tester ffmpeg sox chromium linphone-cli)
+PACKAGES=(kamailio kamailio-tls-modules baresip-core baresip-ffmpeg sip-tester ffmpeg sox chromium linphone-cli espeak-ng)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -14,11 +14,27 @@ export {
   type ResolvedEngineLimits,
 } from "./call/engine-limits";
 export { TEXT_LIMITS, MAX_PATH_LENGTH, checkText } from "./util/text-fields";
-export { Call, type CallEvents, type PlayAudioOptions } from "./call/call";
+export { Call, type CallEvents, type PlayAudioOptions, type SendDtmfHandlers } from "./call/call";
 export { CallStatus, isFinalStatus, isAnswered, canTransition } from "./call/call-status";
 export { CallReason, outcomeOfRejection } from "./call/call-reason";
-export type { CallStateEvent, PublishEvent, PublishStatus, DtmfEvent } from "./call/call-event";
-export { DtmfError, parseDtmfDigits, MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfOptions, type DtmfType, type DtmfDigit } from "./dtmf";
+export type { CallStateEvent, PublishEvent, PublishStatus, DtmfEvent, IvrEvent } from "./call/call-event";
+export { DtmfError, MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfOptions, type DtmfType, type DtmfDigit } from "./dtmf";
+export {
+  IvrWaitError,
+  IVR_WAIT_DEFAULT_SEC,
+  MAX_DTMF_PLAN_LENGTH,
+  MAX_DTMF_WAITS,
+  MAX_IVR_RETRIES,
+  MAX_IVR_WAIT_SEC,
+  DTMF_DEFAULTS,
+  parseDtmfDigits,
+  dtmfPlanListens,
+  type IvrFailure,
+  type IvrOutcome,
+  type IvrProgress,
+  type IvrWait,
+  type IvrWaitKind,
+} from "./dtmf";
 export type { CallOptions } from "./call/call-options";
 export {
   DuplicateOutputError,

@@ -1,5 +1,6 @@
 import type { OutputKind } from "../output/output-types";
 import type { OutputStats, PublishStatus } from "../output/sink";
+import type { IvrFailure, IvrProgress } from "../dtmf/ivr-wait";
 import { CallReason } from "./call-reason";
 import { CallStatus } from "./call-status";
 import type { ReceivedMediaStats } from "./media-stats";
@@ -54,3 +55,12 @@ export interface DtmfEvent {
   /** Epoch milliseconds when the key was done (INFO accepted, or RFC 4733 end packets sent). */
   timestamp: number;
 }
+
+/**
+ * How a DTMF plan's `{prompt}`, `{reply}` and `{joined}` waits went: `prompt-ended` (the far end
+ * spoke and now listens), `replied`, `joined` (video started, or meeting audio), `reprompt` (the far
+ * end asked again instead of joining: a wrong PIN; `retrying` tells whether the keys go again),
+ * `failed` (a wait timed out: `reason` and `detail` say why). Keys are never repeated here: they
+ * may be a PIN; `groupsSent` counts the runs of keys sent so far.
+ */
+export type IvrEvent = { callId: string; timestamp: number } & (IvrProgress | { kind: "failed"; reason: IvrFailure; detail: string; groupsSent?: undefined });

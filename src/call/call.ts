@@ -9,7 +9,7 @@ import type { Logger } from "../util/logger";
 import { CallMedia } from "./call-media";
 import { CallReason, outcomeOfRejection } from "./call-reason";
 import { CALL_STATUS_NEW, CallStatus, canTransition, isAnswered, isFinalStatus, type CallStatusOrNew } from "./call-status";
-import type { CallStateEvent, DtmfEvent, PublishEvent } from "./call-event";
+import type { CallStateEvent, DtmfEvent, IvrEvent, PublishEvent } from "./call-event";
 import { checkCallId, type CallOptions } from "./call-options";
 import { CallOutputs, type OutputEvent } from "../output/call-outputs";
 import { checkCallOutputOptions, type InitialOutput } from "../output/call-output-options";
@@ -20,7 +20,7 @@ import { sendPictureFastUpdate } from "../sip/picture-fast-update";
 import type { OutputTarget, PublishOptions } from "../output/output-types";
 import type { OutputSnapshot } from "../output/sink";
 import { ConfigError, FfmpegNotFoundError, InvalidStateError } from "../errors";
-import { parseDtmfDigits, type DtmfOptions } from "../dtmf";
+import { IvrWaitError, parseDtmfDigits, type DtmfOptions, type IvrProgress } from "../dtmf";
 import { SessionControl } from "./session-control";
 import { receivedMediaStats } from "./media-stats";
 import { parseSessionExpires, type SessionExpires } from "./session-timer";
@@ -39,6 +39,12 @@ export interface PlayAudioOptions {
    * ends whose paths come from someone else (flow messages); a library user's own paths need none.
    */
   mediaRoot?: string;
+}
+
+/** Per-request listeners of {@link Call.sendDtmf}. */
+export interface SendDtmfHandlers {
+  /** This plan's `{…}` wait outcomes (the call's `ivr` event has every plan's). */
+  onIvr?: (event: IvrEvent) => void;
 }
 
 /** What a Call needs from the Engine that owns it. */
@@ -67,6 +73,8 @@ export interface CallEvents extends Record<string, unknown[]> {
   publish: [PublishEvent];
   /** A DTMF key was sent. */
   dtmf: [DtmfEvent];
+  /** A `{…}` wait of a DTMF plan ended (prompt ended, replied, joined, re-prompt) or failed. */
+  ivr: [IvrEvent];
   "@close": [];
   close: [];
 }
@@ -402,6 +410,14 @@ export class Call extends TypedEmitter<CallEvents> {
       onRenegotiated: (status, message) => this.onRenegotiated(status, message),
       onRtpTimeout: (ms) => this.fail(CallReason.FAILED_BY_RTP_ACTIVITY, `no RTP for ${(ms / 1000).toFixed(1)} s`),
       onDtmf: (digit, type) => this.safeEmit("dtmf", { callId: this.id, digit, type, direction: "sent", timestamp: Date.now() }),
+      onIvr: (p) => this.safeEmit("ivr", this.ivrEvent(p)),
+      ffmpegPath: () => {
+        try {
+          return this.ctx.resolveFfmpeg();
+        } catch {
+          return undefined;
+        }
+      },
     });
     this.control.start(this.sessionExpires);
     if (media.remoteOnHold) this.onRenegotiated(this.sipStatus, this.sipMessage);
@@ -443,11 +459,14 @@ export class Call extends TypedEmitter<CallEvents> {
   /**
    * Sends DTMF keys (0-9 * # A-D; `,` pauses; at most MAX_DTMF_KEYS) to the peer, after any sequence
    * sent before. Resolves when every key has gone out (INFO: each accepted before the next).
+   * `{prompt}`, `{reply}` and `{joined}` wait for the peer's IVR instead of a fixed time (see
+   * docs/ivr-join.md); their outcomes come as `ivr` events, and a wait that times out rejects
+   * with IvrWaitError (its `reason`).
    * @throws (rejects) ConfigError for invalid or too many digits, bad options or a full queue
    * (MAX_PENDING_DTMF_SEQUENCES), before anything is queued; InvalidStateError when the call is
    * not ESTABLISHED (or ends before the keys went out), DtmfError when the peer refused an INFO.
    */
-  sendDtmf(digits: string, options?: DtmfOptions): Promise<void> {
+  sendDtmf(digits: string, options?: DtmfOptions, handlers: SendDtmfHandlers = {}): Promise<void> {
     try {
       parseDtmfDigits(digits);
     } catch (error) {
@@ -456,7 +475,12 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this._status !== CallStatus.ESTABLISHED || !this.control) {
       return Promise.reject(new InvalidStateError(`cannot send DTMF: the call is ${this._status}, not ESTABLISHED`));
     }
-    return this.control.sendDtmf(digits, options);
+    const onIvr = handlers.onIvr;
+    return this.control.sendDtmf(digits, options, onIvr && ((p) => onIvr(this.ivrEvent(p))));
+  }
+
+  private ivrEvent(p: IvrProgress | IvrWaitError): IvrEvent {
+    return p instanceof IvrWaitError ? { callId: this.id, kind: "failed", reason: p.reason, detail: p.message, timestamp: Date.now() } : { callId: this.id, ...p, timestamp: Date.now() };
   }
 
   /**
@@ -584,7 +608,7 @@ export class Call extends TypedEmitter<CallEvents> {
     // The outputs first: they stop listening to the channels and finish their streams and files.
     const outputsClosed = this.outputSet.close();
     const mediaClosed = this.media ? this.media.close() : Promise.resolve();
-    this.closing = Promise.all([outputsClosed, mediaClosed, this.audioOut?.whenFilesExited()]).then(() => undefined);
+    this.closing = Promise.all([outputsClosed, mediaClosed, this.audioOut?.whenFilesExited(), this.control?.whenClosed()]).then(() => undefined);
     this.safeEmit("@close");
     this.safeEmit("close");
   }

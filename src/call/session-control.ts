@@ -1,6 +1,7 @@
 import type { Inviter } from "sip.js";
 import { InvalidStateError } from "../errors";
-import { DtmfError, DtmfSender, DTMF_RELAY_CONTENT_TYPE, dtmfRelayBody, type DtmfDigit, type DtmfOptions, type DtmfType } from "../dtmf";
+import { DtmfError, DtmfSender, DTMF_RELAY_CONTENT_TYPE, dtmfRelayBody, IvrWaitError, type DtmfDigit, type DtmfOptions, type DtmfType, type IvrListener, type IvrProgress } from "../dtmf";
+import { CallHearing } from "../ivr/call-hearing";
 import type { Clock } from "../rtp/clock";
 import type { RtpChannel } from "../rtp/rtp-channel";
 import type { Logger } from "../util/logger";
@@ -22,6 +23,10 @@ export interface SessionControlHost {
   /** No RTP for `rtpTimeoutMs` while watching: the Call hangs up. */
   onRtpTimeout(silentMs: number): void;
   onDtmf(digit: DtmfDigit, type: DtmfType): void;
+  /** A `{…}` wait of a DTMF plan ended: its outcome, or (IvrWaitError) why it failed. */
+  onIvr(progress: IvrProgress | IvrWaitError): void;
+  /** ffmpeg, for listening to G.722 and opus (undefined: none found). */
+  ffmpegPath(): string | undefined;
   clock?: Clock;
 }
 
@@ -37,6 +42,9 @@ export class SessionControl {
   private readonly watch: RtpInactivityWatch | undefined;
   private readonly refresher: SessionRefresher;
   private readonly detach: Array<() => void> = [];
+  /** Listens to the peer while a plan with waits runs (plans run one at a time). */
+  private hearing: CallHearing | undefined;
+  private readonly hearingsClosing = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly host: SessionControlHost) {
@@ -46,8 +54,11 @@ export class SessionControl {
       transport: {
         sendEvent: (code, durationMs) => this.audio?.playKey(code, durationMs) ?? Promise.reject(new InvalidStateError("the call has no audio stream for RFC 4733 DTMF")),
         sendInfo: (digit, durationMs) => this.sendInfo(digit, durationMs),
+        listener: () => this.openHearing(),
+        release: () => this.closeHearing(),
       },
       onDigit: (digit, type) => host.onDtmf(digit, type),
+      onIvr: (progress) => host.onIvr(progress),
       clock: host.clock,
     });
     if (host.rtpTimeoutMs > 0) {
@@ -95,9 +106,43 @@ export class SessionControl {
     return this.dtmf.queued;
   }
 
-  /** Queues a DTMF sequence (see {@link DtmfSender.send}). */
-  sendDtmf(digits: string, options?: DtmfOptions): Promise<void> {
-    return this.dtmf.send(digits, options);
+  /** Queues a DTMF sequence (see {@link DtmfSender.send}); a failed `{…}` wait is also reported through onIvr. */
+  sendDtmf(digits: string, options?: DtmfOptions, onIvr?: (progress: IvrProgress | IvrWaitError) => void): Promise<void> {
+    return this.dtmf.send(digits, options, onIvr).catch((error: unknown) => {
+      if (error instanceof IvrWaitError) {
+        this.host.onIvr(error);
+        onIvr?.(error);
+      }
+      throw error;
+    });
+  }
+
+  private openHearing(): IvrListener | undefined {
+    if (this.closed) return undefined;
+    this.closeHearing();
+    const media = this.host.media;
+    this.hearing = CallHearing.open({
+      audioChannel: media.channels.get("audio"),
+      videoChannel: media.channels.get("video"),
+      audio: media.negotiated?.audio,
+      ffmpegPath: this.host.ffmpegPath(),
+      logger: this.host.logger,
+    });
+    return this.hearing?.listener;
+  }
+
+  private closeHearing(): void {
+    const hearing = this.hearing;
+    if (!hearing) return;
+    this.hearing = undefined;
+    hearing.close();
+    const closing = hearing.whenClosed().finally(() => this.hearingsClosing.delete(closing));
+    this.hearingsClosing.add(closing);
+  }
+
+  /** Resolves when every audio decoder this control started has exited. */
+  whenClosed(): Promise<void> {
+    return Promise.all([...this.hearingsClosing]).then(() => undefined);
   }
 
   /** SIP INFO `application/dtmf-relay`; resolves on the peer's 2xx (sip.js 0.21 itself resolves `info()` when the request is sent, not when it is answered). */
@@ -160,6 +205,7 @@ export class SessionControl {
     this.closed = true;
     for (const d of this.detach) d();
     this.dtmf.close();
+    this.closeHearing();
     this.audio?.close();
     this.watch?.close();
     this.refresher.close();

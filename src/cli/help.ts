@@ -95,7 +95,12 @@ Audio to the callee (instead of silence, once answered):
 
 DTMF (sent once the call is answered):
   --dtmf DIGITS                    keys to send: 0-9 * # A-D, and , for a 500 ms pause (e.g. "1234#");
-                                   at most 64, pauses included
+                                   at most 64, pauses included. {prompt} waits until the callee's
+                                   IVR has spoken and gone quiet, {reply} for its reaction, {joined}
+                                   for the meeting's media (a re-prompt fails it; {joined:60:retry=1}
+                                   sends the keys once more); :N sets a wait's timeout in seconds.
+                                   E.g. "{prompt}311705123#{prompt}4321#{joined}"; lines "ivr ..."
+                                   on stderr report each wait (docs/ivr-join.md)
   --dtmf-type RFC2833|INFO         RFC 4733 events in the audio stream, or SIP INFO
                                    application/dtmf-relay (default RFC2833)
   --dtmf-delay-ms N                wait this long after ESTABLISHED before the first key (default 0)

@@ -1,4 +1,4 @@
-import { CallReason, CallStatus, ConfigError, Engine, escapeLogText, streamLogger, type Call, type CallStateEvent } from "../index";
+import { CallReason, CallStatus, ConfigError, Engine, escapeLogText, streamLogger, type Call, type CallStateEvent, type IvrEvent } from "../index";
 import type { CliCallOptions } from "./cli-options";
 import { flagConfigError } from "./engine-field-flags";
 import { startWhepServer, type WhepServer } from "./whep-server";
@@ -9,6 +9,22 @@ export function formatStateLine(e: CallStateEvent): string {
   if (e.reason) parts.push(`reason=${e.reason}`);
   if (e.detail) parts.push(`detail=${JSON.stringify(e.detail)}`);
   return parts.join(" ");
+}
+
+/** Formats a DTMF plan's wait outcome as one line (never the keys: they may be a PIN). */
+export function formatIvrLine(e: IvrEvent): string {
+  switch (e.kind) {
+    case "prompt-ended":
+      return `ivr prompt-ended speechMs=${e.speechMs} groupsSent=${e.groupsSent}`;
+    case "replied":
+      return `ivr replied how=${e.how} groupsSent=${e.groupsSent}`;
+    case "joined":
+      return `ivr joined by=${e.by} groupsSent=${e.groupsSent}`;
+    case "reprompt":
+      return `ivr reprompt retrying=${String(e.retrying ?? false)} groupsSent=${e.groupsSent}`;
+    case "failed":
+      return `ivr failed reason=${e.reason} detail=${JSON.stringify(escapeLogText(e.detail))}`;
+  }
 }
 
 /**
@@ -82,6 +98,7 @@ async function followCall(o: CliCallOptions, engine: Engine, call: Call, out: No
     err.write(`publish ${p.outputId} ${p.status} ${p.target}${p.reason ? ` reason=${p.reason}` : ""}${p.detail ? ` detail=${JSON.stringify(p.detail)}` : ""}${stats}\n`);
   });
   call.on("dtmf", (d) => err.write(`dtmf ${d.direction} ${d.digit} ${d.type}\n`));
+  call.on("ivr", (e) => err.write(`${formatIvrLine(e)}\n`));
   const ended = new Promise<void>((resolve) => {
     call.on("state", (e) => {
       last = e;

@@ -45,7 +45,20 @@ export interface DemoSettings {
   rtmpTargetHasStream: boolean;
   /** SIPCAST_DEMO_WHEP_ADDRESS: the IPv4 address WebRTC viewers' media goes out on; "" = every interface. */
   whepAddress: string;
+  /**
+   * SIPCAST_DEMO_IVR: the embedded test meeting answers like a meeting bridge ({@link DEMO_IVR}): a
+   * spoken prompt after 1–10 s, a meeting ID and a passcode, then the meeting. Default false.
+   */
+  ivr: boolean;
 }
+
+/** The test meeting's IVR in the demo (SIPCAST_DEMO_IVR=1), and the plan that joins it. */
+export const DEMO_IVR = {
+  meetingId: "311705123",
+  passcode: "4321",
+  firstPromptDelayMs: { min: 1000, max: 10000 },
+  plan: "{prompt}311705123#{prompt}4321#{joined}",
+} as const;
 
 /** The test meeting's user: `sip:meeting@127.0.0.1:<port>`. */
 export const EMBEDDED_CALLEE = "meeting";
@@ -72,13 +85,21 @@ function text(env: Env, name: string): string {
   return env[name]?.trim() ?? "";
 }
 
+/** SIPCAST_DEMO_IVR: only the embedded test meeting has an IVR to turn on. */
+function ivrFlag(env: Env, realAccount: boolean): boolean {
+  const on = flag(env, "SIPCAST_DEMO_IVR", false);
+  if (on && realAccount) throw new ConfigError("SIPCAST_DEMO_IVR: the IVR is the embedded test meeting's; it does not apply with SIPCAST_SIP_DOMAIN (a real account)");
+  return on;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
 
 /**
  * Reads the demo's settings. Ports: SIPCAST_DEMO_PORT (1880), SIPCAST_DEMO_RTMP_PORT (1935),
  * SIPCAST_DEMO_FLV_PORT (8000), SIPCAST_DEMO_SIP_PORT (5070). SIPCAST_SIP_DOMAIN switches from the
  * embedded test meeting to a real account (SIPCAST_SIP_LOGIN, SIPCAST_SIP_PASSWORD, SIPCAST_SIP_CALLEE,
- * …); SIPCAST_RTMP_URL + SIPCAST_RTMP_STREAM add a real RTMP target.
+ * …); SIPCAST_RTMP_URL + SIPCAST_RTMP_STREAM add a real RTMP target; SIPCAST_DEMO_IVR=1 puts the
+ * test meeting in IVR mode.
  * @throws ConfigError naming the variable.
  */
 export function demoSettingsFromEnv(env: Env, root: string): DemoSettings {
@@ -120,5 +141,6 @@ export function demoSettingsFromEnv(env: Env, root: string): DemoSettings {
     rtmpTargetUrl,
     rtmpTargetHasStream: rtmpTargetUrl !== undefined && (env.SIPCAST_RTMP_STREAM ?? "") !== "",
     whepAddress: text(env, "SIPCAST_DEMO_WHEP_ADDRESS"),
+    ivr: ivrFlag(env, account !== undefined),
   };
 }

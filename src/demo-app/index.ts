@@ -5,7 +5,7 @@
  * node-media-server, mpegts.js): it runs from a clone of the repository, not from the npm package.
  */
 export { startDemo, type RunningDemo } from "./launcher";
-export { demoSettingsFromEnv, EMBEDDED_CALLEE, type DemoSettings, type DemoSipAccount } from "./demo-settings";
+export { demoSettingsFromEnv, EMBEDDED_CALLEE, DEMO_IVR, type DemoSettings, type DemoSipAccount } from "./demo-settings";
 export { demoFlow, demoCredentials, DEMO_API, DEMO_CALL_ID, DEMO_STREAM, DEMO_COPY_STREAM, DEMO_ACCOUNT_ID, REST_API_BASE, type FlowNode, type FlowCredentials, type DemoFlowInput } from "./demo-flow";
 export { writeDemoFlows, FLOW_FILE, CREDENTIALS_FILE, type FlowWrite } from "./flow-files";
 export { runDemoCli, READY_PREFIX } from "./run-demo";

@@ -5,7 +5,7 @@ import { redactRtmpUrl } from "../index";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../test-peer";
 import { DEMO_API, DEMO_COPY_STREAM, DEMO_STREAM, REST_API_BASE, demoCredentials, demoFlow, type DemoFlowInput } from "./demo-flow";
 import { basicAuthHeader, type DemoLogin } from "./demo-login";
-import type { DemoSettings, DemoSipAccount } from "./demo-settings";
+import { DEMO_IVR, type DemoSettings, type DemoSipAccount } from "./demo-settings";
 import { FLOW_FILE, writeDemoFlows, type FlowWrite } from "./flow-files";
 import { resolvePort } from "./free-port";
 import { bcryptHash, loadNodeRed, type NodeRedModule } from "./node-red-host";
@@ -76,12 +76,14 @@ export async function startDemo(settings: DemoSettings, login: DemoLogin, say: (
 
     let peer: TestMeetingPeer | undefined;
     if (!settings.account) {
-      peer = await startTestMeetingPeer({ sipPort: settings.peerSipPort }).catch((error: unknown) => {
+      const ivr = settings.ivr ? { ivr: { meetingId: DEMO_IVR.meetingId, passcode: DEMO_IVR.passcode, firstPromptDelayMs: { ...DEMO_IVR.firstPromptDelayMs }, seed: Date.now() % 1_000_000 } } : {};
+      peer = await startTestMeetingPeer({ sipPort: settings.peerSipPort, ...ivr }).catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         throw new Error(/EADDRINUSE/.test(message) ? `UDP port ${settings.peerSipPort} is taken: set SIPCAST_DEMO_SIP_PORT to another port` : `the test meeting could not start: ${message}`);
       });
       const started = peer;
       stops.push(() => started.stop());
+      if (settings.ivr) say(`test meeting in IVR mode: meeting ID ${DEMO_IVR.meetingId}, passcode ${DEMO_IVR.passcode}; the page's "Join through the IVR" sends ${DEMO_IVR.plan}`);
     }
     const flowInput = flowInputOf(settings, rtmp, peer);
     const flows = writeDemoFlows(settings.userDir, demoFlow(flowInput), demoCredentials(flowInput), settings.resetFlows);
@@ -176,6 +178,7 @@ function pageConfig(settings: DemoSettings, rtmp: DemoRtmpServer, flow: DemoFlow
     republishTarget: target.replace(/^(rtmps?:\/\/)[^@/]*@/i, "$1"),
     restApi: REST_API_BASE,
     api: { ...DEMO_API },
+    ...(peer && settings.ivr ? { ivrPlan: DEMO_IVR.plan } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ export interface PageConfig {
   restApi: string;
   /** The flow's endpoints. */
   api: Record<"start" | "stop" | "dtmf" | "state", string>;
+  /** With the test meeting in IVR mode: the DTMF plan that joins it (a button on the page sends it). */
+  ivrPlan?: string;
 }
 
 /** Options of {@link pageHandler}. */

@@ -13,3 +13,6 @@ export type { MediaRelayStats } from "./media-relay";
 export { MAX_TIMELINE_EVENTS, TimelineShifter, validateTimelineEvents, type TimelineEvent } from "./timeline-events";
 export { MAX_MEDIA_PAUSES, MediaPauses, validateMediaPauses, type MediaPause } from "./media-pauses";
 export { LayoutSwitch, validateLayoutChange, type LayoutChange } from "./layout-switch";
+export type { MeetingIvrOptions } from "./meeting-ivr-options";
+export type { MeetingIvrEvent, MeetingIvrHappening } from "./meeting-ivr";
+export { IVR_PROMPT_TEXT, EspeakError, checkEspeak, type IvrPromptName } from "./ivr-prompts";

@@ -1,8 +1,8 @@
 import type * as dgram from "node:dgram";
 import { SessionState, type Info, type Invitation } from "sip.js";
-import { answerOffer, type AudioCodecName } from "../sdp";
+import { answerOffer } from "../sdp";
 import { bindRtpSocketPair, parseRtp, type PortRange, type RtpSocketPair } from "../rtp";
-import type { MediaKind, NegotiatedStream } from "../sdp";
+import type { AudioCodecName, MediaKind, NegotiatedStream } from "../sdp";
 import { TypedEmitter } from "../util/typed-emitter";
 import type { Logger } from "../util/logger";
 import { dtmfFromInfo } from "./dtmf-info-body";
@@ -15,6 +15,9 @@ import { MeetingNegotiator } from "./meeting-negotiator";
 import { TelephoneEventDecoder } from "./telephone-event-decoder";
 import type { TestPattern } from "./test-pattern-args";
 import { TestPatternSender } from "./test-pattern-sender";
+import type { IvrPrompts } from "./ivr-prompts";
+import { MeetingIvr, type MeetingIvrEvent } from "./meeting-ivr";
+import type { MeetingIvrOptions } from "./meeting-ivr-options";
 
 /**
  * A re-INVITE the test meeting sends mid-call, `atMs` after the call's media started: its media
@@ -60,6 +63,7 @@ export interface MeetingHangup {
 export interface MeetingCallEvents extends Record<string, unknown[]> {
   established: [MeetingCallInfo];
   dtmf: [MeetingDtmf];
+  ivr: [MeetingIvrEvent];
   /** Only for calls that were established. */
   hangup: [MeetingHangup];
   "@close": [];
@@ -78,6 +82,10 @@ export interface MeetingCallContext {
   layoutChange?: LayoutChange;
   /** The peer's own re-INVITEs (see TestMeetingPeerOptions.reinvites). */
   reinvites?: readonly MeetingReinvite[];
+  /** Audio codecs the answer may pick (default any). */
+  audioCodecs?: readonly AudioCodecName[];
+  /** IVR mode: prompts first, the meeting after the right keys. */
+  ivr?: { options: MeetingIvrOptions; prompts: IvrPrompts; firstPromptDelayMs: number };
   logger: Logger;
 }
 
@@ -97,6 +105,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   readonly #pairs: Map<MediaKind, RtpSocketPair>;
   #sender: TestPatternSender | undefined;
   #decoder: TelephoneEventDecoder | undefined;
+  #ivr: MeetingIvr | undefined;
   #info: MeetingCallInfo | undefined;
   #endedBy: "caller" | "peer" | undefined;
   #endReason = "";
@@ -118,6 +127,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
       address: ctx.address,
       audioPort: pairs.get("audio")?.rtpPort,
       videoPort: pairs.get("video")?.rtpPort,
+      audioCodecs: ctx.audioCodecs,
     });
   }
 
@@ -225,11 +235,35 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
     if (media.audio?.telephoneEvent && audioPair) this.#listenForDtmf(audioPair.rtp, media.audio.telephoneEvent.payloadType);
     this.ctx.logger.log("info", "test-meeting", `call ${this.callId} from ${from}: ${describeMedia(this.#info)}`);
     this.safeEmit("established", this.#info);
+    const ivr = this.ctx.ivr;
+    if (ivr && media.audio && audioPair && wants(media.audio)) {
+      this.#ivr = new MeetingIvr({
+        callId: this.callId,
+        options: ivr.options,
+        firstPromptDelayMs: ivr.firstPromptDelayMs,
+        prompts: ivr.prompts,
+        socket: audioPair.rtp,
+        stream: media.audio,
+        logger: this.ctx.logger,
+        emit: (e) => this.safeEmit("ivr", e),
+        // The meeting's picture starts with the join, as a bridge's does; the IVR keeps the audio stream.
+        onJoined: () => {
+          if (media.video) this.#starting = this.#startPattern(undefined, media.video);
+        },
+      });
+      this.#ivr.start();
+      return;
+    }
+    await this.#startPattern(media.audio, media.video);
+  }
+
+  async #startPattern(audio: NegotiatedStream | undefined, video: NegotiatedStream | undefined): Promise<void> {
+    if (this.#closed) return;
     try {
       const sender = await TestPatternSender.start({
         pairs: this.#pairs,
-        audio: media.audio,
-        video: media.video,
+        audio,
+        video,
         ffmpegPath: this.ctx.ffmpegPath,
         toneHz: this.ctx.toneHz,
         pattern: this.ctx.pattern,
@@ -329,8 +363,9 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   }
 
   #reportDtmf(digit: string, method: MeetingDtmf["method"]): void {
-    this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: DTMF ${digit} (${method})`);
+    this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: DTMF ${this.#ivr ? "key" : digit} (${method})`);
     this.safeEmit("dtmf", { callId: this.callId, digit, method });
+    this.#ivr?.key(digit);
   }
 
   /** This peer hangs up: BYE when established, else declines. The call closes when the session ends. */
@@ -360,6 +395,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
     this.#timers.clear();
     const relayed = this.#sender?.relayStats();
     if (relayed && this.ctx.impairment) this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: impaired ${describeImpairment(relayed)}`);
+    this.#ivr?.close();
     this.#sender?.close();
     for (const pair of this.#pairs.values()) pair.close();
     this.#pairs.clear();
@@ -374,6 +410,11 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
   whenClosed(): Promise<void> {
     return this.#starting.then(() => this.#sender?.whenClosed());
   }
+}
+
+/** RFC 3264: the caller receives what its offer made sendrecv or recvonly. */
+function wants(s: NegotiatedStream): boolean {
+  return s.remoteDirection === "sendrecv" || s.remoteDirection === "recvonly";
 }
 
 function describe(s: NegotiatedStream, telephoneEvent?: number): { codec: string; payloadType: number; telephoneEvent?: number } {

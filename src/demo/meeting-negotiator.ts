@@ -7,6 +7,8 @@ export interface MeetingPorts {
   address: string;
   audioPort?: number;
   videoPort?: number;
+  /** Audio codecs answered (default: the caller's first supported one). */
+  audioCodecs?: readonly AudioCodecName[];
 }
 
 /**

@@ -2,12 +2,16 @@ import { UserAgent, type Invitation, type LogConnector, type Session, type Sessi
 import { ConfigError, InvalidStateError } from "../errors";
 import { locateFfmpeg } from "../media";
 import type { PortRange } from "../rtp";
+import type { AudioCodecName } from "../sdp";
 import { SdpSessionHandler } from "../sip/sdp-session-handler";
 import { SipTransport, type SipTransportOptions } from "../sip/transport";
 import { TypedEmitter } from "../util/typed-emitter";
 import { silentLogger, type Logger } from "../util/logger";
 import { DigestGuard, type DigestCredentials } from "./digest-guard";
-import { validateImpairment, type ImpairmentOptions } from "./impairment";
+import { seededRandom, validateImpairment, type ImpairmentOptions } from "./impairment";
+import { checkEspeak, IvrPrompts } from "./ivr-prompts";
+import type { MeetingIvrEvent } from "./meeting-ivr";
+import { drawFirstPromptDelay, validateMeetingIvr, type MeetingIvrOptions } from "./meeting-ivr-options";
 import { MeetingCall, type MeetingCallInfo, type MeetingDtmf, type MeetingHangup, type MeetingReinvite } from "./meeting-call";
 import type { MeetingNegotiator } from "./meeting-negotiator";
 import type { TestPattern } from "./test-pattern-args";
@@ -75,6 +79,18 @@ export interface TestMeetingPeerOptions {
   reinvites?: MeetingReinvite[];
   /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
   auth?: DigestCredentials;
+  /**
+   * IVR mode: each call first hears spoken prompts (made with espeak-ng) asking for `meetingId` and
+   * `passcode`, after a random delay, and gets the meeting (video, then a tone) once both were keyed
+   * in; see {@link MeetingIvrOptions}. `pattern`, `impairment` and `timelineEvents` then apply to the
+   * video only. Default: none (the test pattern from the answer on).
+   */
+  ivr?: MeetingIvrOptions;
+  /**
+   * Offer-answer: answer audio only with these codecs, in the caller's order (default: the caller's
+   * first supported one). How tests make a call use G.722 or opus.
+   */
+  audioCodecs?: readonly AudioCodecName[];
   logger?: Logger;
 }
 
@@ -84,6 +100,8 @@ export interface TestMeetingPeerEvents extends Record<string, unknown[]> {
   call: [MeetingCallInfo];
   /** A key was heard (RFC 4733 on the audio stream, or SIP INFO). */
   dtmf: [MeetingDtmf];
+  /** IVR mode: a prompt started or ended, keys were ignored, an entry was right or wrong, a call joined. */
+  ivr: [MeetingIvrEvent];
   /** An answered call ended. */
   hangup: [MeetingHangup];
 }
@@ -113,6 +131,8 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
   readonly #logger: Logger;
   readonly #guard: DigestGuard | undefined;
   readonly #ffmpegPath: string;
+  readonly #random: () => number;
+  #prompts: IvrPrompts | undefined;
   #ua: UserAgent | undefined;
   #transport: SipTransport | undefined;
   #stopped = false;
@@ -138,6 +158,9 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     if (options.earlyMedia !== undefined && !(typeof early === "number" && Number.isFinite(early) && early >= 0 && early <= 60_000)) {
       throw new ConfigError(`earlyMedia.forMs: must be a number of ms in 0..60000, got ${String(early)}`);
     }
+    if (options.ivr !== undefined) validateMeetingIvr(options.ivr);
+    if (options.audioCodecs !== undefined) checkAudioCodecs(options.audioCodecs);
+    this.#random = seededRandom(options.ivr?.seed ?? 1);
     this.#logger = options.logger ?? silentLogger;
     this.#guard = options.auth ? new DigestGuard(options.auth) : undefined;
     // Fail at start rather than at the first call.
@@ -168,6 +191,10 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
   async start(): Promise<void> {
     if (this.#stopped) throw new InvalidStateError("test meeting peer is stopped");
     if (this.#ua) return;
+    if (this.options.ivr && !this.#prompts) {
+      await checkEspeak();
+      this.#prompts = new IvrPrompts(this.#ffmpegPath);
+    }
     const transportOptions: SipTransportOptions = {
       protocol: "udp",
       // The UDP transport routes every request by its Request-URI or Route; `server` is only the
@@ -231,6 +258,10 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
         videoPauses: this.options.videoPauses,
         layoutChange: this.options.layoutChange,
         reinvites: this.options.reinvites,
+        ...(this.options.ivr && this.#prompts
+          ? { ivr: { options: this.options.ivr, prompts: this.#prompts, firstPromptDelayMs: drawFirstPromptDelay(this.options.ivr, this.#random) } }
+          : {}),
+        audioCodecs: this.options.audioCodecs,
         logger: this.#logger,
       });
     } catch (error) {
@@ -249,6 +280,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
       this.safeEmit("dtmf", dtmf);
     });
     call.on("hangup", (hangup) => this.safeEmit("hangup", hangup));
+    call.on("ivr", (event) => this.safeEmit("ivr", event));
     call.on("@close", () => {
       this.#calls.delete(call.callId);
       const exiting = call.whenClosed().finally(() => this.#exiting.delete(exiting));
@@ -289,7 +321,15 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     this.#ua = undefined;
     if (ua) await ua.stop().catch(() => undefined);
     this.#transport = undefined;
+    await this.#prompts?.close();
     this.removeAllListeners();
+  }
+}
+
+function checkAudioCodecs(codecs: readonly AudioCodecName[]): void {
+  const known: readonly string[] = ["PCMU", "PCMA", "G722", "opus"];
+  if (!Array.isArray(codecs) || codecs.length === 0 || !codecs.every((c) => known.includes(c))) {
+    throw new ConfigError(`audioCodecs: expected a non-empty list of PCMU, PCMA, G722, opus`);
   }
 }
 

@@ -18,6 +18,8 @@ export interface AnswerLocal {
   sessionVersion: number;
   /** SDES-SRTP: lines with a usable key are answered with ours. Absent: SRTP lines are rejected. */
   srtp?: SdesAnswerPolicy;
+  /** Audio codecs we accept (in the peer's order); default every one we support. */
+  audioCodecs?: readonly CodecName[];
 }
 
 /** Our answer to a peer's offer. */
@@ -94,7 +96,8 @@ function answerSection(
   const protocol = m.protocol.toUpperCase();
   if (localPort === undefined || m.port === 0 || !(PLAIN_PROTOCOLS.has(protocol) || SECURE_PROTOCOLS.has(protocol))) return undefined;
   const formats = remoteFormats(m);
-  const chosen = formats.find(isSupportedMediaFormat);
+  const allowed = kind === "audio" ? local.audioCodecs : undefined;
+  const chosen = formats.filter(isSupportedMediaFormat).find((f) => allowed === undefined || allowed.includes(f.codec));
   if (chosen === undefined) return undefined;
   const remoteKey = local.srtp ? offeredCrypto(m, local.srtp.accepts?.bind(local.srtp)) : undefined;
   const srtp: NegotiatedSrtp | undefined =

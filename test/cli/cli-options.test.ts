@@ -151,6 +151,13 @@ describe("CLI options", () => {
     assert.throws(() => parseCli([...BASE, "--dtmf", "1".repeat(65)], {}), /^ConfigError: --dtmf: 65 keys, at most 64/);
   });
 
+  it("--dtmf: a plan with {prompt} {reply} {joined} waits is accepted; a bad wait is a usage error naming it", () => {
+    const c = parseCli([...BASE, "--dtmf", "{prompt}311705123#{prompt:15}4321#{joined:60:retry=1}"], {});
+    assert.ok(c.kind === "call" && c.options.dtmf?.digits === "{prompt}311705123#{prompt:15}4321#{joined:60:retry=1}");
+    assert.throws(() => parseCli([...BASE, "--dtmf", "{promt}1#"], {}), /^ConfigError: --dtmf: \{promt\}: unknown wait/);
+    assert.match(HELP, /\{prompt\}/);
+  });
+
   it("documents every flag it accepts in --help", () => {
     assert.equal(parseCli(["--help"], {}).kind, "help");
     const flags = ["sip-login", "sip-authentication-name", "sip-password", "sip-domain", "sip-port", "sip-outbound-proxy", "sip-transport", "sip-register-required", "sip-register-expires", "sip-public-address", "sip-local-address", "sip-request-timeout", "tls-allow-self-signed", "callee", "call-id", "has-audio", "has-video", "duration", "rtmp-url", "rtmp-stream", "ffmpeg", "rtp-port-range", "rtp-source-check", "json", "verbose", "dtmf", "dtmf-type", "dtmf-delay-ms", "rtp-timeout", "jitter-buffer-ms", "play-audio", "play-audio-loop", "max-calls", "max-outputs-per-call", "call-starts-per-second"];

@@ -18,6 +18,14 @@ describe("demo-app: settings from the environment", () => {
     assert.equal(s.logLevel, "info");
   });
 
+  it("SIPCAST_DEMO_IVR=1 puts the embedded test meeting in IVR mode; with a real account it is refused", () => {
+    assert.equal(demoSettingsFromEnv({}, ROOT).ivr, false);
+    assert.equal(demoSettingsFromEnv({ SIPCAST_DEMO_IVR: "1" }, ROOT).ivr, true);
+    assert.throws(() => demoSettingsFromEnv({ SIPCAST_DEMO_IVR: "maybe" }, ROOT), /SIPCAST_DEMO_IVR/);
+    const real = { SIPCAST_SIP_DOMAIN: "pbx.example.com", SIPCAST_SIP_LOGIN: "1000", SIPCAST_SIP_CALLEE: "3000", SIPCAST_DEMO_IVR: "true" };
+    assert.throws(() => demoSettingsFromEnv(real, ROOT), (e: Error) => e instanceof ConfigError && /SIPCAST_DEMO_IVR: .*real account/.test(e.message));
+  });
+
   it("takes every port from its variable (0 = any free port) and refuses what is not a port", () => {
     const s = demoSettingsFromEnv({ SIPCAST_DEMO_PORT: "0", SIPCAST_DEMO_RTMP_PORT: "1936", SIPCAST_DEMO_FLV_PORT: "8080", SIPCAST_DEMO_SIP_PORT: "5080" }, ROOT);
     assert.deepEqual([s.httpPort, s.rtmpPort, s.flvPort, s.peerSipPort], [0, 1936, 8080, 5080]);

@@ -3,8 +3,8 @@ import { ConfigError } from "../../src/errors";
 import { DTMF_DEFAULTS, planDtmf, resolveDtmfOptions } from "../../src/dtmf/dtmf-plan";
 
 describe("DTMF plan", () => {
-  it("applies the defaults: RFC2833, 160 ms keys, 500 ms pause, no initial delay, 100 ms gap", () => {
-    assert.deepEqual(resolveDtmfOptions(), { type: "RFC2833", durationMs: 160, pauseMs: 500, initialDelayMs: 0, gapMs: 100 });
+  it("applies the defaults: RFC2833, 160 ms keys, 500 ms pause, no initial delay, 100 ms gap, 500 ms prompt silence", () => {
+    assert.deepEqual(resolveDtmfOptions(), { type: "RFC2833", durationMs: 160, pauseMs: 500, initialDelayMs: 0, gapMs: 100, promptSilenceMs: 500 });
     assert.deepEqual(resolveDtmfOptions({}), DTMF_DEFAULTS);
   });
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 /** The external programs the end-to-end tests drive. */
-export type PeerName = "kamailio" | "baresip" | "ffmpeg" | "ffprobe" | "sipp" | "sox" | "linphone";
+export type PeerName = "kamailio" | "baresip" | "ffmpeg" | "ffprobe" | "sipp" | "sox" | "linphone" | "espeak-ng";
 
 /** Where baresip-ffmpeg puts the modules the baresip peer loads (Debian layout). */
 export const BARESIP_MODULE_DIR = "/usr/lib/baresip/modules";
@@ -23,6 +23,7 @@ const REQUIREMENTS: Record<PeerName, Array<{ file: string; pkg: string }>> = {
     { file: "linphone-daemon", pkg: "linphone-cli" },
     { file: "linphonec", pkg: "linphone-cli" },
   ],
+  "espeak-ng": [{ file: "espeak-ng", pkg: "espeak-ng" }],
 };
 
 /** PATH plus the sbin folders: kamailio lives in /usr/sbin, which a non-root PATH may lack. */

@@ -99,6 +99,7 @@ describe("nodes: dtmf-send input", () => {
       pauseMs: 500,
       initialDelayMs: 0,
       waitMs: 10_000,
+      listens: false,
     });
   });
 
@@ -117,6 +118,14 @@ describe("nodes: dtmf-send input", () => {
     assert.throws(() => parseDtmfRequest({ callId: "c" }, { ...config, digits: "" }), /digits: expected DTMF digits/);
     assert.throws(() => parseDtmfRequest({ callId: "c", dtmfType: "SIP" }, config), /msg\.dtmfType/);
     assert.throws(() => parseDtmfRequest({ callId: "c" }, { ...config, pauseMs: "-1" }), /pauseMs: expected a number ≥ 0/);
+  });
+
+  it("accepts plans with {prompt} {reply} {joined} waits (the engine's syntax), and names a bad wait", () => {
+    const r = parseDtmfRequest({ callId: "c", digits: "{prompt} 311705123# {Prompt:15}4321#{joined:60:retry=1}" }, config);
+    assert.equal(r.digits, "{PROMPT}311705123#{PROMPT:15}4321#{JOINED:60:RETRY=1}");
+    assert.equal(r.listens, true);
+    assert.throws(() => parseDtmfRequest({ callId: "c", digits: "{wait}1#" }, config), /^Error: msg\.digits: expected DTMF digits .*\{WAIT\}: unknown wait/);
+    assert.throws(() => parseDtmfRequest({ callId: "c", digits: "{prompt}" + "1".repeat(65) }, config), /^Error: msg\.digits: 65 keys, at most 64/);
   });
 });
 

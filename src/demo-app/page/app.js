@@ -245,6 +245,11 @@
             stopPlayer();
             if (LIVE.indexOf(lastStatus) >= 0) startPlayer();
         });
+        if (config.ivrPlan) {
+            // The test meeting speaks its prompts: this plan waits for each one instead of a fixed delay.
+            $("ivr-join").hidden = false;
+            $("ivr-join").addEventListener("click", function () { sendDigits(config.ivrPlan); });
+        }
         $("dtmf-form").addEventListener("submit", function (event) {
             event.preventDefault();
             sendDigits($("dtmf-input").value);

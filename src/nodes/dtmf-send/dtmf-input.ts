@@ -1,4 +1,4 @@
-import { MAX_DTMF_KEYS } from "node-red-contrib-sipcast";
+import { MAX_DTMF_KEYS, parseDtmfDigits } from "node-red-contrib-sipcast";
 import type { DtmfType } from "../shared/call-directory";
 import { NodeTextError } from "../shared/i18n";
 import { msgChoice, msgString, settingNumber, settingString } from "../shared/msg-fields";
@@ -40,16 +40,32 @@ export interface DtmfRequest {
   waitMs: number;
   /** Present when the digits came from a credential, env, context or JSONata: statuses show their count only. */
   secret?: true;
+  /** The digits hold `{…}` waits: the plan listens to the call. */
+  listens: boolean;
 }
 
-/** 0-9 * # A-D are DTMF events; "," is a pause. */
-const DIGITS = /^[0-9*#A-D,]+$/;
 const TYPES: readonly DtmfType[] = ["RFC2833", "INFO"];
 
 function nonNegative(value: unknown, fallback: number, name: string): number {
   const n = settingNumber(value, fallback);
   if (!Number.isFinite(n) || n < 0) throw new NodeTextError("dtmf.negative", { name, value: String(value) });
   return n;
+}
+
+/** Keys and `,` pauses: a sequence without `{…}` waits. */
+const DIGITS = /^[0-9*#A-D,]+$/;
+
+/** The engine's own parser (the same plan syntax everywhere), its error worded with the field; the keys are never repeated (a PIN). */
+function checkPlan(digits: string, field: string, secret: boolean): void {
+  try {
+    parseDtmfDigits(digits);
+  } catch (error) {
+    const detail = (error as Error).message.replace(/^dtmf: /, "");
+    if (/^\d+ keys, at most/.test(detail) || detail.startsWith("more than")) throw new Error(`${field}: ${detail}`);
+    // A plan from a credential, env, context or JSONata is not repeated, not even in part.
+    if (secret) throw new NodeTextError("dtmf.badSecretDigits", { field });
+    throw new Error(`${field}: expected DTMF digits 0-9 * # A-D, "," for a pause and {prompt} {reply} {joined} waits: ${detail}`);
+  }
 }
 
 /**
@@ -66,8 +82,9 @@ export function parseDtmfRequest(msg: NodeMessage, config: DtmfSendConfig, hidde
   // Digits of the setting that the editor does not show (a PIN) are never repeated in a status or error.
   const secret = field === "digits" && hidden;
   // The engine refuses it too, but only once the call is answered: say so at once.
-  if (digits.length > MAX_DTMF_KEYS) throw new NodeTextError("dtmf.tooMany", { field, count: digits.length, max: MAX_DTMF_KEYS });
-  if (!DIGITS.test(digits)) throw secret ? new NodeTextError("dtmf.badSecretDigits", { field }) : new NodeTextError("dtmf.badDigits", { field, digits: digits.slice(0, 40) });
+  if (digits.length > MAX_DTMF_KEYS && !digits.includes("{")) throw new NodeTextError("dtmf.tooMany", { field, count: digits.length, max: MAX_DTMF_KEYS });
+  if (digits.includes("{")) checkPlan(digits, field, secret === true);
+  else if (!DIGITS.test(digits)) throw secret ? new NodeTextError("dtmf.badSecretDigits", { field }) : new NodeTextError("dtmf.badDigits", { field, digits: digits.slice(0, 40) });
   const setting = settingString(config.dtmfType);
   const type = msgChoice(msg, "dtmfType", TYPES) ?? TYPES.find((t) => t === setting.toUpperCase());
   return {
@@ -79,5 +96,6 @@ export function parseDtmfRequest(msg: NodeMessage, config: DtmfSendConfig, hidde
     initialDelayMs: nonNegative(config.initialDelayMs, 0, "initialDelayMs"),
     waitMs: nonNegative(config.waitEstablished, 10, "waitEstablished") * 1000,
     ...(secret ? { secret } : {}),
+    listens: digits.includes("{"),
   };
 }
