@@ -31,6 +31,8 @@ export interface FfmpegAttemptOptions {
   peerAgent?: string;
   /** For the jitter buffers' timers (default: the system clock). */
   clock?: Clock;
+  /** Where this run's output timeline starts, ms (see RepublishArgsOptions.outputTsOffsetMs; default 0). */
+  outputTsOffsetMs?: number;
   logger: Logger;
 }
 
@@ -288,6 +290,7 @@ export class FfmpegAttempt implements OutputAttempt {
       describeInput: (ports) => ffmpegInputSdp(o.media, ports),
       // Starting on the stand-in, the audio since the attempt started is queued ahead of its first frame.
       ...(hasVideo && this.#standIn?.current === "stand-in" ? { analyzeDurationUs: STAND_IN_ANALYZE_DURATION_US } : {}),
+      ...(o.outputTsOffsetMs ? { outputTsOffsetMs: o.outputTsOffsetMs } : {}),
       logger: o.logger,
     });
     this.#republisher = republisher;

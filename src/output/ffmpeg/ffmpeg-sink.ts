@@ -1,4 +1,5 @@
-import { freeRecordPath, type MediaError, type RepublishOutput } from "../../media";
+import { freeRecordPath, MediaError, type RepublishOutput } from "../../media";
+import type { NegotiatedMedia } from "../../sdp";
 import { describeOutput } from "../../media/output-target";
 import { TypedEmitter } from "../../util/typed-emitter";
 import { KeyframeScheduler, type KeyframePolicy } from "../keyframe-scheduler";
@@ -45,6 +46,12 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
   readonly #detach: Array<() => void> = [];
   readonly #files: string[] = [];
   #attempt: FfmpegAttempt | undefined;
+  /** The call's media as now negotiated: each attempt describes these to its ffmpeg. */
+  #media: NegotiatedMedia;
+  /** Wall-clock ms at which the output's timeline was 0 (set by the first progress with output). */
+  #timelineOrigin: number | undefined;
+  /** Set by a media change: the next attempt continues the published timeline (see #onMediaChange). */
+  #continueTimeline = false;
   #status: PublishStatus = "STARTING";
   #since = Date.now();
   #stats: OutputStats | undefined;
@@ -62,6 +69,7 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
     this.id = ctx.outputId;
     this.kind = o.output.kind;
     this.target = describeOutput(o.output);
+    this.#media = ctx.media;
     const video = ctx.media.video ? ctx.channels.get("video") : undefined;
     if (video) {
       this.#keyframes = new KeyframeScheduler({ requestRtcp: () => void ctx.requestKeyframe(), requestInfo: () => ctx.requestPictureFastUpdate(), policy: o.keyframes });
@@ -70,11 +78,17 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
       createAttempt: (_n, hooks) => {
         const output = this.#nextOutput();
         this.#keyframes?.start();
+        const origin = this.#timelineOrigin;
+        const outputTsOffsetMs = this.#continueTimeline && origin !== undefined ? Date.now() - origin : 0;
+        // A restart for any other reason (its target or ffmpeg failed) is a new stream from 0, as before.
+        if (!this.#continueTimeline) this.#timelineOrigin = undefined;
+        this.#continueTimeline = false;
         this.#attempt = new FfmpegAttempt({
           hooks,
           ffmpegPath: o.ffmpegPath,
           output,
-          media: ctx.media,
+          media: this.#media,
+          outputTsOffsetMs,
           channels: ctx.channels,
           generateVideo: { image: o.slateImage },
           generateAudio: true,
@@ -92,6 +106,7 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
     });
     this.#supervisor.on("status", (status, error) => this.#onStatus(status, error));
     this.#supervisor.on("progress", (p) => {
+      if (this.#timelineOrigin === undefined && (p.outTimeMs ?? 0) > 0) this.#timelineOrigin = Date.now() - (p.outTimeMs ?? 0);
       this.#stats = { bitrateKbps: p.bitrateKbps ?? 0, fps: p.fps ?? 0, outTimeMs: p.outTimeMs ?? 0, packetsOut: this.#inputPackets, bytesOut: this.#inputBytes };
       const every = o.statsIntervalMs ?? 5000;
       const now = Date.now();
@@ -111,6 +126,7 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
     if (this.#started || this.#closed) return;
     this.#started = true;
     this.#listen();
+    this.#detach.push(this.#o.ctx.onMediaChange((media, change) => this.#onMediaChange(media, change)));
     this.#statsAt = Date.now();
     this.#supervisor.start();
   }
@@ -131,6 +147,19 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
         this.#detach.push(() => channel.off("keyframe", onKeyframe));
       }
     }
+  }
+
+  /**
+   * A re-INVITE changed the codec (payload type, fmtp): ffmpeg reads the RTP by the input SDP it was
+   * started with and cannot be told another, so the attempt is restarted on the new media. Its
+   * output timeline goes on where the wall clock is (`-output_ts_offset`), so the published
+   * timestamps neither jump back nor start from 0; an RTMP output is published anew (ffmpeg's RTMP
+   * connection ends with its process), a recording continues in the next file name.
+   */
+  #onMediaChange(media: NegotiatedMedia, change: string): void {
+    this.#media = media;
+    this.#continueTimeline = true;
+    this.#supervisor.restart(new MediaError("OUTPUT_MEDIA_CHANGED", `the call's media changed (${change}): output restarted on them`));
   }
 
   /** A recording never overwrites: each (re)start takes the first free name. */
