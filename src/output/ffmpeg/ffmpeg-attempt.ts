@@ -116,6 +116,7 @@ export class FfmpegAttempt implements OutputAttempt {
   #ended = false;
   #stopped: Promise<void> | undefined;
   #sync: SyncMode | undefined;
+  #outTimeMs = 0;
 
   constructor(o: FfmpegAttemptOptions) {
     this.#o = o;
@@ -222,6 +223,11 @@ export class FfmpegAttempt implements OutputAttempt {
     return placeAt;
   }
 
+  /** The media time this run's ffmpeg wrote so far, ms, from its own start (its out_time, which leaves outputTsOffsetMs out). */
+  get outTimeMs(): number {
+    return this.#outTimeMs;
+  }
+
   /** ms from this attempt's start until the first video keyframe passed the gate. */
   get firstKeyframeMs(): number | undefined {
     return this.#firstKeyframeMs;
@@ -296,6 +302,10 @@ export class FfmpegAttempt implements OutputAttempt {
     this.#republisher = republisher;
     republisher.on("started", () => o.hooks.started());
     republisher.on("progress", (p) => this.#onProgress(p, hasVideo));
+    // Also after stop(): the last report of an ffmpeg that finished its output says where it ended.
+    republisher.on("progress", (p) => {
+      if (p.outTimeMs !== null && p.outTimeMs > this.#outTimeMs) this.#outTimeMs = p.outTimeMs;
+    });
     republisher.on("failure", (e: MediaError) => this.#end(e));
     republisher.on("died", (e: MediaError) => this.#end(e));
     return republisher;

@@ -8,6 +8,13 @@ import { FfmpegAttempt } from "./ffmpeg-attempt";
 import { OutputSupervisor, type OutputStatus } from "./output-supervisor";
 import type { RetryPolicy } from "./retry-policy";
 
+/**
+ * Where a continued timeline's first packets go after the last ones: two AAC frames at 44.1 kHz
+ * (2 × 1024 samples = 46.4 ms), rounded up. ffmpeg's AAC encoder stamps its first packet one frame
+ * before 0 (its priming), so its first audio lands one frame, 23 ms, after the last: one frame's step.
+ */
+const RESUMED_PUBLISH_OFFSET_MS = 47;
+
 /** Options of {@link FfmpegSink}. */
 export interface FfmpegSinkOptions {
   /** Where to write: the full RTMP(S) URL (never logged as is) or a recording; checked by the kind's resolve(). */
@@ -52,6 +59,8 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
   #timelineOrigin: number | undefined;
   /** Set by a media change: the next attempt continues the published timeline (see #onMediaChange). */
   #continueTimeline = false;
+  /** The running attempt's outputTsOffsetMs. */
+  #attemptOffsetMs = 0;
   #status: PublishStatus = "STARTING";
   #since = Date.now();
   #stats: OutputStats | undefined;
@@ -78,11 +87,12 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
       createAttempt: (_n, hooks) => {
         const output = this.#nextOutput();
         this.#keyframes?.start();
-        const origin = this.#timelineOrigin;
-        const outputTsOffsetMs = this.#continueTimeline && origin !== undefined ? Date.now() - origin : 0;
+        const outputTsOffsetMs = this.#continueTimeline ? this.#continuedOffsetMs(output) : 0;
         // A restart for any other reason (its target or ffmpeg failed) is a new stream from 0, as before.
         if (!this.#continueTimeline) this.#timelineOrigin = undefined;
         this.#continueTimeline = false;
+        this.#attemptOffsetMs = outputTsOffsetMs;
+        ctx.logger.log("debug", "media", `output ${this.id}: attempt ${_n} starts its timeline at ${outputTsOffsetMs} ms (last out_time ${this.#stats?.outTimeMs ?? "-"} ms)`);
         this.#attempt = new FfmpegAttempt({
           hooks,
           ffmpegPath: o.ffmpegPath,
@@ -151,15 +161,39 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
 
   /**
    * A re-INVITE changed the codec (payload type, fmtp): ffmpeg reads the RTP by the input SDP it was
-   * started with and cannot be told another, so the attempt is restarted on the new media. Its
-   * output timeline goes on where the wall clock is (`-output_ts_offset`), so the published
-   * timestamps neither jump back nor start from 0; an RTMP output is published anew (ffmpeg's RTMP
-   * connection ends with its process), a recording continues in the next file name.
+   * started with and cannot be told another, so the attempt is restarted on the new media, its
+   * timeline continued (#continuedOffsetMs, ffmpeg's `-output_ts_offset`): an RTMP output is
+   * published anew (ffmpeg's RTMP connection ends with its process), a recording goes on in its next
+   * file name with the timestamps following the file before.
    */
   #onMediaChange(media: NegotiatedMedia, change: string): void {
     this.#media = media;
     this.#continueTimeline = true;
     this.#supervisor.restart(new MediaError("OUTPUT_MEDIA_CHANGED", `the call's media changed (${change}): output restarted on them`));
+  }
+
+  /**
+   * Where the next attempt's timeline starts when it continues this output's (after a media change).
+   *
+   * @remarks
+   * A recording's next file goes on where the wall clock is since the output began (the restart's
+   * real gap stays a gap, A/V keep their place against the call), and never before the end of the
+   * file before: the first run may have written ahead of the wall clock (the media queued while it
+   * started go out at once).
+   *
+   * An RTMP output is a new publish by the same client, and the server places it: node-media-server
+   * 4.4 shifts a publish resumed within its grace window so that it starts at the last timestamp it
+   * had (so an offset of the call's time would be a jump forward of that much); other servers take a
+   * new publish from 0 as a reconnecting encoder. Its first packets are put RESUMED_PUBLISH_OFFSET_MS
+   * in, so that after such a shift the first audio comes one frame after the last (measured: at 24 ms
+   * the first AAC packet came 1 ms after the last one).
+   */
+  #continuedOffsetMs(output: RepublishOutput): number {
+    if (output.kind !== "record") return RESUMED_PUBLISH_OFFSET_MS;
+    const origin = this.#timelineOrigin;
+    const wall = origin === undefined ? 0 : Date.now() - origin;
+    const previousEnd = this.#attemptOffsetMs + (this.#attempt?.outTimeMs ?? 0);
+    return Math.max(wall, previousEnd + RESUMED_PUBLISH_OFFSET_MS);
   }
 
   /** A recording never overwrites: each (re)start takes the first free name. */
