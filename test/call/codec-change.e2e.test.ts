@@ -153,4 +153,9 @@ describe("A published stream through a re-INVITE that changes the codec (test me
     const r = await publishThrough(rtmp, "re-INVITE PCMU → opus", { atMs: AT_MS, audioCodec: "opus" });
     assertContinued(r);
   });
+
+  it("H.264 → VP8 at 6 s: the picture and sound go on, timestamps continue, A/V in sync after", async () => {
+    const r = await publishThrough(rtmp, "re-INVITE H.264 → VP8", { atMs: AT_MS, videoCodec: "VP8" });
+    assertContinued(r);
+  });
 });
