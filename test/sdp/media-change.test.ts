@@ -41,5 +41,8 @@ describe("sdp/describeMediaChange", () => {
     assert.match(describeMediaChange({ video: H264 }, { video: high }) ?? "", /^video .*42e01f.* → .*640028/);
     assert.match(describeMediaChange({ audio: PCMU }, { audio: { ...PCMU, payloadType: 100, receivePayloadTypes: [100] } }) ?? "", /pt 0 → PCMU\/8000 pt 100/);
     assert.equal(describeMediaChange({ audio: PCMU, video: H264 }, { audio: PCMU }), `video H264/90000 pt 96 (${H264.fmtp}) → none`);
+    // Payload numbers the peer may send: one more is a change, one fewer is not (seen on a media move).
+    assert.equal(describeMediaChange({ audio: PCMU }, { audio: { ...PCMU, receivePayloadTypes: [0, 100] } }), "audio PCMU/8000 pt 0 also received as pt 100");
+    assert.equal(describeMediaChange({ video: { ...H264, receivePayloadTypes: [96, 97] } }, { video: H264 }), undefined);
   });
 });
