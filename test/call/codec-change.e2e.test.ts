@@ -40,6 +40,7 @@ async function publishThrough(rtmp: RtmpServer, label: string, reinvite: Meeting
   const engine = new Engine({
     account: { login: "caller", domain: "127.0.0.1", port: peer.sipPort, registerRequired: false },
     localAddress: "127.0.0.1",
+    // CODEC_CHANGE_LOG=1 prints the engine's log (the restart, the offsets) with times.
     ...(process.env.CODEC_CHANGE_LOG === "1" ? { logger: { log: (level: string, cat: string, msg: string) => console.log(`${new Date().toISOString().slice(17, 23)} ${level} ${cat} ${msg}`) } } : {}),
   });
   const stream = `codec-${process.pid}-${Date.now().toString(36)}`;
@@ -70,7 +71,6 @@ async function publishThrough(rtmp: RtmpServer, label: string, reinvite: Meeting
     while (hangups.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     const files: PublishedFigures[] = [];
     for (const file of recordedFiles(rtmp, stream)) files.push(await readPublishedFigures(file));
-    if (process.env.CODEC_CHANGE_LOG === "1") for (const file of recordedFiles(rtmp, stream)) fs.copyFileSync(file, `/tmp/codec-debug-${label.replace(/\W+/g, "_")}.flv`);
     const last = files[files.length - 1];
     assert.ok(last, "the RTMP server recorded the stream");
     const prev = files.length > 1 ? files[files.length - 2] : undefined;
