@@ -427,6 +427,7 @@ export class Call extends TypedEmitter<CallEvents> {
   private onRenegotiated(sipStatus: number, sipMessage: string): void {
     if (!isAnswered(this._status) || !this.media) return;
     this.control?.renegotiated();
+    this.outputSet.mediaChanged();
     const onHold = this.media.remoteOnHold;
     const next = onHold ? CallStatus.HOLD : CallStatus.ESTABLISHED;
     if (next === this._status) return;

@@ -2,7 +2,7 @@ import type * as dgram from "node:dgram";
 import { SessionState, type Info, type Invitation } from "sip.js";
 import { answerOffer } from "../sdp";
 import { bindRtpSocketPair, parseRtp, type PortRange, type RtpSocketPair } from "../rtp";
-import type { AudioCodecName, MediaKind, NegotiatedStream } from "../sdp";
+import type { AudioCodecName, MediaKind, NegotiatedStream, VideoCodecName } from "../sdp";
 import { TypedEmitter } from "../util/typed-emitter";
 import type { Logger } from "../util/logger";
 import { dtmfFromInfo } from "./dtmf-info-body";
@@ -22,11 +22,13 @@ import type { MeetingIvrOptions } from "./meeting-ivr-options";
 /**
  * A re-INVITE the test meeting sends mid-call, `atMs` after the call's media started: its media
  * move to new ports (a new ffmpeg: new SSRCs and timelines), offering only `audioCodec` for audio
- * when given (a codec change), H.264 for video.
+ * when given (a codec change), and only `videoCodec` for video (default H.264).
  */
 export interface MeetingReinvite {
   atMs: number;
   audioCodec?: AudioCodecName;
+  /** The video codec to offer (and send from then on): "VP8" changes an H.264 call's video codec. Default "H264". */
+  videoCodec?: VideoCodecName;
 }
 
 /** What the peer reports about an answered call. */
@@ -295,7 +297,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
     const pairs = new Map<MediaKind, RtpSocketPair>();
     try {
       for (const kind of this.#pairs.keys()) pairs.set(kind, await bindRtpSocketPair(this.ctx.address, this.ctx.portRange));
-      this.negotiator.prepareReoffer({ address: this.ctx.address, audioPort: pairs.get("audio")?.rtpPort, videoPort: pairs.get("video")?.rtpPort }, r.audioCodec);
+      this.negotiator.prepareReoffer({ address: this.ctx.address, audioPort: pairs.get("audio")?.rtpPort, videoPort: pairs.get("video")?.rtpPort }, r.audioCodec, r.videoCodec);
       await new Promise<void>((resolve, reject) => {
         this.invitation
           .invite({ requestDelegate: { onAccept: () => resolve(), onReject: (response) => reject(new Error(`answered ${response.message.statusCode}`)) } })
@@ -320,7 +322,7 @@ export class MeetingCall extends TypedEmitter<MeetingCallEvents> {
     if (this.#closed) return;
     const audioPair = pairs.get("audio");
     if (media.audio?.telephoneEvent && audioPair) this.#listenForDtmf(audioPair.rtp, media.audio.telephoneEvent.payloadType);
-    this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: media moved by a re-INVITE${r.audioCodec ? ` (audio ${r.audioCodec})` : ""}`);
+    this.ctx.logger.log("info", "test-meeting", `call ${this.callId}: media moved by a re-INVITE${r.audioCodec ? ` (audio ${r.audioCodec})` : ""}${r.videoCodec ? ` (video ${r.videoCodec})` : ""}`);
     this.#sender = await TestPatternSender.start({
       pairs,
       audio: media.audio,

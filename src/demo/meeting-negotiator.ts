@@ -1,5 +1,5 @@
 import { InvalidStateError } from "../errors";
-import { answerOffer, buildOffer, negotiateAnswer, type AudioCodecName, type LocalOffer, type NegotiatedMedia } from "../sdp";
+import { answerOffer, buildOffer, negotiateAnswer, type AudioCodecName, type LocalOffer, type NegotiatedMedia, type VideoCodecName } from "../sdp";
 import type { MediaNegotiator } from "../sip/media-negotiator";
 
 /** The ports a test meeting call advertises. */
@@ -24,7 +24,7 @@ export class MeetingNegotiator implements MediaNegotiator {
   #sessionVersion = 0;
   readonly #sessionId = Math.floor(Math.random() * 2 ** 31);
 
-  #reoffer: { audioCodec?: AudioCodecName } | undefined;
+  #reoffer: { audioCodec?: AudioCodecName; videoCodec?: VideoCodecName } | undefined;
   #offer: LocalOffer | undefined;
 
   constructor(private ports: MeetingPorts) {}
@@ -36,11 +36,12 @@ export class MeetingNegotiator implements MediaNegotiator {
 
   /**
    * The offer of the peer's own re-INVITE (see TestMeetingPeerOptions.reinvites): its media on
-   * `ports` from now on, with only `audioCodec` offered for audio when given.
+   * `ports` from now on, with only `audioCodec` offered for audio when given, and only `videoCodec`
+   * (default H.264) for video.
    */
-  prepareReoffer(ports: MeetingPorts, audioCodec?: AudioCodecName): void {
+  prepareReoffer(ports: MeetingPorts, audioCodec?: AudioCodecName, videoCodec?: VideoCodecName): void {
     this.ports = ports;
-    this.#reoffer = { audioCodec };
+    this.#reoffer = { audioCodec, videoCodec };
   }
 
   createOffer(): string {
@@ -48,8 +49,8 @@ export class MeetingNegotiator implements MediaNegotiator {
     if (!this.#reoffer) throw new InvalidStateError("the test meeting peer only answers offers");
     this.#sessionVersion++;
     const audioCodecs = this.#reoffer.audioCodec ? [this.#reoffer.audioCodec] : undefined;
-    // H.264 only for video: what the test pattern's layout change and the tests use.
-    this.#offer = buildOffer({ ...this.ports, sessionId: this.#sessionId, sessionVersion: this.#sessionVersion, audioCodecs, videoCodecs: ["H264"] });
+    // One video codec: H.264 (what the test pattern's layout change and the tests use) unless told.
+    this.#offer = buildOffer({ ...this.ports, sessionId: this.#sessionId, sessionVersion: this.#sessionVersion, audioCodecs, videoCodecs: [this.#reoffer.videoCodec ?? "H264"] });
     this.#reoffer = undefined;
     return this.#offer.sdp;
   }

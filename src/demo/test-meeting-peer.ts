@@ -74,7 +74,8 @@ export interface TestMeetingPeerOptions {
   /**
    * Re-INVITEs the peer sends, `atMs` after the call's media started: each moves the media to new
    * ports (new SSRCs and timelines from a new ffmpeg), offering only `audioCodec` for audio when
-   * given (PCMU → PCMA, → opus…). Default: none.
+   * given (PCMU → PCMA, → opus…) and only `videoCodec` for video (H.264 → VP8; default H.264).
+   * Default: none.
    */
   reinvites?: MeetingReinvite[];
   /** When set, INVITEs must answer a 401 digest challenge for this account (default: no authentication). */
@@ -153,6 +154,7 @@ export class TestMeetingPeer extends TypedEmitter<TestMeetingPeerEvents> {
     for (const [i, r] of (options.reinvites ?? []).entries()) {
       if (!(typeof r?.atMs === "number" && r.atMs >= 0 && r.atMs <= 3_600_000)) throw new ConfigError(`reinvites[${i}].atMs: must be a number of ms in 0..3600000, got ${String(r?.atMs)}`);
       if (r.audioCodec !== undefined && !["PCMU", "PCMA", "G722", "opus"].includes(r.audioCodec)) throw new ConfigError(`reinvites[${i}].audioCodec: must be PCMU, PCMA, G722 or opus, got ${String(r.audioCodec)}`);
+      if (r.videoCodec !== undefined && !["H264", "VP8"].includes(r.videoCodec)) throw new ConfigError(`reinvites[${i}].videoCodec: must be H264 or VP8, got ${String(r.videoCodec)}`);
     }
     const early = options.earlyMedia?.forMs;
     if (options.earlyMedia !== undefined && !(typeof early === "number" && Number.isFinite(early) && early >= 0 && early <= 60_000)) {

@@ -8,8 +8,10 @@ import { SipcastError } from "../errors";
  * - `FAILED_BY_FFMPEG_ERROR`: anything else ffmpeg reported (input, codec, unexpected exit).
  * - `OUTPUT_STALLED`: ffmpeg ran but its published timeline (out_time, bytes written) stood still
  *   while RTP kept arriving (a server that stopped reading, a hung connection).
+ * - `OUTPUT_MEDIA_CHANGED`: not a failure: a re-INVITE changed the call's codec (or payload type,
+ *   fmtp), so the output was restarted on the new media, its timestamps continuing.
  */
-export type MediaErrorReason = "FAILED_BY_RTMP_WRITER_ERROR" | "FAILED_BY_FFMPEG_ERROR" | "FAILED_BY_FFMPEG_START" | "OUTPUT_STALLED";
+export type MediaErrorReason = "FAILED_BY_RTMP_WRITER_ERROR" | "FAILED_BY_FFMPEG_ERROR" | "FAILED_BY_FFMPEG_START" | "OUTPUT_STALLED" | "OUTPUT_MEDIA_CHANGED";
 
 /** Exit facts attached to a MediaError when a child process ended. */
 export interface MediaErrorExit {

@@ -43,6 +43,11 @@ export interface RepublishArgsOptions {
    * without parameters makes ffmpeg read that far: it costs nothing otherwise.
    */
   analyzeDurationUs?: number;
+  /**
+   * Where the output's timeline starts, ms (`-output_ts_offset`): an output restarted mid-call on
+   * new media continues the timestamps of the one before instead of starting again from 0.
+   */
+  outputTsOffsetMs?: number;
 }
 
 /** Size and rate of generated video: small, because it only carries black or a slate. */
@@ -142,6 +147,7 @@ export function buildRepublishArgs(o: RepublishArgsOptions): string[] {
     args.push("-c:a", "aac", "-ar", "44100", "-ac", "2", "-b:a", o.audioBitrate ?? "96k");
   }
 
+  if (o.outputTsOffsetMs !== undefined && o.outputTsOffsetMs > 0) args.push("-output_ts_offset", (o.outputTsOffsetMs / 1000).toFixed(3));
   if (output.kind === "rtmp") {
     if (/^rtmps:/i.test(output.url)) {
       args.push("-tls_verify", output.tlsVerify === false ? "0" : "1");

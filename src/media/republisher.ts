@@ -84,6 +84,8 @@ export interface RepublisherOptions {
   blindBindDelayMs?: number;
   /** See RepublishArgsOptions.analyzeDurationUs. */
   analyzeDurationUs?: number;
+  /** See RepublishArgsOptions.outputTsOffsetMs. */
+  outputTsOffsetMs?: number;
 }
 
 /** Snapshot for logs and status. Secrets are redacted. */
@@ -183,6 +185,7 @@ export class Republisher extends TypedEmitter<RepublisherEvents> {
         generateVideo: o.generateVideo,
         generateAudio: o.generateAudio,
         analyzeDurationUs: o.analyzeDurationUs,
+        outputTsOffsetMs: o.outputTsOffsetMs,
       });
       this.#spawn(args);
 

@@ -1,6 +1,6 @@
 import { ConfigError, InvalidStateError } from "../errors";
 import type { RtpChannel } from "../rtp";
-import type { MediaKind, NegotiatedMedia } from "../sdp";
+import { describeMediaChange, type MediaKind, type NegotiatedMedia } from "../sdp";
 import type { Logger } from "../util/logger";
 import { DuplicateOutputError, type OutputSettings, type OutputTarget, type PublishOptions } from "./output-types";
 import { KeyframeRequestLimiter } from "./keyframe-request-limiter";
@@ -64,6 +64,9 @@ export class CallOutputs {
   readonly #live = new Map<string, Sink>();
   readonly #keyframes = new KeyframeRequestLimiter();
   #media: OutputMedia | undefined;
+  /** The negotiated media the outputs were last told of (see mediaChanged()). */
+  #negotiated: NegotiatedMedia | undefined;
+  readonly #mediaListeners = new Set<(media: NegotiatedMedia, change: string) => void>();
   #seq = 0;
   #closed = false;
   readonly #released = new Set<Promise<void>>();
@@ -75,6 +78,31 @@ export class CallOutputs {
   /** The call was answered: outputs can run on its media from now on. */
   attach(media: OutputMedia): void {
     this.#media = media;
+    this.#negotiated = media.negotiated;
+  }
+
+  /**
+   * The call's SDP was negotiated again (a re-INVITE): when what shapes the received media changed
+   * (describeMediaChange), every running output hears it through SinkContext.onMediaChange.
+   * Returns the change, or undefined when there was none.
+   */
+  mediaChanged(): string | undefined {
+    const now = this.#media?.negotiated;
+    const before = this.#negotiated;
+    if (this.#closed || !now) return undefined;
+    this.#negotiated = now;
+    if (!before) return undefined;
+    const change = describeMediaChange(before, now);
+    if (change === undefined) return undefined;
+    this.#o.logger.log("info", "call", `${this.#o.callId}: negotiated media changed: ${change}`);
+    for (const listener of [...this.#mediaListeners]) {
+      try {
+        listener(now, change);
+      } catch (error) {
+        this.#o.logger.log("warn", "call", `${this.#o.callId}: an output failed to follow the media change: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return change;
   }
 
   /**
@@ -110,6 +138,10 @@ export class CallOutputs {
       callId: this.#o.callId,
       outputId: id,
       media: negotiated,
+      onMediaChange: (listener) => {
+        this.#mediaListeners.add(listener);
+        return () => this.#mediaListeners.delete(listener);
+      },
       channels: media.channels,
       requestKeyframe: () => (video ? this.#keyframes.request(() => video.requestKeyframe()) : false),
       requestPictureFastUpdate: () => this.#o.requestPictureFastUpdate(),

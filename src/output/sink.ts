@@ -86,6 +86,16 @@ export interface SinkContext {
    * packetization-mode), RFC 4733 telephone-event. A kind absent here has no channel either.
    */
   media: NegotiatedMedia;
+  /**
+   * Calls `listener` whenever the negotiated media change during the call (a re-INVITE's new SDP
+   * changed a codec, payload type, clock rate or fmtp — e.g. PCMU → PCMA, H.264 → VP8, another H.264
+   * profile), with the new media and one line saying what changed. `media` above stays the media the
+   * sink was made with: a sink that reads the RTP by its payload type (the ffmpeg kinds describe it in
+   * an input SDP) must follow this or it loses that medium. New addresses, ports, SSRCs and hold are
+   * not changes here (the channels carry the stream through them). Returns the unsubscribe function;
+   * a sink calls it on close.
+   */
+  onMediaChange(listener: (media: NegotiatedMedia, change: string) => void): () => void;
   /** The call's receive channels, one per negotiated kind (see {@link ReceiveChannel}). */
   channels: ReadonlyMap<MediaKind, ReceiveChannel>;
   /**

@@ -11,3 +11,4 @@ export { buildOffer } from "./build-offer";
 export { negotiateAnswer } from "./negotiate-answer";
 export { answerOffer, type AnswerLocal, type OfferAnswer } from "./answer-offer";
 export { ffmpegInputSdp } from "./ffmpeg-input-sdp";
+export * from "./media-change";

@@ -207,4 +207,32 @@ describe("output/the output seam", () => {
       ["out-2", "PROBE_BROKE", "it broke"],
     ]);
   });
+
+  it("tells every running output of a change of the negotiated media (a re-INVITE's new codec), once, and no other re-INVITE", () => {
+    const made: ProbeSink[] = [];
+    const { outputs, audio, video } = setUp(new SinkRegistry().register(probeKind(made)));
+    let negotiated: NegotiatedMedia = { audio: stream("audio"), video: stream("video") };
+    const channels = new Map<MediaKind, RtpChannel>([
+      ["audio", audio as unknown as RtpChannel],
+      ["video", video as unknown as RtpChannel],
+    ]);
+    outputs.attach({ get negotiated() { return negotiated; }, channels });
+    outputs.publish({ probe: "a" }, { id: "a" });
+    outputs.publish({ probe: "b" }, { id: "b" });
+    const heard: string[] = [];
+    const stopA = made[0].ctx.onMediaChange((media, change) => heard.push(`a ${media.audio?.codec} ${change}`));
+    made[1].ctx.onMediaChange((media, change) => heard.push(`b ${media.audio?.codec} ${change}`));
+    // A media move (new port): not a change.
+    negotiated = { ...negotiated, audio: { ...stream("audio"), remoteRtpPort: 50000 } as NegotiatedStream };
+    assert.equal(outputs.mediaChanged(), undefined);
+    negotiated = { ...negotiated, audio: { ...stream("audio"), codec: "PCMA", payloadType: 8 } as NegotiatedStream };
+    assert.equal(outputs.mediaChanged(), "audio PCMU/8000 pt 0 → PCMA/8000 pt 8");
+    assert.deepEqual(heard, ["a PCMA audio PCMU/8000 pt 0 → PCMA/8000 pt 8", "b PCMA audio PCMU/8000 pt 0 → PCMA/8000 pt 8"]);
+    // The same media again (a session refresh): nothing; an output that unsubscribed hears nothing more.
+    assert.equal(outputs.mediaChanged(), undefined);
+    stopA();
+    negotiated = { ...negotiated, audio: stream("audio") };
+    outputs.mediaChanged();
+    assert.deepEqual(heard.slice(2), ["b PCMU audio PCMA/8000 pt 8 → PCMU/8000 pt 0"]);
+  });
 });

@@ -31,6 +31,8 @@ export interface FfmpegAttemptOptions {
   peerAgent?: string;
   /** For the jitter buffers' timers (default: the system clock). */
   clock?: Clock;
+  /** Where this run's output timeline starts, ms (see RepublishArgsOptions.outputTsOffsetMs; default 0). */
+  outputTsOffsetMs?: number;
   logger: Logger;
 }
 
@@ -114,6 +116,7 @@ export class FfmpegAttempt implements OutputAttempt {
   #ended = false;
   #stopped: Promise<void> | undefined;
   #sync: SyncMode | undefined;
+  #outTimeMs = 0;
 
   constructor(o: FfmpegAttemptOptions) {
     this.#o = o;
@@ -220,6 +223,11 @@ export class FfmpegAttempt implements OutputAttempt {
     return placeAt;
   }
 
+  /** The media time this run's ffmpeg wrote so far, ms, from its own start (its out_time, which leaves outputTsOffsetMs out). */
+  get outTimeMs(): number {
+    return this.#outTimeMs;
+  }
+
   /** ms from this attempt's start until the first video keyframe passed the gate. */
   get firstKeyframeMs(): number | undefined {
     return this.#firstKeyframeMs;
@@ -288,11 +296,16 @@ export class FfmpegAttempt implements OutputAttempt {
       describeInput: (ports) => ffmpegInputSdp(o.media, ports),
       // Starting on the stand-in, the audio since the attempt started is queued ahead of its first frame.
       ...(hasVideo && this.#standIn?.current === "stand-in" ? { analyzeDurationUs: STAND_IN_ANALYZE_DURATION_US } : {}),
+      ...(o.outputTsOffsetMs ? { outputTsOffsetMs: o.outputTsOffsetMs } : {}),
       logger: o.logger,
     });
     this.#republisher = republisher;
     republisher.on("started", () => o.hooks.started());
     republisher.on("progress", (p) => this.#onProgress(p, hasVideo));
+    // Also after stop(): the last report of an ffmpeg that finished its output says where it ended.
+    republisher.on("progress", (p) => {
+      if (p.outTimeMs !== null && p.outTimeMs > this.#outTimeMs) this.#outTimeMs = p.outTimeMs;
+    });
     republisher.on("failure", (e: MediaError) => this.#end(e));
     republisher.on("died", (e: MediaError) => this.#end(e));
     return republisher;

@@ -1,4 +1,5 @@
-import { freeRecordPath, type MediaError, type RepublishOutput } from "../../media";
+import { freeRecordPath, MediaError, type RepublishOutput } from "../../media";
+import type { NegotiatedMedia } from "../../sdp";
 import { describeOutput } from "../../media/output-target";
 import { TypedEmitter } from "../../util/typed-emitter";
 import { KeyframeScheduler, type KeyframePolicy } from "../keyframe-scheduler";
@@ -6,6 +7,13 @@ import type { OutputSnapshot, OutputStats, PublishStatus, Sink, SinkContext, Sin
 import { FfmpegAttempt } from "./ffmpeg-attempt";
 import { OutputSupervisor, type OutputStatus } from "./output-supervisor";
 import type { RetryPolicy } from "./retry-policy";
+
+/**
+ * Where a continued timeline's first packets go after the last ones: two AAC frames at 44.1 kHz
+ * (2 × 1024 samples = 46.4 ms), rounded up. ffmpeg's AAC encoder stamps its first packet one frame
+ * before 0 (its priming), so its first audio lands one frame, 23 ms, after the last: one frame's step.
+ */
+const RESUMED_PUBLISH_OFFSET_MS = 47;
 
 /** Options of {@link FfmpegSink}. */
 export interface FfmpegSinkOptions {
@@ -45,6 +53,14 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
   readonly #detach: Array<() => void> = [];
   readonly #files: string[] = [];
   #attempt: FfmpegAttempt | undefined;
+  /** The call's media as now negotiated: each attempt describes these to its ffmpeg. */
+  #media: NegotiatedMedia;
+  /** Wall-clock ms at which the output's timeline was 0 (set by the first progress with output). */
+  #timelineOrigin: number | undefined;
+  /** Set by a media change: the next attempt continues the published timeline (see #onMediaChange). */
+  #continueTimeline = false;
+  /** The running attempt's outputTsOffsetMs. */
+  #attemptOffsetMs = 0;
   #status: PublishStatus = "STARTING";
   #since = Date.now();
   #stats: OutputStats | undefined;
@@ -62,6 +78,7 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
     this.id = ctx.outputId;
     this.kind = o.output.kind;
     this.target = describeOutput(o.output);
+    this.#media = ctx.media;
     const video = ctx.media.video ? ctx.channels.get("video") : undefined;
     if (video) {
       this.#keyframes = new KeyframeScheduler({ requestRtcp: () => void ctx.requestKeyframe(), requestInfo: () => ctx.requestPictureFastUpdate(), policy: o.keyframes });
@@ -70,11 +87,18 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
       createAttempt: (_n, hooks) => {
         const output = this.#nextOutput();
         this.#keyframes?.start();
+        const outputTsOffsetMs = this.#continueTimeline ? this.#continuedOffsetMs(output) : 0;
+        // A restart for any other reason (its target or ffmpeg failed) is a new stream from 0, as before.
+        if (!this.#continueTimeline) this.#timelineOrigin = undefined;
+        this.#continueTimeline = false;
+        this.#attemptOffsetMs = outputTsOffsetMs;
+        ctx.logger.log("debug", "media", `output ${this.id}: attempt ${_n} starts its timeline at ${outputTsOffsetMs} ms (last out_time ${this.#stats?.outTimeMs ?? "-"} ms)`);
         this.#attempt = new FfmpegAttempt({
           hooks,
           ffmpegPath: o.ffmpegPath,
           output,
-          media: ctx.media,
+          media: this.#media,
+          outputTsOffsetMs,
           channels: ctx.channels,
           generateVideo: { image: o.slateImage },
           generateAudio: true,
@@ -92,6 +116,7 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
     });
     this.#supervisor.on("status", (status, error) => this.#onStatus(status, error));
     this.#supervisor.on("progress", (p) => {
+      if (this.#timelineOrigin === undefined && (p.outTimeMs ?? 0) > 0) this.#timelineOrigin = Date.now() - (p.outTimeMs ?? 0);
       this.#stats = { bitrateKbps: p.bitrateKbps ?? 0, fps: p.fps ?? 0, outTimeMs: p.outTimeMs ?? 0, packetsOut: this.#inputPackets, bytesOut: this.#inputBytes };
       const every = o.statsIntervalMs ?? 5000;
       const now = Date.now();
@@ -111,6 +136,7 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
     if (this.#started || this.#closed) return;
     this.#started = true;
     this.#listen();
+    this.#detach.push(this.#o.ctx.onMediaChange((media, change) => this.#onMediaChange(media, change)));
     this.#statsAt = Date.now();
     this.#supervisor.start();
   }
@@ -131,6 +157,43 @@ export class FfmpegSink extends TypedEmitter<SinkEvents> implements Sink {
         this.#detach.push(() => channel.off("keyframe", onKeyframe));
       }
     }
+  }
+
+  /**
+   * A re-INVITE changed the codec (payload type, fmtp): ffmpeg reads the RTP by the input SDP it was
+   * started with and cannot be told another, so the attempt is restarted on the new media, its
+   * timeline continued (#continuedOffsetMs, ffmpeg's `-output_ts_offset`): an RTMP output is
+   * published anew (ffmpeg's RTMP connection ends with its process), a recording goes on in its next
+   * file name with the timestamps following the file before.
+   */
+  #onMediaChange(media: NegotiatedMedia, change: string): void {
+    this.#media = media;
+    this.#continueTimeline = true;
+    this.#supervisor.restart(new MediaError("OUTPUT_MEDIA_CHANGED", `the call's media changed (${change}): output restarted on them`));
+  }
+
+  /**
+   * Where the next attempt's timeline starts when it continues this output's (after a media change).
+   *
+   * @remarks
+   * A recording's next file goes on where the wall clock is since the output began (the restart's
+   * real gap stays a gap, A/V keep their place against the call), and never before the end of the
+   * file before: the first run may have written ahead of the wall clock (the media queued while it
+   * started go out at once).
+   *
+   * An RTMP output is a new publish by the same client, and the server places it: node-media-server
+   * 4.4 shifts a publish resumed within its grace window so that it starts at the last timestamp it
+   * had (so an offset of the call's time would be a jump forward of that much); other servers take a
+   * new publish from 0 as a reconnecting encoder. Its first packets are put RESUMED_PUBLISH_OFFSET_MS
+   * in, so that after such a shift the first audio comes one frame after the last (measured: at 24 ms
+   * the first AAC packet came 1 ms after the last one).
+   */
+  #continuedOffsetMs(output: RepublishOutput): number {
+    if (output.kind !== "record") return RESUMED_PUBLISH_OFFSET_MS;
+    const origin = this.#timelineOrigin;
+    const wall = origin === undefined ? 0 : Date.now() - origin;
+    const previousEnd = this.#attemptOffsetMs + (this.#attempt?.outTimeMs ?? 0);
+    return Math.max(wall, previousEnd + RESUMED_PUBLISH_OFFSET_MS);
   }
 
   /** A recording never overwrites: each (re)start takes the first free name. */

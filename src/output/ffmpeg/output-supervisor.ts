@@ -96,6 +96,8 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
   #status: OutputStatus = "STARTING";
   #attempt: OutputAttempt | undefined;
   #attemptNo = 0;
+  /** The running attempt's token: hooks of an attempt that is no longer it are ignored. */
+  #liveAttempt: object | undefined;
   #retries = 0;
   #startedAt: number | undefined;
   #lastProgress: FfmpegProgress | undefined;
@@ -148,6 +150,27 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
     return this.#stopping;
   }
 
+  /**
+   * Restarts the running attempt at once, not as a failure: no retry is used up and no backoff
+   * waited; reported as RECONNECTING with `reason`, then PUBLISHING when the next attempt is live.
+   * The old attempt is stopped cleanly (its file or FLV finished) before the next one starts. Without
+   * a running attempt (waiting to retry) the next launch happens as planned. For a change of the
+   * call's media (see FfmpegSink).
+   */
+  restart(reason: MediaError): void {
+    const attempt = this.#attempt;
+    if (this.#closed || !attempt) return;
+    this.#stopWatchdog();
+    this.#attempt = undefined;
+    this.#lastError = reason;
+    this.#liveAttempt = undefined;
+    const stopped = attempt.stop(true);
+    this.#stopping = Promise.all([this.#stopping, stopped]).then(() => undefined);
+    this.#logger.log("info", "media", `${this.#o.name ?? "output"}: attempt ${this.#attemptNo} restarted: ${reason.message}`);
+    this.#setStatus("RECONNECTING", reason);
+    void stopped.then(() => this.#relaunch());
+  }
+
   toJSON(): OutputSupervisorJson {
     return {
       status: this.#status,
@@ -165,30 +188,32 @@ export class OutputSupervisor extends TypedEmitter<OutputSupervisorEvents> {
     this.#lastProgress = undefined;
     this.#lastInput = this.#o.inputPackets();
     this.#inputSeenAt = now;
-    let live = true;
+    const token = {};
+    this.#liveAttempt = token;
+    const isLive = (): boolean => this.#liveAttempt === token;
     const attempt = this.#o.createAttempt(n, {
       started: () => {
-        if (!live || this.#closed) return;
+        if (!isLive() || this.#closed) return;
         this.#startedAt = this.#clock.now();
         this.#setStatus("PUBLISHING", undefined);
       },
       progress: (p) => {
-        if (!live || this.#closed) return;
+        if (!isLive() || this.#closed) return;
         this.#lastProgress = p;
         // Sampled as it arrives too, so the stall clock starts at the last real advance, not at the next look.
         this.#stallWatch?.sample(this.#stallSample(this.#clock.now()));
         this.safeEmit("progress", p);
       },
       ended: (error) => {
-        if (!live || this.#closed) return;
-        live = false;
+        if (!isLive() || this.#closed) return;
+        this.#liveAttempt = undefined;
         this.#onEnded(attempt, error);
       },
     });
     this.#attempt = attempt;
     this.#startWatchdog((stillMs) => {
-      if (!live) return;
-      live = false;
+      if (!isLive()) return;
+      this.#liveAttempt = undefined;
       const seconds = Math.round(stillMs / 100) / 10;
       const out = this.#lastProgress?.outTimeMs;
       const at = out === null || out === undefined ? "before any output" : `at out_time ${(out / 1000).toFixed(1)} s`;

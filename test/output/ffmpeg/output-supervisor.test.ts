@@ -245,4 +245,24 @@ describe("media/OutputSupervisor (fake clock, fake attempts)", () => {
     assert.equal(t.statuses.length, 1);
     await t.done();
   });
+
+  it("restart(): stops the running attempt cleanly and starts the next at once, RECONNECTING with the reason, no retry used", async () => {
+    const t = setup({ maxRetries: 0 });
+    t.supervisor.start();
+    t.attempts[0].live();
+    t.supervisor.restart(new MediaError("OUTPUT_MEDIA_CHANGED", "audio PCMU → PCMA"));
+    assert.equal(t.attempts[0].stopped, true, "the old attempt finishes its file or stream");
+    assert.equal(t.supervisor.status, "RECONNECTING");
+    await t.advance(0);
+    assert.equal(t.attempts.length, 2, "the next attempt starts without a backoff wait");
+    assert.equal(t.attempts[1].started, true);
+    // The old attempt's late reports are not the output's any more.
+    t.attempts[0].fail();
+    assert.equal(t.supervisor.status, "RECONNECTING");
+    t.attempts[1].live();
+    assert.equal(t.supervisor.status, "PUBLISHING");
+    assert.deepEqual(t.statuses.map((s) => [s[0], s[1]]), [["PUBLISHING", undefined], ["RECONNECTING", "audio PCMU → PCMA"], ["PUBLISHING", undefined]]);
+    assert.equal(t.supervisor.toJSON().retries, 0, "not a failure: maxRetries 0 still lets it restart");
+    await t.done();
+  });
 });

@@ -21,6 +21,7 @@ function context(counts: { rtcp: number; info: number }): SinkContext {
     channels: new Map([["video", video]]) as unknown as SinkContext["channels"],
     requestKeyframe: () => (counts.rtcp++, true),
     requestPictureFastUpdate: () => void counts.info++,
+    onMediaChange: () => () => undefined,
     logger: { log: () => undefined },
   };
 }
