@@ -1,0 +1,37 @@
+import type { ViewersResult } from "../viewers/viewers-result";
+import { num, table } from "./format";
+
+const METHOD = "One A/V call from the peer (H.264 + PCMU, also published to the sink over RTMP) with `toStream`, served by the engine host's WHEP endpoint on 127.0.0.1 (`handleWhepRequest`, bearer token). The viewers are werift RTCPeerConnections (recvonly H.264 + PCMU) in a process of their own, POSTing their offers a few at a time; each step's viewers leave (DELETE) before the next step's join. Each step is one window after every viewer has joined. CPU per viewer = (step − the no-viewer baseline of the same run) ÷ N, for the engine's Node process and its ffmpeg apart. Loss per viewer is by RTP sequence numbers as the viewer received them (expected = highest − first + 1 over the window, gaps = jumps); \"of the call\" = video packets a viewer received ÷ video packets the engine received from the peer in the same window (the two counters are read a few ms apart). First video = POST sent → first video RTP packet at the viewer (ICE + DTLS + the first forwarded packet).";
+
+/** The "WebRTC viewers" section of the report. */
+export function viewersSection(v: ViewersResult | undefined): string[] {
+  if (!v) return [];
+  const out: string[] = ["## WebRTC viewers (WHEP) of one call", ""];
+  for (const f of v.failures) out.push(`> ${f}`, "");
+  const b = v.baseline;
+  if (b) out.push(`Baseline (one call, no viewer, ${num(b.seconds, 0)} s): engine node ${num(b.cpu.engineNode)} %, its ffmpeg ${num(b.cpu.engineFfmpeg)} %; the call received ${b.callPackets.video} video and ${b.callPackets.audio} audio packets; other processes ${num(b.cpu.other)} %.`, "");
+  const rows = v.steps.map((s) => [
+    String(s.viewers),
+    `${s.answered} / ${s.gotVideo} / ${s.window.withMedia}`,
+    `${num(s.cpu.engineNode)} + ${num(s.cpu.engineFfmpeg)}`,
+    num(s.perViewerCpuPct.engineNode, 2),
+    num(s.perViewerCpuPct.engineFfmpeg, 2),
+    num(s.cpu.viewers),
+    `${num(s.window.video.lossPct, 3)} % (worst ${num(s.window.worstVideoLossPct, 3)} %)`,
+    `${s.window.perViewer.reduce((a, w) => a + w.video.gaps, 0)} / ${s.window.perViewer.reduce((a, w) => a + w.audio.gaps, 0)}`,
+    num(s.window.audio.lossPct, 3) + " %",
+    `${num(s.window.minVideoOfCallPct, 1)} %`,
+    `${num(s.firstVideoMs.p50, 0)} / ${num(s.firstVideoMs.p95, 0)} / ${num(s.firstVideoMs.max, 0)}`,
+    `${num(s.cpu.other)} / ${num(s.cpu.machine)}`,
+    s.errors.join("; ") || "–",
+  ]);
+  out.push(
+    table(["viewers", "answered / got video / media in window", "engine CPU node + ffmpeg", "node CPU per viewer", "ffmpeg CPU per viewer", "viewer process CPU", "video loss (seq)", "video / audio gaps", "audio loss (seq)", "lowest viewer's share of the call's video", "POST → first video p50/p95/max ms", "other / machine CPU", "errors"], rows),
+    "",
+    `Result: ${v.pass ? "every viewer of every step answered, got video and received video and audio in its window" : "NOT every viewer got media (see the table)"}.`,
+    "",
+    `Method: ${METHOD}`,
+    "",
+  );
+  return out;
+}
