@@ -59,7 +59,7 @@ describe("bench viewers: viewerWindowFigures and perViewerCpu", () => {
     assert.equal(f.perViewer[1]?.videoOfCallPct, 75);
     assert.equal(f.withMedia, 1, "viewer 2 got no audio");
     assert.deepEqual(f.video, { expected: 352, received: 350, lost: 2, lossPct: (100 * 2) / 352 });
-    assert.equal(f.worstVideoLossPct, 1);
+    assert.equal(f.worstVideoLossPct, (100 * 2) / 202);
     assert.equal(f.minVideoOfCallPct, 75);
   });
 
