@@ -146,12 +146,14 @@ async function main(): Promise<number> {
 
   const md = renderMarkdown(results);
   fs.mkdirSync(outDir, { recursive: true });
-  const name = stamp(new Date(started));
+  // A viewers-only run has its own files: latest.md stays the last full bench.
+  const prefix = only === "viewers" ? "viewers-" : "";
+  const name = `${prefix}${stamp(new Date(started))}`;
   fs.writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, `${name}.md`), `${md}\n`);
-  fs.writeFileSync(path.join(outDir, "latest.md"), `${md}\n`);
+  fs.writeFileSync(path.join(outDir, `${prefix}latest.md`), `${md}\n`);
   process.stdout.write(`${md}\n`);
-  say(`wrote ${path.relative(root, path.join(outDir, `${name}.json`))}, ${name}.md and latest.md`);
+  say(`wrote ${path.relative(root, path.join(outDir, `${name}.json`))}, ${name}.md and ${prefix}latest.md`);
   if (signals > 0) return 130;
   if (error) {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);

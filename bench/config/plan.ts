@@ -44,7 +44,7 @@ export const SMOKE_PLAN: BenchPlan = {
   setupRepeats: 1,
   experimentsAt: undefined,
   retryFailedStep: false,
-  viewers: { steps: [1], windowMs: 3000, parallel: 1, attachTimeoutMs: 10_000 },
+  viewers: { steps: [1], windowMs: 3000, parallel: 1, attachTimeoutMs: 10_000, settleMs: 1000 },
 };
 
 /** The full bench: 60 s holds (3 × 20 s windows), bare comparisons at 1, 10 and 50. */
@@ -64,7 +64,7 @@ export const FULL_PLAN: BenchPlan = {
   setupRepeats: 2,
   experimentsAt: 10,
   retryFailedStep: true,
-  viewers: { steps: [1, 10, 50], windowMs: 20_000, parallel: 5, attachTimeoutMs: 10_000 },
+  viewers: { steps: [1, 10, 50], windowMs: 20_000, parallel: 5, attachTimeoutMs: 10_000, settleMs: 3000 },
 };
 
 /** Rough length of one run, to keep the bench inside its budget. */
@@ -74,5 +74,5 @@ export function estimateRunMs(n: number, windows: number, windowMs: number, rate
 
 /** Rough length of the viewers step: the baseline and one window per step, the viewers joining, set-up and teardown. */
 export function estimateViewersMs(v: ViewersShape): number {
-  return 25_000 + (v.steps.length + 1) * v.windowMs + v.steps.reduce((a, n) => a + 3000 + n * 300, 0);
+  return 25_000 + (v.steps.length + 1) * v.windowMs + v.steps.reduce((a, n) => a + v.settleMs + 3000 + n * 300, 0);
 }

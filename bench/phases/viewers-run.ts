@@ -21,6 +21,11 @@ export interface ViewersShape {
   parallel: number;
   /** A viewer without a first video packet this long after its POST counts as without media. */
   attachTimeoutMs: number;
+  /**
+   * Wait between the last viewer's first packet and the window: a joining viewer first gets the
+   * call's cached packets since the last keyframe in one burst; the window measures the steady flow.
+   */
+  settleMs: number;
 }
 
 const STREAM = "bench-view";
@@ -91,6 +96,7 @@ export async function runViewers(env: BenchEnvironment, shape: ViewersShape): Pr
       const attached = await viewers.call("attach", { url, token, count: n, parallel: shape.parallel, timeoutMs: shape.attachTimeoutMs }, 60000 + n * shape.attachTimeoutMs);
       const first = attached.map((v) => v.firstVideoMs).filter((x): x is number => x !== undefined);
       const errors = [...new Set(attached.map((v) => v.error).filter((e): e is string => e !== undefined))];
+      await sleep(shape.settleMs);
       const m = await measure();
       const window = viewerWindowFigures(m.before, m.after, m.callPackets.video);
       const step: ViewerStepResult = {

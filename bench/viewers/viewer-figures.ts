@@ -22,6 +22,8 @@ export interface ViewersWindowFigures {
   worstVideoLossPct: number;
   /** The lowest share of the call's video packets a viewer received, percent. */
   minVideoOfCallPct: number | undefined;
+  /** Video from each viewer's first packet to the window's end (the join's burst of cached packets included). */
+  videoSinceJoin: { expected: number; received: number; lost: number; lossPct: number; viewersWithLoss: number };
 }
 
 const pctOf = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
@@ -51,6 +53,9 @@ export function viewerWindowFigures(before: readonly ViewerState[], after: reado
     const lost = perViewer.reduce((acc, w) => acc + w[k].lost, 0);
     return { expected, received, lost, lossPct: pctOf(lost, expected) };
   };
+  const joinLost = after.map((a) => Math.max(0, a.video.expected - a.video.received));
+  const joinExpected = after.reduce((acc, a) => acc + a.video.expected, 0);
+  const joinLostSum = joinLost.reduce((acc, x) => acc + x, 0);
   const shares = perViewer.map((w) => w.videoOfCallPct).filter((x): x is number => x !== undefined);
   return {
     perViewer,
@@ -59,6 +64,7 @@ export function viewerWindowFigures(before: readonly ViewerState[], after: reado
     audio: sum("audio"),
     worstVideoLossPct: Math.max(0, ...perViewer.map((w) => pctOf(w.video.lost, w.video.expected))),
     minVideoOfCallPct: shares.length > 0 ? Math.min(...shares) : undefined,
+    videoSinceJoin: { expected: joinExpected, received: after.reduce((acc, a) => acc + a.video.received, 0), lost: joinLostSum, lossPct: pctOf(joinLostSum, joinExpected), viewersWithLoss: joinLost.filter((x) => x > 0).length },
   };
 }
 

@@ -61,6 +61,7 @@ describe("bench viewers: viewerWindowFigures and perViewerCpu", () => {
     assert.deepEqual(f.video, { expected: 352, received: 350, lost: 2, lossPct: (100 * 2) / 352 });
     assert.equal(f.worstVideoLossPct, (100 * 2) / 202);
     assert.equal(f.minVideoOfCallPct, 75);
+    assert.deepEqual(f.videoSinceJoin, { expected: 452, received: 450, lost: 2, lossPct: (100 * 2) / 452, viewersWithLoss: 1 });
   });
 
   it("CPU per viewer subtracts the baseline", () => {
