@@ -139,7 +139,8 @@ async function main(): Promise<number> {
     await stopAll();
   }
   results.meta.durationSeconds = Math.round((Date.now() - started) / 1000);
-  const other = median(results.runs.flatMap((r) => r.windows.map((w) => w.cpu.other ?? 0)));
+  const viewerWindows = results.viewers ? [...(results.viewers.baseline ? [results.viewers.baseline.cpu] : []), ...results.viewers.steps.map((s) => s.cpu)] : [];
+  const other = median([...results.runs.flatMap((r) => r.windows.map((w) => w.cpu.other ?? 0)), ...viewerWindows.map((c) => c.other)]);
   results.meta.otherLoadPct = other;
   if ((other ?? 0) > 10) results.meta.notes.push(`Busy machine: other processes used a median ${other?.toFixed(0)} % of a core during the measurements; CPU-bound figures (capacity, CPU per call) are pessimistic. Run again on a quiet machine for final numbers.`);
   if (smoke) results.meta.notes.push("Smoke run: N=2 and a few seconds per step. It checks that every path works; its figures are not the bench's.");
