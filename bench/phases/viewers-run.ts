@@ -31,11 +31,11 @@ export interface ViewersShape {
 const STREAM = "bench-view";
 const CALL = "viewers1";
 
-/** RTP packets the engine received on the call's video and audio channels so far. */
-function callPackets(stats: Record<string, unknown> | undefined): { video: number; audio: number } {
-  const media = (stats?.media ?? {}) as Record<string, { packetsReceived?: unknown } | undefined>;
+/** RTP packets the engine received on the call's video and audio channels so far, and the video it found missing (its receiver statistics). */
+function callPackets(stats: Record<string, unknown> | undefined): { video: number; audio: number; videoLost: number } {
+  const media = (stats?.media ?? {}) as Record<string, { packetsReceived?: unknown; packetsLost?: unknown } | undefined>;
   const n = (k: string): number => Number(media[k]?.packetsReceived ?? 0);
-  return { video: n("video"), audio: n("audio") };
+  return { video: n("video"), audio: n("audio"), videoLost: Number(media.video?.packetsLost ?? 0) };
 }
 
 /**
@@ -67,7 +67,7 @@ export async function runViewers(env: BenchEnvironment, shape: ViewersShape): Pr
       { name: "engineNode", roots: [engine.pid], tree: false },
       { name: "viewers", roots: [viewers.pid], tree: true },
     ];
-    const measure = async (): Promise<{ seconds: number; cpu: ViewersCpu; callPackets: { video: number; audio: number }; before: ViewerState[]; after: ViewerState[] }> => {
+    const measure = async (): Promise<{ seconds: number; cpu: ViewersCpu; callPackets: { video: number; audio: number; videoLost: number }; before: ViewerState[]; after: ViewerState[] }> => {
       const before = await viewers.call("snapshot", {});
       const p0 = callPackets(await engine.call("callStats", { name: CALL }));
       const w = new CpuWindow(roles);
@@ -80,7 +80,7 @@ export async function runViewers(env: BenchEnvironment, shape: ViewersShape): Pr
       return {
         seconds: r.seconds,
         cpu: { engineNode: c("engineNode"), engineFfmpeg: c("engineTotal") - c("engineNode"), viewers: c("viewers"), machine: r.machinePct, other: r.otherPct },
-        callPackets: { video: p1.video - p0.video, audio: p1.audio - p0.audio },
+        callPackets: { video: p1.video - p0.video, audio: p1.audio - p0.audio, videoLost: p1.videoLost - p0.videoLost },
         before,
         after,
       };

@@ -23,8 +23,8 @@ export interface ViewerStepResult {
   cpu: ViewersCpu;
   /** (step − baseline) / N, percent of one core. */
   perViewerCpuPct: { engineNode: number | undefined; engineFfmpeg: number | undefined };
-  /** Packets the call received from the SIP peer in the window (what each viewer should get). */
-  callPackets: { video: number; audio: number };
+  /** Packets the call received from the SIP peer in the window (what each viewer should get), and the video the engine found missing from the peer (RTP receiver statistics). */
+  callPackets: { video: number; audio: number; videoLost: number };
   window: ViewersWindowFigures;
   errors: string[];
 }
@@ -33,7 +33,7 @@ export interface ViewerStepResult {
 export interface ViewersResult {
   startedAt: string;
   windowMs: number;
-  baseline: { seconds: number; cpu: ViewersCpu; callPackets: { video: number; audio: number } } | undefined;
+  baseline: { seconds: number; cpu: ViewersCpu; callPackets: { video: number; audio: number; videoLost: number } } | undefined;
   steps: ViewerStepResult[];
   failures: string[];
   /** Every step: every viewer answered, got video, and video and audio advanced in the window. */
