@@ -5,7 +5,8 @@
  * bench/tmp/smoke/) and prints the markdown report.
  *
  * Options: --smoke; --max-n=N (cut the ladder); --ladder=1,10,…; --windows=K; --window-ms=MS;
- * --bare-at=1,10; --skip=setup,experiments; --out=DIR.
+ * --bare-at=1,10; --skip=setup,experiments,viewers; --viewers=1,10,50 (the WebRTC viewer steps);
+ * --only=viewers (the viewers step alone); --out=DIR.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -24,6 +25,8 @@ import { loadRecording } from "./recording/recording-format";
 import { renderMarkdown } from "./report/markdown";
 import type { BenchResults } from "./report/result-types";
 import { runSequence } from "./phases/sequence";
+import { runViewers } from "./phases/viewers-run";
+import { estimateViewersMs } from "./config/plan";
 
 function option(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -56,7 +59,11 @@ async function main(): Promise<number> {
     bareAt: list(option("bare-at")) ?? base.bareAt,
     setupRates: skip.has("setup") ? [] : base.setupRates,
     experimentsAt: skip.has("experiments") ? undefined : base.experimentsAt,
+    viewers: skip.has("viewers") || base.viewers === undefined ? undefined : { ...base.viewers, steps: list(option("viewers")) ?? base.viewers.steps },
   };
+  const only = option("only");
+  if (only !== undefined && only !== "viewers") throw new Error(`--only: expected "viewers", got "${only}"`);
+  if (only === "viewers" && plan.viewers === undefined) throw new Error("--only=viewers with --skip=viewers leaves nothing to run");
   const started = Date.now();
   const deadline = started + plan.budgetMs;
   const root = repoRoot();
@@ -116,7 +123,14 @@ async function main(): Promise<number> {
   process.on("SIGTERM", onSignal);
   let error: unknown;
   try {
-    await runSequence(plan, env, results, deadline);
+    // The viewers step first (short, ~2 min): the capacity ladder then fills what is left of the budget.
+    if (plan.viewers !== undefined) {
+      if (Date.now() + estimateViewersMs(plan.viewers) < deadline) {
+        results.viewers = await runViewers(env, plan.viewers);
+      } else results.skipped.push("WebRTC viewers: time budget");
+    } else results.skipped.push("WebRTC viewers: --skip=viewers");
+    if (only === "viewers") results.meta.notes.push("Only the WebRTC viewers step was run (--only=viewers).");
+    else await runSequence(plan, env, results, deadline);
   } catch (e) {
     error = e;
     results.meta.notes.push(`The bench stopped early: ${(e as Error).message.split("\n")[0] ?? ""}`);
@@ -125,19 +139,22 @@ async function main(): Promise<number> {
     await stopAll();
   }
   results.meta.durationSeconds = Math.round((Date.now() - started) / 1000);
-  const other = median(results.runs.flatMap((r) => r.windows.map((w) => w.cpu.other ?? 0)));
+  const viewerWindows = results.viewers ? [...(results.viewers.baseline ? [results.viewers.baseline.cpu] : []), ...results.viewers.steps.map((s) => s.cpu)] : [];
+  const other = median([...results.runs.flatMap((r) => r.windows.map((w) => w.cpu.other ?? 0)), ...viewerWindows.map((c) => c.other)]);
   results.meta.otherLoadPct = other;
   if ((other ?? 0) > 10) results.meta.notes.push(`Busy machine: other processes used a median ${other?.toFixed(0)} % of a core during the measurements; CPU-bound figures (capacity, CPU per call) are pessimistic. Run again on a quiet machine for final numbers.`);
   if (smoke) results.meta.notes.push("Smoke run: N=2 and a few seconds per step. It checks that every path works; its figures are not the bench's.");
 
   const md = renderMarkdown(results);
   fs.mkdirSync(outDir, { recursive: true });
-  const name = stamp(new Date(started));
+  // A viewers-only run has its own files: latest.md stays the last full bench.
+  const prefix = only === "viewers" ? "viewers-" : "";
+  const name = `${prefix}${stamp(new Date(started))}`;
   fs.writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, `${name}.md`), `${md}\n`);
-  fs.writeFileSync(path.join(outDir, "latest.md"), `${md}\n`);
+  fs.writeFileSync(path.join(outDir, `${prefix}latest.md`), `${md}\n`);
   process.stdout.write(`${md}\n`);
-  say(`wrote ${path.relative(root, path.join(outDir, `${name}.json`))}, ${name}.md and latest.md`);
+  say(`wrote ${path.relative(root, path.join(outDir, `${name}.json`))}, ${name}.md and ${prefix}latest.md`);
   if (signals > 0) return 130;
   if (error) {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
@@ -146,7 +163,12 @@ async function main(): Promise<number> {
   if (smoke) {
     // The smoke run fails when a path is broken, not when a goal is missed.
     const broken = results.runs.filter((r) => r.up < r.n || r.video.received === 0 || r.leftoverProcesses > 0);
+    if (results.viewers !== undefined && !results.viewers.pass) {
+      say(`smoke FAILED: WebRTC viewers: ${results.viewers.failures.join("; ") || results.viewers.steps.map((s) => `N=${s.viewers}: ${s.answered} answered, ${s.gotVideo} got video, ${s.window.withMedia} with media ${s.errors.join("; ")}`).join(" | ")}`);
+      return 1;
+    }
     const setupOk = (results.setupRate?.steps ?? []).some((s) => s.established > 0);
+    if (only === "viewers") return 0;
     if (broken.length > 0 || !setupOk || !results.runs.some((r) => r.kind === "engine") || !results.runs.some((r) => r.kind === "bare")) {
       say(`smoke FAILED: ${broken.map((r) => `${r.kind} N=${r.n}: ${r.failReasons.join("; ")} ${r.failures.join("; ")}`).join(" | ") || (setupOk ? "a run is missing" : "no call answered through Kamailio")}`);
       return 1;

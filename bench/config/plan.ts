@@ -1,3 +1,4 @@
+import type { ViewersShape } from "../phases/viewers-run";
 /** The shape of one bench run: smoke (CI, ~30 s) or full (< 20 min). */
 export interface BenchPlan {
   mode: "smoke" | "full";
@@ -22,6 +23,8 @@ export interface BenchPlan {
   experimentsAt: number | undefined;
   /** A failing ladder step is run once more before the ladder stops. */
   retryFailedStep: boolean;
+  /** The WebRTC viewers step (one call, N WHEP viewers per step); undefined: none. */
+  viewers: ViewersShape | undefined;
 }
 
 /** CI smoke: every path once at N = 2, a few seconds each. */
@@ -41,6 +44,7 @@ export const SMOKE_PLAN: BenchPlan = {
   setupRepeats: 1,
   experimentsAt: undefined,
   retryFailedStep: false,
+  viewers: { steps: [1], windowMs: 3000, parallel: 1, attachTimeoutMs: 10_000, settleMs: 1000 },
 };
 
 /** The full bench: 60 s holds (3 × 20 s windows), bare comparisons at 1, 10 and 50. */
@@ -60,9 +64,15 @@ export const FULL_PLAN: BenchPlan = {
   setupRepeats: 2,
   experimentsAt: 10,
   retryFailedStep: true,
+  viewers: { steps: [1, 10, 50], windowMs: 20_000, parallel: 5, attachTimeoutMs: 10_000, settleMs: 3000 },
 };
 
 /** Rough length of one run, to keep the bench inside its budget. */
 export function estimateRunMs(n: number, windows: number, windowMs: number, ratePerSec: number): number {
   return (n * 1000) / ratePerSec + 6000 + windows * windowMs + 3000 + 6000;
+}
+
+/** Rough length of the viewers step: the baseline and one window per step, the viewers joining, set-up and teardown. */
+export function estimateViewersMs(v: ViewersShape): number {
+  return 25_000 + (v.steps.length + 1) * v.windowMs + v.steps.reduce((a, n) => a + v.settleMs + 3000 + n * 300, 0);
 }

@@ -5,6 +5,8 @@ export interface DialSpec {
   /** Used as the engine callId and as the RTMP stream name. */
   name: string;
   callee: string;
+  /** The call's stream name for WebRTC viewers (served by `serveWhep`). */
+  toStream?: string;
 }
 
 /** What happened to one call, times on CLOCK_MONOTONIC (ms). */
@@ -24,7 +26,11 @@ export interface CallRecord {
 /** What the bench asks of the engine host process. */
 export type EngineApi = {
   /** `recvBufferBytes`: an experiment, every UDP socket of the engine asks for this much receive buffer. */
-  start: [{ account: SipAccountOptions; recvBufferBytes?: number }, { ok: boolean; detail: string }];
+  start: [{ account: SipAccountOptions; recvBufferBytes?: number; maxViewers?: number }, { ok: boolean; detail: string }];
+  /** Serves the engine's streams over WHEP on 127.0.0.1 (a free port), POST and DELETE needing `Bearer token`. */
+  serveWhep: [{ token: string }, { origin: string }];
+  /** WebRTC viewers connected now, over every stream. */
+  viewerCount: [Record<string, never>, number];
   /** Places the calls, `ratePerSec` apart; resolves once all are placed (not answered). */
   dial: [{ calls: DialSpec[]; ratePerSec: number; rtmpUrl?: string; hangUpOnAnswer?: boolean }, { placed: number; failedToPlace: number }];
   /** Calls per status now. */

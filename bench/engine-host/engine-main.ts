@@ -8,8 +8,10 @@ import { serveRpc } from "../common/rpc";
 import { monoMs, sleep } from "../common/mono-clock";
 import type { CallRecord, EngineApi, EngineEvents } from "./engine-api";
 import { enlargeUdpReceiveBuffers } from "./socket-tuning";
+import { listenWhep, type WhepListener } from "./whep-listener";
 
 let engine: Engine | undefined;
+let whep: WhepListener | undefined;
 const records = new Map<string, CallRecord>();
 const live = new Map<string, Call>();
 const logLines: string[] = [];
@@ -24,13 +26,13 @@ const logger: Logger = {
 
 const FINAL = new Set(["FINISH", "FAILED", "BUSY"]);
 
-function place(name: string, callee: string, rtmpUrl: string | undefined, hangUpOnAnswer: boolean): boolean {
+function place(name: string, callee: string, toStream: string | undefined, rtmpUrl: string | undefined, hangUpOnAnswer: boolean): boolean {
   if (!engine) throw new Error("engine not started");
   const record: CallRecord = { name, dialAt: monoMs(), status: "NEW" };
   records.set(name, record);
   let call: Call;
   try {
-    call = engine.call({ callId: name, callee, ...(rtmpUrl ? { rtmpUrl, rtmpStream: name } : {}) });
+    call = engine.call({ callId: name, callee, ...(toStream ? { toStream } : {}), ...(rtmpUrl ? { rtmpUrl, rtmpStream: name } : {}) });
   } catch (error) {
     record.status = "FAILED";
     record.detail = (error as Error).message;
@@ -61,14 +63,14 @@ function place(name: string, callee: string, rtmpUrl: string | undefined, hangUp
 // SIGTERM (the bench stopping this process group) ends the engine cleanly, and lets a
 // `--cpu-prof` profile be written on the way out.
 process.once("SIGTERM", () => {
-  void (engine?.close(1000) ?? Promise.resolve()).finally(() => process.exit(0));
+  void (whep?.close() ?? Promise.resolve()).then(() => engine?.close(1000)).finally(() => process.exit(0));
 });
 
 serveRpc<EngineApi, EngineEvents>(
   {
-    start: async ({ account, recvBufferBytes }) => {
+    start: async ({ account, recvBufferBytes, maxViewers }) => {
       if (recvBufferBytes !== undefined) enlargeUdpReceiveBuffers(recvBufferBytes);
-      engine = new Engine({ account, localAddress: "127.0.0.1", logger });
+      engine = new Engine({ account, localAddress: "127.0.0.1", logger, ...(maxViewers === undefined ? {} : { whep: { maxViewers } }) });
       const r = await engine.start();
       return { ok: r.ok, detail: `${r.sipStatus} ${r.sipMessage}`.trim() };
     },
@@ -81,7 +83,7 @@ serveRpc<EngineApi, EngineEvents>(
         if (wait > 0) await sleep(wait);
         const spec = calls[i];
         if (!spec) continue;
-        if (place(spec.name, spec.callee, rtmpUrl, hangUpOnAnswer ?? false)) placed++;
+        if (place(spec.name, spec.callee, spec.toStream, rtmpUrl, hangUpOnAnswer ?? false)) placed++;
         else failedToPlace++;
       }
       return { placed, failedToPlace };
@@ -108,10 +110,18 @@ serveRpc<EngineApi, EngineEvents>(
       for (const [name, r] of records) if (!live.has(name) || FINAL.has(r.status)) records.delete(name);
       return { ok: true };
     },
+    serveWhep: async ({ token }) => {
+      if (!engine) throw new Error("engine not started");
+      whep ??= await listenWhep(engine.streams, token);
+      return { origin: whep.origin };
+    },
+    viewerCount: () => engine?.streams.viewerCount ?? 0,
     callStats: ({ name }) => live.get(name)?.stats(),
     memory: () => process.memoryUsage(),
     logs: () => [...logLines],
     close: async () => {
+      await whep?.close();
+      whep = undefined;
       await engine?.close(3000);
       engine = undefined;
       return { ok: true };

@@ -2,6 +2,7 @@ import { designNotes } from "./design-notes";
 import { mb, num, pp, table } from "./format";
 import { bareCpuAt, goalLines, overheadAt } from "./goals";
 import type { BenchResults, RunResult } from "./result-types";
+import { viewersSection } from "./viewers-section";
 
 const METHOD = [
   "**Peer** (`bench/peer`): one Node process, a minimal UDP SIP UAS (answers every INVITE at once with PCMU + H.264) and an RTP replayer that loops a 10 s recording (ffmpeg: testsrc2 640x360 25 fps libx264 baseline 600 kb/s, one IDR per loop, + 440 Hz sine as PCMU, captured once from RTP into `bench/tmp`) with its own SSRC, sequence numbers and timestamps per call, an RTCP SR every 5 s, and a fresh keyframe on PLI/FIR.",
@@ -51,15 +52,17 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(`CPU figures are percent of one core (this machine has ${m.cpus * 100}). Median load from processes outside the bench during the windows: ${num(m.otherLoadPct)} %.`, "");
   for (const n of m.notes) out.push(`> ${n}`, "");
   const verdict = (v: string): string => (m.mode === "smoke" ? "(smoke: not judged)" : v);
-  out.push("## Goals", "", table(["goal", "target", "measured", "verdict"], goalLines(r).map((g) => [g.goal, g.target, g.measured, verdict(g.verdict)])), "");
   const engine = r.runs.filter((x) => x.kind === "engine");
-  out.push(
+  // A viewers-only run (--only=viewers) has no ladder: its goals and ladder would be empty tables.
+  const ladder = r.runs.length > 0 || r.setupRate !== undefined;
+  if (ladder) out.push("## Goals", "", table(["goal", "target", "measured", "verdict"], goalLines(r).map((g) => [g.goal, g.target, g.measured, verdict(g.verdict)])), "");
+  if (ladder) out.push(
     "## Capacity ladder (engine)",
     "",
     `Each step: N calls dialled at the start rate, held ${engine[0] ? engine[0].windows.length : 0} windows; CPU = median over the windows. A step fails when a call does not come up within 20 s of the last dial or ends, frame loss > 0.1 %, an audio gap, latency p95 > 1 s (a growing backlog), or the machine > 95 % busy in a window.`,
     "",
   );
-  out.push(table(RUN_HEAD, engine.map((x) => runRow(x, m.cpus))), "");
+  if (ladder) out.push(table(RUN_HEAD, engine.map((x) => runRow(x, m.cpus))), "");
   const bare = r.runs.filter((x) => x.kind !== "engine");
   if (bare.length > 0) out.push("## Bare ffmpeg and experiments", "", "`bare`: the engine's ffmpeg argv without the engine; `bare-multi`: one ffmpeg for 10 calls; `bare-video-only` / `bare-audio-only`: one medium only; `bare-aac16k-mono`: AAC 16 kHz mono 48k; `engine-rcvbuf`: the engine with 4 MB UDP receive buffers (patched in by the bench host); `engine-nice`: the engine with its ffmpeg children (every thread) at nice 10, so its forwarding thread wins the CPU.", "", table(["kind", ...RUN_HEAD], bare.map((x) => [x.kind, ...runRow(x, m.cpus)])), "");
   const ns = [...new Set(r.runs.filter((x) => x.kind === "bare").map((x) => x.n))];
@@ -81,6 +84,7 @@ export function renderMarkdown(r: BenchResults): string {
     out.push("## Call setup rate through Kamailio", "");
     out.push(table(["rate/s", "#", "calls", "answered", "failed", "INVITE→200 p50/p95 ms", "achieved/s", "result"], r.setupRate.steps.map((s) => [String(s.rate), String(s.repeat), String(s.calls), String(s.established), `${s.failed}${Object.keys(s.reasons).length ? ` (${Object.entries(s.reasons).map(([k, v]) => `${k}: ${v}`).join(", ")})` : ""}`, pp(s.setupMs), num(s.achievedPerSec), s.pass ? "pass" : "FAIL"])), "");
   }
+  out.push(...viewersSection(r.viewers));
   const notes = designNotes(r);
   if (notes.length > 0) out.push("## Where the CPU goes, and what would reach the goals", "", ...notes.map((n) => `- ${n}`), "");
   if (r.skipped.length > 0) out.push("## Skipped", "", ...r.skipped.map((s) => `- ${s}`), "");

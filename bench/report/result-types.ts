@@ -1,3 +1,4 @@
+import type { ViewersResult } from "../viewers/viewers-result";
 /** p50/p95 of a sample (ms unless said otherwise) and its size. */
 export interface Percentiles {
   p50: number | undefined;
@@ -112,4 +113,6 @@ export interface BenchResults {
   setupRate: { steps: SetupRateStep[]; sustainedPerSec: number | undefined; firstFailingRate: number | undefined } | undefined;
   capacity: { lastPassingN: number | undefined; firstFailingN: number | undefined; failReasons: string[]; stoppedBy: string };
   skipped: string[];
+  /** The WebRTC viewers step (absent in reports written before it existed, and when skipped). */
+  viewers?: ViewersResult;
 }
