@@ -65,6 +65,8 @@ async function levelsOfCall(port: number, uri: string, file: string, published: 
   return { published: await toneLevel(published), heard: await toneLevel(await heard()) };
 }
 
+/** Samples at full scale that a transient may give (seen: 15 once, under load); a wrong gain gives thousands. */
+const MAX_TRANSIENT_CLIPPED = 100;
 const show = (l: ToneLevel): string => `${l.rmsDb.toFixed(2)} dBFS${l.clippedSamples > 0 ? ` (${l.clippedSamples} samples clipped)` : ""}`;
 
 /**
@@ -93,7 +95,9 @@ describe("G.722 levels against baresip and linphone", function () {
     assert.ok(Math.abs(g722.published.rmsDb - pcmu.published.rmsDb) <= SAME_LEVEL_DB, `${peer}: published G.722 ${show(g722.published)} against PCMU ${show(pcmu.published)}`);
     for (const [codec, l] of [["PCMU", pcmu], ["G.722", g722]] as const) {
       assert.ok(Math.abs(l.heard.rmsDb - -9.03) <= 1, `${peer} heard the -9.0 dBFS file over ${codec} at ${show(l.heard)}`);
-      assert.equal(l.heard.clippedSamples, 0, `${peer} heard the file clipped over ${codec}: ${show(l.heard)}`);
+      // A file 6 dB too loud clips at every peak of the tone (2,871 samples before the fix); a few
+      // samples at full scale come from a transient (a late packet concealed under load), not the level.
+      assert.ok(l.heard.clippedSamples <= MAX_TRANSIENT_CLIPPED, `${peer} heard the file clipped over ${codec}: ${show(l.heard)}`);
     }
   }
 
