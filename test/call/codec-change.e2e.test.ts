@@ -6,7 +6,7 @@ import { Engine } from "../../src/call/engine";
 import { CallStatus } from "../../src/call/call-status";
 import type { MeetingHangup, MeetingReinvite } from "../../src/demo/meeting-call";
 import { startTestMeetingPeer } from "../../src/demo/test-meeting-peer";
-import { childProcessesNamed, requirePeers, startRtmpServer, type RtmpServer } from "../harness";
+import { useRtmpServer, type RtmpServer } from "../harness";
 import { describeFigures, readPublishedFigures, segment, type PublishedFigures } from "./helpers/published-figures";
 import { waitForStatus } from "./helpers/wait-for-status";
 
@@ -130,19 +130,7 @@ function assertContinued(r: Run): void {
 describe("A published stream through a re-INVITE that changes the codec (test meeting → engine → RTMP)", function () {
   this.timeout(150_000);
   let rtmp: RtmpServer;
-
-  before(async function () {
-    requirePeers(["ffmpeg", "ffprobe"]);
-    rtmp = await startRtmpServer();
-  });
-
-  after(async () => {
-    await rtmp?.stop();
-  });
-
-  afterEach(async () => {
-    assert.deepEqual(await childProcessesNamed(["ffmpeg"]), [], "no ffmpeg of the engine, the peer or the analysis is left");
-  });
+  useRtmpServer((server) => (rtmp = server));
 
   it("PCMU → PCMA at 6 s: the sound goes on, timestamps continue, A/V in sync after", async () => {
     const r = await publishThrough(rtmp, "re-INVITE PCMU → PCMA", { atMs: AT_MS, audioCodec: "PCMA" });

@@ -3,7 +3,7 @@ import { Engine } from "../../src/call/engine";
 import { CallStatus } from "../../src/call/call-status";
 import type { MeetingHangup } from "../../src/demo/meeting-call";
 import { startTestMeetingPeer } from "../../src/demo/test-meeting-peer";
-import { childProcessesNamed, requirePeers, startRtmpServer, type RtmpServer } from "../harness";
+import { useRtmpServer, type RtmpServer } from "../harness";
 import { describeFigures, outputStates, readPublishedFigures, segment } from "./helpers/published-figures";
 import { waitForStatus } from "./helpers/wait-for-status";
 
@@ -15,19 +15,7 @@ const CALL_MS = 14_000;
 describe("A published stream after early media from another source (test meeting: 183 from other ports, then 200 OK)", function () {
   this.timeout(120_000);
   let rtmp: RtmpServer;
-
-  before(async function () {
-    requirePeers(["ffmpeg", "ffprobe"]);
-    rtmp = await startRtmpServer();
-  });
-
-  after(async () => {
-    await rtmp?.stop();
-  });
-
-  afterEach(async () => {
-    assert.deepEqual(await childProcessesNamed(["ffmpeg"]), [], "no ffmpeg of the engine, the peer or the analysis is left");
-  });
+  useRtmpServer((server) => (rtmp = server));
 
   it("the answer's media (new SSRCs, new ports) are published from the answer on, in sync, by one ffmpeg; the early source is not heard after", async () => {
     const peer = await startTestMeetingPeer({ pattern: "flash-beep", earlyMedia: { forMs: EARLY_MS } });

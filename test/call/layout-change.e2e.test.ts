@@ -3,7 +3,7 @@ import { Engine } from "../../src/call/engine";
 import { CallStatus } from "../../src/call/call-status";
 import type { MeetingHangup } from "../../src/demo/meeting-call";
 import { startTestMeetingPeer } from "../../src/demo/test-meeting-peer";
-import { childProcessesNamed, requirePeers, startRtmpServer, type RtmpServer } from "../harness";
+import { useRtmpServer, type RtmpServer } from "../harness";
 import { programPath } from "../harness/require-peers";
 import { runCommand } from "../harness/run-command";
 import { describeFigures, outputStates, readPublishedFigures, segment } from "./helpers/published-figures";
@@ -23,19 +23,7 @@ async function frameWidths(file: string): Promise<Array<[number, number]>> {
 describe("A published stream through a meeting layout change (new SPS/PPS, another resolution, same SSRC)", function () {
   this.timeout(120_000);
   let rtmp: RtmpServer;
-
-  before(async function () {
-    requirePeers(["ffmpeg", "ffprobe"]);
-    rtmp = await startRtmpServer();
-  });
-
-  after(async () => {
-    await rtmp?.stop();
-  });
-
-  afterEach(async () => {
-    assert.deepEqual(await childProcessesNamed(["ffmpeg"]), [], "no ffmpeg of the engine, the peer or the analysis is left");
-  });
+  useRtmpServer((server) => (rtmp = server));
 
   it("640x360 → 320x180 at 6 s: one ffmpeg, both sizes in the stream, continuous, in sync after the change", async () => {
     const peer = await startTestMeetingPeer({ pattern: "flash-beep", layoutChange: CHANGE });

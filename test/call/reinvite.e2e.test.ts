@@ -3,7 +3,7 @@ import { Engine } from "../../src/call/engine";
 import { CallStatus } from "../../src/call/call-status";
 import type { MeetingHangup, MeetingReinvite } from "../../src/demo/meeting-call";
 import { startTestMeetingPeer } from "../../src/demo/test-meeting-peer";
-import { childProcessesNamed, requirePeers, startRtmpServer, type RtmpServer } from "../harness";
+import { useRtmpServer, type RtmpServer } from "../harness";
 import { describeFigures, outputStates, readPublishedFigures, segment, type PublishedFigures } from "./helpers/published-figures";
 import { waitForStatus } from "./helpers/wait-for-status";
 
@@ -66,19 +66,7 @@ async function publishThrough(rtmp: RtmpServer, label: string, reinvite: Meeting
 describe("A published stream through the peer's re-INVITE (test meeting → engine → RTMP)", function () {
   this.timeout(120_000);
   let rtmp: RtmpServer;
-
-  before(async function () {
-    requirePeers(["ffmpeg", "ffprobe"]);
-    rtmp = await startRtmpServer();
-  });
-
-  after(async () => {
-    await rtmp?.stop();
-  });
-
-  afterEach(async () => {
-    assert.deepEqual(await childProcessesNamed(["ffmpeg"]), [], "no ffmpeg of the engine, the peer or the analysis is left");
-  });
+  useRtmpServer((server) => (rtmp = server));
 
   it("a re-INVITE at 6 s moves the media to new ports (new SSRCs): one ffmpeg, continuous, in sync after it", async () => {
     const r = await publishThrough(rtmp, "re-INVITE move", { atMs: AT_MS });

@@ -5,7 +5,7 @@ import type { MeetingHangup } from "../../src/demo/meeting-call";
 import type { MediaPause } from "../../src/demo/media-pauses";
 import { startTestMeetingPeer } from "../../src/demo/test-meeting-peer";
 import { STAND_IN_SILENCE_MS, STAND_IN_START_WAIT_MS } from "../../src/media/video-stand-in";
-import { childProcessesNamed, requirePeers, startRtmpServer, type RtmpServer } from "../harness";
+import { useRtmpServer, type RtmpServer } from "../harness";
 import { describeFigures, longestFreezeOutside, outputStates, readPublishedFigures, segment, type PublishedFigures } from "./helpers/published-figures";
 import { waitForStatus } from "./helpers/wait-for-status";
 
@@ -80,19 +80,7 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
 describe("A published stream when the peer's video stops, starts late or never comes (test meeting → engine → RTMP)", function () {
   this.timeout(180_000);
   let rtmp: RtmpServer;
-
-  before(async function () {
-    requirePeers(["ffmpeg", "ffprobe"]);
-    rtmp = await startRtmpServer();
-  });
-
-  after(async () => {
-    await rtmp?.stop();
-  });
-
-  afterEach(async () => {
-    assert.deepEqual(await childProcessesNamed(["ffmpeg"]), [], "no ffmpeg of the engine, the peer or the analysis is left");
-  });
+  useRtmpServer((server) => (rtmp = server));
 
   it("video stops at 6 s for 20 s and resumes: one ffmpeg, audio continuous, a picture throughout, in sync after the resume", async () => {
     const pause = { atMs: 6000, forMs: 20_000 };

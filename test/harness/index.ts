@@ -12,6 +12,7 @@ export { startRefusingRtmpServer, type RefusingRtmpServer } from "./refusing-rtm
 export { ffprobe, type ProbeResult } from "./ffprobe";
 export { dominantFrequencyHz, dominantFrequency } from "./tone-frequency";
 export { childProcessesNamed } from "./child-processes";
+export { useRtmpServer } from "./rtmp-suite";
 export { runCli, type CliResult } from "./run-cli";
 export { runCommand, type CommandResult } from "./run-command";
 export { ensureMedia, type PeerMedia } from "./media";

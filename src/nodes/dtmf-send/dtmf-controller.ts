@@ -46,7 +46,8 @@ export class DtmfSendController {
     const digits = await evaluateSetting(this.RED, this.node, { name: "digits", value: this.config.digits, type: this.config.digitsType, credential: credentials?.pin }, msg);
     const request = parseDtmfRequest(msg, { ...this.config, digits }, !isVisibleType(this.config.digitsType));
     // A PIN shows as "sent 10 keys": its digits never reach a status.
-    const shown = request.secret ? t("dtmf.keys", { count: keyCount(request.digits) }) : request.digits;
+    // A PIN, and a plan that listens for an IVR (it joins a meeting: its keys are an ID and a passcode), are counted, not shown.
+    const shown = request.secret || request.listens ? t("dtmf.keys", { count: keyCount(request.digits) }) : request.digits;
     const entry = callDirectory.get(request.callId);
     if (!entry) throw new NodeTextError("call.noCall", { callId: request.callId });
     const type = request.type ?? entry.dtmfType;
@@ -55,7 +56,7 @@ export class DtmfSendController {
     this.node.status({ fill: "yellow", shape: "ring", text: statusText(t("dtmf.waiting", { digits: shown })) });
     const outcome = await wait.promise.finally(() => this.waits.delete(wait));
     if (outcome === "cancelled") return; // the node closed: drop the message, as the delay node does
-    this.node.status({ fill: "yellow", shape: "dot", text: statusText(t("dtmf.sending", { digits: shown })) });
+    this.node.status({ fill: "yellow", shape: "dot", text: statusText(request.listens ? t("dtmf.listening") : t("dtmf.sending", { digits: shown })) });
     const ivr: IvrEvent[] = [];
     await entry.call.sendDtmf(
       request.digits,
@@ -68,7 +69,8 @@ export class DtmfSendController {
       },
     );
     if (this.closed) return;
-    this.node.status({ fill: "green", shape: "dot", text: statusText(t("dtmf.sent", { digits: shown })) });
+    const joined = ivr.some((e) => e.kind === "joined");
+    this.node.status({ fill: "green", shape: "dot", text: statusText(joined ? t("dtmf.joined") : t("dtmf.sent", { digits: shown })) });
     // A PIN's digits stay out of the message: it says how many keys went out instead.
     msg.dtmf = { callId: request.callId, ...(request.secret ? { keys: keyCount(request.digits) } : { digits: request.digits }), type, ...(request.listens ? { ivr } : {}) };
     send(msg);
