@@ -1,6 +1,7 @@
 import type { Call } from "../call/call";
 import type { CallStateEvent, PublishStatus } from "../call/call-event";
 import type { Engine } from "../call/engine";
+import type { WcsIvrPlan } from "./ivr-plan";
 import type { WcsAccount } from "./wcs-account";
 
 /** A `/push/startup` transponder: one extra output of a call. */
@@ -41,6 +42,8 @@ export interface WcsCallRecord {
   pushes: Map<string, PushRecord>;
   /** The last state event (kept after the call ended, for a while). */
   last: CallStateEvent;
+  /** The `/call/startup` DTMF plan (sipcast's `dtmf` field) and its progress, or null. */
+  ivr: WcsIvrPlan | null;
   /** Epoch ms when the call ended; absent while live. */
   endedAt?: number;
 }

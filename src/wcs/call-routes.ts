@@ -6,6 +6,7 @@ import { checkStreamName } from "../output/whep/stream-registry";
 import { MAX_DTMF_KEYS, MAX_PENDING_DTMF_SEQUENCES, type DtmfType } from "../dtmf";
 import type { WcsCallRecord } from "./call-book";
 import { httpErrorOf } from "./engine-errors";
+import { readDtmfPlan, runDtmfPlan } from "./ivr-plan";
 import { checkRtmpTarget, checkSipTargets } from "./target-checks";
 import { accountFromBody } from "./wcs-account";
 import { optionalString, requiredObject, requiredString, wcsBoolean, type WcsBody } from "./wcs-fields";
@@ -32,6 +33,8 @@ export function startup(state: WcsState, body: WcsBody, legacy: boolean): Record
   if (!hasAudio && !hasVideo) throw badField("hasAudio", "hasAudio and hasVideo cannot both be false");
   if (rtmpStream !== null && rtmpUrl === null) throw badField("rtmpUrl", "required with rtmpStream");
   const visibleName = optionalString(body, "visibleName");
+  // sipcast's field (WCS has none): a DTMF plan run once the call is answered; checked before any engine exists.
+  const ivr = readDtmfPlan(body, "dtmf", state.options.defaultDtmfType ?? "RFC2833") ?? null;
   const account = accountFromBody(legacy ? requiredObject(body, "connection") : body, visibleName);
   checkSipTargets(state.allow.sip, account.options, callee, legacy);
   const prefix = state.options.streamNamePrefix ?? "";
@@ -88,10 +91,11 @@ export function startup(state: WcsState, body: WcsBody, legacy: boolean): Record
     rtmpStreamStatus: null,
     pushes: new Map(),
     last: call.snapshot(),
+    ivr,
   };
   follow(state, record, rtmpUrl !== null && toStream !== null);
   state.book.add(record);
-  state.logger.log("info", "wcs", `call ${call.id}: ${legacy ? "/call" : "/call/startup"} from ${account.options.login}@${account.options.domain} to ${callee}`);
+  state.logger.log("info", "wcs", `call ${call.id}: ${legacy ? "/call" : "/call/startup"} from ${account.options.login}@${account.options.domain} to ${callee}${ivr ? " with a DTMF plan" : ""}`);
   return givenId === undefined ? { callId: call.id } : {};
 }
 
@@ -143,6 +147,11 @@ function follow(state: WcsState, record: WcsCallRecord, localAsSecond: boolean):
   const { call } = record;
   call.on("state", (e) => {
     record.last = e;
+    // The call starts its DTMF sender right after it emits ESTABLISHED, so the plan goes in a microtask.
+    if (e.status === "ESTABLISHED" && record.ivr) {
+      const ivr = record.ivr;
+      queueMicrotask(() => runDtmfPlan(call, ivr, state.logger));
+    }
     if (e.status === "ESTABLISHED" && localAsSecond && state.options.localRtmpUrl && !call.outputs().some((o) => o.id === LOCAL_OUTPUT_ID)) {
       try {
         call.publish({ rtmpUrl: state.options.localRtmpUrl, rtmpStream: record.toStream ?? "" }, { ...state.options.outputSettings, id: LOCAL_OUTPUT_ID });
@@ -213,13 +222,15 @@ export function status(state: WcsState, body: WcsBody): string {
 const DTMF = /^[0-9*#A-Da-d,]+$/;
 
 /**
- * `/call/send_dtmf` and the legacy `/sendDTMF`: `dtmf` (0-9 * # A-D, `,` pauses) and `type`
+ * `/call/send_dtmf` and the legacy `/sendDTMF`: `dtmf` (0-9 * # A-D, `,` pauses; no `{…}` waits) and `type`
  * (RFC2833, INFO; INFO_RELAY is read as INFO). Answers once the keys are queued, as WCS does;
  * 409 when the call is not ESTABLISHED; 400 for more than MAX_DTMF_KEYS keys or when the call
  * already has MAX_PENDING_DTMF_SEQUENCES sequences queued.
  */
 export function sendDtmf(state: WcsState, body: WcsBody): Record<string, never> {
   const dtmf = requiredString(body, "dtmf");
+  // A plan that listens runs for minutes and may fail long after this route answered: it belongs to the call (see startup).
+  if (dtmf.includes("{")) throw badField("dtmf", "{…} waits are for /call/startup's dtmf field (a plan run once the call is answered, its progress in /call/find's ivr); here only keys 0-9 * # A-D and , pauses");
   if (dtmf.length > MAX_DTMF_KEYS) throw badField("dtmf", `${dtmf.length} keys, at most ${MAX_DTMF_KEYS} per request ("," pauses included)`);
   if (!DTMF.test(dtmf)) throw badField("dtmf", "expected keys 0-9 * # A-D (and , for a pause)");
   const type = dtmfType(optionalString(body, "type"), state.options.defaultDtmfType ?? "RFC2833");

@@ -1,10 +1,12 @@
 import { redactRtmpUrl } from "../util/logger";
 import type { PushRecord, WcsCallRecord } from "./call-book";
+import type { WcsIvrJson } from "./ivr-plan";
 
 /**
  * The call object of WCS `/call/find` and `/call/find_all`, with WCS's field names (from the WCS
  * "SIP as RTMP" documentation). Fields this engine has no counterpart for are null/false/{} as in
- * WCS's own example. Beyond WCS: `sipMessage`, `reason`, `detail`, `establishedAt`, `outputs`.
+ * WCS's own example. Beyond WCS: `sipMessage`, `reason`, `detail`, `establishedAt`, `outputs`,
+ * `ivr` (the progress of the `/call/startup` DTMF plan, without its keys).
  *
  * @remarks The stream key is never echoed: `rtmpStream` comes back as "***", `rtmpUrl` without
  * any user:password (and with its last path segment hidden when it is a full URL holding the key).
@@ -39,6 +41,7 @@ export interface WcsCallJson {
   target: null;
   holdForTransfer: false;
   establishedAt?: number;
+  ivr?: WcsIvrJson;
 }
 
 /** A transponder as WCS `/push/startup`, `/push/find` and `/push/find_all` return it (plus `callId` and `status`). */
@@ -93,6 +96,7 @@ export function callJson(r: WcsCallRecord): WcsCallJson {
     target: null,
     holdForTransfer: false,
     ...(s.establishedAt !== undefined ? { establishedAt: s.establishedAt } : {}),
+    ...(r.ivr ? { ivr: { ...r.ivr.json } } : {}),
   };
 }
 
