@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Engine } from "../../src/call/engine";
@@ -49,6 +49,18 @@ function segment(pairs: readonly OnsetPair[], fromMs: number, toMs: number): { c
   return { count: inside.length, maxAbsMs: inside.length > 0 ? Math.max(...inside.map((p) => Math.abs(p.offsetMs))) : Number.NaN };
 }
 
+/**
+ * With SIPCAST_KEEP_TIMELINE_FILES=DIR, a run's FLV, recording and counters are copied to DIR/<stream>/ (to study a failure).
+ */
+function keepFiles(stream: string, files: Record<string, string>, counters: unknown): void {
+  const keep = process.env.SIPCAST_KEEP_TIMELINE_FILES;
+  if (!keep) return;
+  const dir = path.join(keep, stream);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, file] of Object.entries(files)) if (existsSync(file)) copyFileSync(file, path.join(dir, name));
+  writeFileSync(path.join(dir, "counters.json"), JSON.stringify(counters, null, 2));
+}
+
 describe("A published stream through changes of the peer's RTP timeline (test meeting → engine → RTMP)", function () {
   this.timeout(240_000);
   let rtmp: RtmpServer;
@@ -94,6 +106,7 @@ describe("A published stream through changes of the peer's RTP timeline (test me
       await rtmp.waitForUnpublish(stream, 30_000);
       const flv = rtmp.recordedFile(stream);
       assert.ok(flv, "the RTMP server recorded the stream");
+      keepFiles(stream, { "rtmp.flv": flv, "call.mp4": recordPath }, { before, after, stats: call.stats(), answeredAt, publishedAt, endedAt });
       // The peer really changed its timeline twice on both media.
       const applied = JSON.stringify(Object.fromEntries(Object.entries(hangups[0]?.relayed ?? {}).map(([k, r]) => [k, r.timelineEvents])));
       assert.equal(applied, JSON.stringify({ audio: 2, video: 2 }), "events applied by the peer");
@@ -117,8 +130,8 @@ describe("A published stream through changes of the peer's RTP timeline (test me
         const id = Object.keys(after).find((k) => (label === "record" ? k === "record" : k !== "record")) ?? "";
         const line = formatAvSync(`timeline ${label}`, report, {
           "call/file ms": `${callMs}/${Math.round(fileMs)}`,
-          "audio packets/≤1ms steps/largest gap": `${audio.packets}/${audio.nonMonotonic}/${Math.round(audio.largestGapMs)}@${Math.round(audio.largestGapAtMs)}`,
-          "video packets/≤1ms steps/largest gap": `${video.packets}/${video.nonMonotonic}/${Math.round(video.largestGapMs)}@${Math.round(video.largestGapAtMs)}`,
+          "audio packets/≤1ms steps@first/largest gap@where": `${audio.packets}/${audio.nonMonotonic}@${Math.round(audio.firstStepAtMs)}/${Math.round(audio.largestGapMs)}@${Math.round(audio.largestGapAtMs)}`,
+          "video packets/≤1ms steps@first/largest gap@where": `${video.packets}/${video.nonMonotonic}@${Math.round(video.firstStepAtMs)}/${Math.round(video.largestGapMs)}@${Math.round(video.largestGapAtMs)}`,
           "max |offset| per segment": JSON.stringify(segments),
           "ffmpeg pid before/after": `${before[id]?.pid}/${after[id]?.pid}`,
           reconnects: after[id]?.reconnects,
