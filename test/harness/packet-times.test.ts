@@ -11,6 +11,14 @@ describe("packetTimeline (the DTS figures of a published stream)", () => {
     assert.equal(t.largestGapAtMs, 123);
   });
 
+  it("takes equal steps as equal: the largest gap of a steady stream is its first, whatever the float noise", () => {
+    // ffprobe's dts_time strings scaled to ms: the steps come out as 39.99999999999818 and 40.00000000000364.
+    const t = packetTimeline(["16.003000", "16.043000", "16.083000", "16.123000", "16.163000"].map((s) => Number.parseFloat(s) * 1000));
+    assert.equal(Math.round(t.largestGapAtMs), 16003);
+    assert.equal(t.largestGapMs, 40);
+    assert.equal(t.nonMonotonic, 0);
+  });
+
   it("has no first step on a strictly increasing timeline", () => {
     const t = packetTimeline([0, 40, 80]);
     assert.equal(t.nonMonotonic, 0);

@@ -39,7 +39,9 @@ export function packetTimeline(times: readonly number[]): PacketTimeline {
   let largestGapAtMs = Number.NaN;
   let firstStepAtMs = Number.NaN;
   for (let i = 1; i < times.length; i++) {
-    const step = times[i] - times[i - 1];
+    // To the microsecond: DTS read as seconds and scaled give 39.99999999999818 for a 40 ms step (and
+    // 40.000000000000004 for another): on the noise the "largest" of equal steps landed anywhere.
+    const step = Math.round((times[i] - times[i - 1]) * 1000) / 1000;
     if (step <= 1 && nonMonotonic++ === 0) firstStepAtMs = times[i - 1];
     if (step > largestGapMs) {
       largestGapMs = step;
