@@ -12,6 +12,8 @@ export interface PacketTimeline {
    * here are ~21 ms, video frames 40 ms.
    */
   nonMonotonic: number;
+  /** Where the first of those steps is (the DTS of the packet before it), NaN when there is none. */
+  firstStepAtMs: number;
   /** The largest step between consecutive packets' DTS. */
   largestGapMs: number;
   /** Where that step starts. */
@@ -35,13 +37,16 @@ export function packetTimeline(times: readonly number[]): PacketTimeline {
   let nonMonotonic = 0;
   let largestGapMs = 0;
   let largestGapAtMs = Number.NaN;
+  let firstStepAtMs = Number.NaN;
   for (let i = 1; i < times.length; i++) {
-    const step = times[i] - times[i - 1];
-    if (step <= 1) nonMonotonic++;
+    // To the microsecond: DTS read as seconds and scaled give 39.99999999999818 for a 40 ms step (and
+    // 40.000000000000004 for another): on the noise the "largest" of equal steps landed anywhere.
+    const step = Math.round((times[i] - times[i - 1]) * 1000) / 1000;
+    if (step <= 1 && nonMonotonic++ === 0) firstStepAtMs = times[i - 1];
     if (step > largestGapMs) {
       largestGapMs = step;
       largestGapAtMs = times[i - 1];
     }
   }
-  return { packets: times.length, firstMs: times[0] ?? Number.NaN, lastMs: times[times.length - 1] ?? Number.NaN, nonMonotonic, largestGapMs, largestGapAtMs };
+  return { packets: times.length, firstMs: times[0] ?? Number.NaN, lastMs: times[times.length - 1] ?? Number.NaN, nonMonotonic, firstStepAtMs, largestGapMs, largestGapAtMs };
 }
