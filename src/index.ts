@@ -100,6 +100,7 @@ export { escapeLogText, escapingLogger } from "./util/log-text";
 export { RepeatLimiter, REPEAT_LIMIT_DEFAULTS, type RepeatLimitOptions } from "./util/repeat-limiter";
 export * from "./wcs";
 export { parseAuthorization, sameSecret, type GivenCredential } from "./util/http-authorization";
+export { readCappedText } from "./util/read-capped-text";
 export {
   StreamRegistry,
   checkStreamName,

@@ -1,3 +1,4 @@
+import { readCappedText } from "node-red-contrib-sipcast";
 import type { HttpRequest } from "./http-types";
 
 /** The largest request body read: WCS bodies are a few hundred bytes; larger ones get 413. */
@@ -16,32 +17,10 @@ export class BodyTooLargeError extends Error {
  * parse JSON), else the raw text, which the API parses as JSON (the handler has checked that the
  * Content-Type is application/json). A Content-Length above the limit is refused before reading.
  *
- * @remarks Read by hand rather than with body-parser: that package is Node-RED's dependency, not this
- * package's, and is not resolvable from here in a normal install.
+ * @remarks Read by the engine's readCappedText rather than body-parser: that package is Node-RED's
+ * dependency, not this package's, and is not resolvable from here in a normal install.
  */
 export function readBody(req: HttpRequest): Promise<unknown> {
   if (req._body === true || (req.body !== undefined && req.readableEnded)) return Promise.resolve(req.body);
-  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return Promise.reject(new BodyTooLargeError());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on("data", (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        failed = true;
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", (error) => {
-      if (!failed) reject(error);
-      failed = true;
-    });
-  });
+  return readCappedText(req, MAX_BODY_BYTES, () => new BodyTooLargeError());
 }

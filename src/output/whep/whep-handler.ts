@@ -5,6 +5,7 @@ import { playerPage } from "./player-page";
 import type { StreamRegistry } from "./stream-registry";
 import { WhepError } from "./whep-error";
 import { viewerLocation, whepRoute, withSlash, WHEP_PATH } from "./whep-routes";
+import { readCappedText } from "../../util/read-capped-text";
 
 /** The largest SDP offer read: a browser's offer is 3–10 kB; larger ones get 413. */
 export const MAX_WHEP_OFFER_BYTES = 64 * 1024;
@@ -103,29 +104,7 @@ export function isSdpContentType(header: string | undefined): boolean {
 }
 
 function readText(req: IncomingMessage, limit: number): Promise<string> {
-  if (Number(req.headers["content-length"] ?? 0) > limit) return Promise.reject(new WhepError(413, `offer larger than ${limit} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on("data", (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(new WhepError(413, `offer larger than ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString("utf8"));
-    });
-    req.on("error", (error) => {
-      if (!failed) reject(error);
-      failed = true;
-    });
-  });
+  return readCappedText(req, limit, () => new WhepError(413, `offer larger than ${limit} bytes`));
 }
 
 function send(res: ServerResponse, status: number, message: string | undefined, headers: Record<string, string | string[]> = {}): void {
