@@ -1,13 +1,12 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
 import { requirePeers } from "../harness";
 import { CHROMIUM, launchChromium, playerFigures } from "../output/whep/whep-browser";
 import { tab, TAB, unique } from "./helpers/flows";
-import { helper, nodeOf, ourNode, type FlowNode, type NodeModule } from "./helpers/node-red-helper";
+import { httpNodeFront } from "./helpers/http-node-front";
+import { helper, nodeOf, ourNode, type FlowNode } from "./helpers/node-red-helper";
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -17,20 +16,14 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number,
   }
 }
 
-type ExpressApp = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
 const TOKEN = "viewer-token-3f9d2c71ab";
 
 /** A sip-call node's `toStream` (field or msg.toStream) is watchable at {httpNodeRoot}sipcast/play/{name}, behind its viewer token. */
 describe("nodes: sip-call toStream, watched over WebRTC (WHEP)", function () {
   this.timeout(120_000);
-  let app: ExpressApp | undefined;
-  let server: http.Server;
-  let base = "";
+  const front = httpNodeFront();
   let browser: Browser | undefined;
   let peer: TestMeetingPeer;
-  const captureHttpNode: NodeModule = (RED) => {
-    app = (RED as { httpNode: ExpressApp }).httpNode;
-  };
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
@@ -39,12 +32,7 @@ describe("nodes: sip-call toStream, watched over WebRTC (WHEP)", function () {
     }
     requirePeers(["ffmpeg"]);
     await helper.startServer();
-    server = http.createServer((req, res) => {
-      if (!app) return void res.writeHead(503).end();
-      app(req, res, () => void res.writeHead(404, { "Content-Type": "text/plain" }).end("no route"));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await front.start();
     browser = await launchChromium();
     peer = await startTestMeetingPeer();
   });
@@ -55,8 +43,7 @@ describe("nodes: sip-call toStream, watched over WebRTC (WHEP)", function () {
 
   after(async () => {
     await helper.stopServer();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await front.stop();
     await browser?.close();
     await peer?.stop();
   });
@@ -77,14 +64,14 @@ describe("nodes: sip-call toStream, watched over WebRTC (WHEP)", function () {
 
   it("the node's Watch-as field with a viewer token: the player page plays it with #token=, WHEP without the token is 401", async () => {
     const name = unique("flowcam");
-    await helper.load([ourNode("sip-account"), ourNode("sip-call"), captureHttpNode], flow({ toStream: name }), { acc: { password: "unused" }, call: { viewerToken: TOKEN } });
+    await helper.load([ourNode("sip-account"), ourNode("sip-call"), front.capture], flow({ toStream: name }), { acc: { password: "unused" }, call: { viewerToken: TOKEN } });
     const up = established();
     nodeOf("call").receive({});
     await up;
-    const anonymous = await fetch(`${base}/sipcast/whep/${name}`, { method: "POST", headers: { "Content-Type": "application/sdp" }, body: "v=0\r\n" });
+    const anonymous = await fetch(`${front.base}/sipcast/whep/${name}`, { method: "POST", headers: { "Content-Type": "application/sdp" }, body: "v=0\r\n" });
     assert.equal(anonymous.status, 401);
     const page = await browser!.newPage();
-    await page.goto(`${base}/sipcast/play/${name}#token=${TOKEN}`);
+    await page.goto(`${front.base}/sipcast/play/${name}#token=${TOKEN}`);
     await until(async () => (await playerFigures(page)).framesDecoded > 25, 15_000, "frames decoded");
     assert.equal((await playerFigures(page)).width, 640);
     await page.close();
@@ -94,11 +81,11 @@ describe("nodes: sip-call toStream, watched over WebRTC (WHEP)", function () {
 
   it("msg.toStream without a viewer token or httpNodeAuth: nobody may watch (503) and the node says why once", async () => {
     const name = unique("msgcam");
-    await helper.load([ourNode("sip-account"), ourNode("sip-call"), captureHttpNode], flow({}), { acc: { password: "unused" } });
+    await helper.load([ourNode("sip-account"), ourNode("sip-call"), front.capture], flow({}), { acc: { password: "unused" } });
     const up = established();
     nodeOf("call").receive({ toStream: name });
     await up;
-    const res = await fetch(`${base}/sipcast/whep/${name}`, { method: "POST", headers: { "Content-Type": "application/sdp", Authorization: `Bearer ${TOKEN}` }, body: "v=0\r\n" });
+    const res = await fetch(`${front.base}/sipcast/whep/${name}`, { method: "POST", headers: { "Content-Type": "application/sdp", Authorization: `Bearer ${TOKEN}` }, body: "v=0\r\n" });
     assert.equal(res.status, 503);
     assert.match(await res.text(), /no viewer token and Node-RED's httpNodeAuth is not set/);
     const warnings = helper.log().args.map((a) => String((a[0] as { msg?: unknown }).msg)).filter((m) => m.includes(`toStream "${name}"`));

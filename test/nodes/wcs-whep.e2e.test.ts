@@ -1,7 +1,5 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../../src/demo";
@@ -11,6 +9,7 @@ import { repoRoot } from "../harness/paths";
 import { CHROMIUM, dominantToneHz, launchChromium, playerFigures } from "../output/whep/whep-browser";
 import { DOC_CALL_STARTUP, DOC_PUSH_STARTUP } from "../wcs/wcs-fixtures";
 import { tab, TAB, unique } from "./helpers/flows";
+import { httpNodeFront } from "./helpers/http-node-front";
 import { helper, type FlowNode, type NodeModule } from "./helpers/node-red-helper";
 
 const wcsNode = require(path.join(repoRoot(), "nodes", "wcs-rest-api.js")) as NodeModule;
@@ -24,7 +23,6 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number,
   }
 }
 
-type ExpressApp = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
 
 /**
  * A WCS client's `/call/startup` with `toStream` and nothing else set up (no RTMP server, no
@@ -33,15 +31,10 @@ type ExpressApp = (req: http.IncomingMessage, res: http.ServerResponse, next: ()
  */
 describe("nodes: wcs-rest-api serves its calls' toStream over WebRTC (WHEP) and the player page", function () {
   this.timeout(120_000);
-  let app: ExpressApp | undefined;
-  let server: http.Server;
-  let base = "";
+  const front = httpNodeFront();
   let browser: Browser | undefined;
   let peer: TestMeetingPeer;
   let rtmp: RtmpServer;
-  const captureHttpNode: NodeModule = (RED) => {
-    app = (RED as { httpNode: ExpressApp }).httpNode;
-  };
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
@@ -50,12 +43,7 @@ describe("nodes: wcs-rest-api serves its calls' toStream over WebRTC (WHEP) and 
     }
     requirePeers(["ffmpeg"]);
     await helper.startServer();
-    server = http.createServer((req, res) => {
-      if (!app) return void res.writeHead(503).end();
-      app(req, res, () => void res.writeHead(404, { "Content-Type": "text/plain" }).end("no route"));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await front.start();
     browser = await launchChromium();
     rtmp = await startRtmpServer();
     peer = await startTestMeetingPeer({ user: DOC_CALL_STARTUP.callee, auth: { username: DOC_CALL_STARTUP.sipLogin, password: DOC_CALL_STARTUP.sipPassword } });
@@ -64,15 +52,14 @@ describe("nodes: wcs-rest-api serves its calls' toStream over WebRTC (WHEP) and 
   after(async () => {
     await helper.unload();
     await helper.stopServer();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await front.stop();
     await browser?.close();
     await peer?.stop();
     await rtmp?.stop();
   });
 
   const rest = (urlPath: string, body: unknown): Promise<{ status: number; json: unknown; text: string }> =>
-    fetch(`${base}${urlPath}`, { method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }).then(async (r) => {
+    fetch(`${front.base}${urlPath}`, { method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" }, body: JSON.stringify(body) }).then(async (r) => {
       const text = await r.text();
       return { status: r.status, text, json: r.headers.get("content-type")?.startsWith("application/json") ? (JSON.parse(text) as unknown) : undefined };
     });
@@ -82,7 +69,7 @@ describe("nodes: wcs-rest-api serves its calls' toStream over WebRTC (WHEP) and 
       id: "wcs", type: "wcs-rest-api", z: TAB, x: 100, y: 100, name: "", basePath: "/rest-api", localRtmpUrl: "", streamNamePrefix: "", defaultDtmfType: "RFC2833",
       localAddress: "127.0.0.1", publicAddress: "", rtpPortMin: 10000, rtpPortMax: 20000, auth: "credential", allowedSipHosts: "", allowedRtmpHosts: "", wires: [],
     };
-    await helper.load([wcsNode, captureHttpNode], [tab(), node], { wcs: { token: TOKEN } });
+    await helper.load([wcsNode, front.capture], [tab(), node], { wcs: { token: TOKEN } });
     const toStream = unique("call1");
     const callId = unique("whep");
     const { rtmpUrl: _r, rtmpStream: _s, ...withoutRtmp } = DOC_CALL_STARTUP;
@@ -91,12 +78,12 @@ describe("nodes: wcs-rest-api serves its calls' toStream over WebRTC (WHEP) and 
     await until(async () => ((await rest("/rest-api/call/find", { callId })).json as WcsCallJson[] | undefined)?.[0]?.status === "ESTABLISHED", 20_000, "ESTABLISHED");
 
     // No token: the WHEP endpoint refuses, as the REST API does.
-    const anonymous = await fetch(`${base}/sipcast/whep/${toStream}`, { method: "POST", headers: { "Content-Type": "application/sdp" }, body: "v=0\r\n" });
+    const anonymous = await fetch(`${front.base}/sipcast/whep/${toStream}`, { method: "POST", headers: { "Content-Type": "application/sdp" }, body: "v=0\r\n" });
     assert.equal(anonymous.status, 401);
     assert.match(anonymous.headers.get("www-authenticate") ?? "", /^Bearer/);
 
     const page = await browser!.newPage();
-    await page.goto(`${base}/sipcast/play/${toStream}#token=${TOKEN}`);
+    await page.goto(`${front.base}/sipcast/play/${toStream}#token=${TOKEN}`);
     await until(async () => (await playerFigures(page)).framesDecoded > 25, 15_000, "frames decoded in the player page");
     const figures = await playerFigures(page);
     assert.equal(figures.width, 640);
