@@ -1,13 +1,9 @@
 import { strict as assert } from "node:assert";
-import { Engine } from "../../src/call/engine";
-import { CallStatus } from "../../src/call/call-status";
-import type { MeetingHangup } from "../../src/demo/meeting-call";
 import type { MediaPause } from "../../src/demo/media-pauses";
-import { startTestMeetingPeer } from "../../src/demo/test-meeting-peer";
 import { STAND_IN_SILENCE_MS, STAND_IN_START_WAIT_MS } from "../../src/media/video-stand-in";
 import { useRtmpServer, type RtmpServer } from "../harness";
-import { describeFigures, longestFreezeOutside, outputStates, readPublishedFigures, segment, type PublishedFigures } from "./helpers/published-figures";
-import { waitForStatus } from "./helpers/wait-for-status";
+import { publishMeetingCall } from "./helpers/meeting-run";
+import { describeFigures, longestFreezeOutside, readPublishedFigures, segment, type PublishedFigures } from "./helpers/published-figures";
 
 /** The test meeting sends one 20 ms audio packet per RTP datagram. */
 const AUDIO_PACKET_MS = 20;
@@ -26,55 +22,22 @@ interface Run {
 
 /** Calls the test meeting with `videoPauses`, publishes to RTMP for `callMs` after the answer, and measures the FLV. */
 async function publishWithPauses(rtmp: RtmpServer, label: string, videoPauses: MediaPause[], callMs: number): Promise<Run> {
-  const peer = await startTestMeetingPeer({ pattern: "flash-beep", videoPauses });
-  const hangups: MeetingHangup[] = [];
-  peer.on("hangup", (h) => hangups.push(h));
-  const engine = new Engine({
-    account: { login: "caller", domain: "127.0.0.1", port: peer.sipPort, registerRequired: false },
-    localAddress: "127.0.0.1",
+  const { flv, hangup, answeredAt, publishedAt, before, after } = await publishMeetingCall(rtmp, { videoPauses }, { streamPrefix: "pause", callMs });
+  const relayed = hangup?.relayed;
+  const sentAudioMs = (relayed?.audio?.rtp ?? 0) * AUDIO_PACKET_MS;
+  const figures = await readPublishedFigures(flv);
+  const audioLostMs = sentAudioMs - figures.audioMs;
+  const shiftMs = publishedAt - answeredAt;
+  const line = describeFigures(label, figures, {
+    "peer sent audio ms": sentAudioMs,
+    "audio lost ms": Math.round(audioLostMs),
+    "video RTP paused": relayed?.video?.pausedRtp,
+    "ffmpeg pid before/after": `${before?.pid}/${after?.pid}`,
+    reconnects: after?.reconnects,
+    "output video": after?.video,
   });
-  const stream = `pause-${process.pid}-${Date.now().toString(36)}`;
-  try {
-    const call = engine.call({ callee: "meeting", rtmpUrl: rtmp.url, rtmpStream: stream });
-    await waitForStatus(call, CallStatus.ESTABLISHED, 30_000);
-    const answeredAt = Date.now();
-    await rtmp.waitForPublish(stream, 30_000);
-    const publishedAt = Date.now();
-    await new Promise((r) => setTimeout(r, 2000));
-    const before = Object.values(outputStates(call.stats()))[0];
-    await new Promise((r) => setTimeout(r, Math.max(0, answeredAt + callMs - Date.now())));
-    const after = Object.values(outputStates(call.stats()))[0];
-    call.terminate();
-    await waitForStatus(call, CallStatus.FINISH, 20_000);
-    await call.whenClosed();
-    await rtmp.waitForUnpublish(stream, 30_000);
-    const flv = rtmp.recordedFile(stream);
-    assert.ok(flv, "the RTMP server recorded the stream");
-    await waitUntil(() => hangups.length > 0, 5000);
-    const relayed = hangups[0]?.relayed;
-    const sentAudioMs = (relayed?.audio?.rtp ?? 0) * AUDIO_PACKET_MS;
-    const figures = await readPublishedFigures(flv);
-    const audioLostMs = sentAudioMs - figures.audioMs;
-    const shiftMs = publishedAt - answeredAt;
-    const line = describeFigures(label, figures, {
-      "peer sent audio ms": sentAudioMs,
-      "audio lost ms": Math.round(audioLostMs),
-      "video RTP paused": relayed?.video?.pausedRtp,
-      "ffmpeg pid before/after": `${before?.pid}/${after?.pid}`,
-      reconnects: after?.reconnects,
-      "output video": after?.video,
-    });
-    console.log(line);
-    return { figures, audioLostMs, shiftMs, pidBefore: before?.pid, pidAfter: after?.pid, reconnects: after?.reconnects ?? -1, line };
-  } finally {
-    await engine.close();
-    await peer.stop();
-  }
-}
-
-async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  console.log(line);
+  return { figures, audioLostMs, shiftMs, pidBefore: before?.pid, pidAfter: after?.pid, reconnects: after?.reconnects ?? -1, line };
 }
 
 describe("A published stream when the peer's video stops, starts late or never comes (test meeting → engine → RTMP)", function () {
