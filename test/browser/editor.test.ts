@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { picturesDir, repoRoot, runRoot } from "../harness/paths";
 import { deployFlows, getFlows, typesOf } from "./admin-api";
 import { accountsToLoopback, deploy, editorNodes, importExample, screenshotFlow } from "./editor-actions";
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, dropFromPalette, openEditor, type EditorGlobals, type EditorPage } from "./editor-page";
-import { startNodeRed, type NodeRedInstance } from "./node-red-process";
+import { dropFromPalette, openEditor, type EditorGlobals, type EditorPage } from "./editor-page";
+import { useNodeRedInChromium } from "./editor-suite";
+import type { NodeRedInstance } from "./node-red-process";
 
 /** Every node type the package declares (package.json "node-red".nodes), so a new node is tested too. */
 function declaredTypes(): Array<{ type: string; config: boolean }> {
@@ -96,23 +97,11 @@ describe("Node-RED editor in Chromium (browser test)", function () {
   let red: NodeRedInstance | undefined;
   let browser: Browser | undefined;
   let editor: EditorPage;
-
-  before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      process.stdout.write(`      browser test skipped: ${missing}\n`);
-      this.skip();
-    }
-    red = await startNodeRed();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    editor = await openEditor(browser, red.url);
-    process.stdout.write(`      Node-RED ${red.version} at ${red.url}, Chromium ${browser.version()}\n`);
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await browser?.close();
-    await red?.stop();
+  useNodeRedInChromium(async (r, b) => {
+    red = r;
+    browser = b;
+    editor = await openEditor(b, r.url);
+    process.stdout.write(`      Node-RED ${r.version} at ${r.url}, Chromium ${b.version()}\n`);
   });
 
   it("shows every flow node in the palette under sipcast, and sip-account as a config node", async function () {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { deployFlows } from "./admin-api";
 import { editorNodes, importExample } from "./editor-actions";
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, openEditor } from "./editor-page";
-import { startNodeRed, type NodeRedInstance } from "./node-red-process";
+import { openEditor } from "./editor-page";
+import { useNodeRedInChromium } from "./editor-suite";
+import type { NodeRedInstance } from "./node-red-process";
 
 /**
  * The examples share one sip-account config node (same id, same settings). Importing a second
@@ -14,21 +15,9 @@ describe("Node-RED editor in Chromium: a second example reuses the account of th
   this.timeout(180_000);
   let red: NodeRedInstance | undefined;
   let browser: Browser | undefined;
-
-  before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      process.stdout.write(`      browser test skipped: ${missing}\n`);
-      this.skip();
-    }
-    red = await startNodeRed();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await browser?.close();
-    await red?.stop();
+  useNodeRedInChromium((r, b) => {
+    red = r;
+    browser = b;
   });
 
   it("imports http-triggered-call then rtmp-republish-on-demand with Import copy: one sip-account, used by both flows' nodes", async () => {

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { repoRoot } from "../harness/paths";
 import { editorNodes, importExample } from "./editor-actions";
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, dropFromPalette, openEditor, type EditorGlobals, type EditorPage } from "./editor-page";
-import { startNodeRed, type NodeRedInstance } from "./node-red-process";
+import { dropFromPalette, openEditor, type EditorGlobals, type EditorPage } from "./editor-page";
+import { useNodeRedInChromium } from "./editor-suite";
+import type { NodeRedInstance } from "./node-red-process";
 
 const TEXT_TYPES = ["str", "msg", "flow", "global", "env", "jsonata"];
 const SECRET_TYPES = ["cred", "msg", "flow", "global", "env"];
@@ -97,21 +98,9 @@ describe("Node-RED editor in Chromium: TypedInputs, validation and examples in E
   this.timeout(180_000);
   let red: NodeRedInstance | undefined;
   let browser: Browser | undefined;
-
-  before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      process.stdout.write(`      browser test skipped: ${missing}\n`);
-      this.skip();
-    }
-    red = await startNodeRed();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await browser?.close();
-    await red?.stop();
+  useNodeRedInChromium((r, b) => {
+    red = r;
+    browser = b;
   });
 
   for (const lang of LANGUAGES) {
