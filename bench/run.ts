@@ -8,7 +8,6 @@
  * --bare-at=1,10; --skip=setup,experiments,viewers; --viewers=1,10,50 (the WebRTC viewer steps);
  * --only=viewers (the viewers step alone); --out=DIR.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,22 +26,10 @@ import type { BenchResults } from "./report/result-types";
 import { runSequence } from "./phases/sequence";
 import { runViewers } from "./phases/viewers-run";
 import { estimateViewersMs } from "./config/plan";
+import { stamp, tryExec } from "./common/run-info";
 
 function option(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
-function tryExec(file: string, args: string[], cwd?: string): string | undefined {
-  try {
-    return execFileSync(file, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10000 }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-function stamp(d: Date): string {
-  const p = (n: number): string => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
 }
 
 async function main(): Promise<number> {

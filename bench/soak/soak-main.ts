@@ -7,7 +7,6 @@
  *
  * Options: --smoke; --calls=N; --minutes=M; --warmup-seconds=S; --window-seconds=S; --out=DIR.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -22,19 +21,7 @@ import { renderSoakMarkdown, type SoakResults } from "./soak-markdown";
 import { soakPlanOf } from "./soak-plan";
 import { runSoak, type SoakMeasurements } from "./soak-run";
 import { judgeSoak } from "./soak-verdict";
-
-function tryExec(file: string, args: string[], cwd?: string): string | undefined {
-  try {
-    return execFileSync(file, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10000 }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-function stamp(d: Date): string {
-  const p = (n: number): string => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
-}
+import { stamp, tryExec } from "../common/run-info";
 
 async function main(): Promise<number> {
   const plan = soakPlanOf(process.argv.slice(2));
