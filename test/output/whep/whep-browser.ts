@@ -1,23 +1,19 @@
+import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { handleWhepRequest, type StreamRegistry, type WhepAccess } from "../../../src";
+import { requirePeers } from "../../harness";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../browser/editor-page";
 
-/** Debian's chromium, driven by playwright-core (no browser downloads on this machine). */
-export const CHROMIUM = "/usr/bin/chromium";
+export { CHROMIUM };
 
 /**
- * Headless, and ICE on loopback only: Chromium gathers no loopback candidates unless allowed, and
- * hides host addresses behind mDNS names by default; autoplay with sound needs no click.
+ * The editor tests' flags, plus ICE on loopback only: Chromium gathers no loopback candidates unless allowed,
+ * and hides host addresses behind mDNS names by default; autoplay with sound needs no click.
  */
 const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
+  ...CHROMIUM_ARGS,
   "--allow-loopback-in-peer-connection",
   "--disable-features=WebRtcHideLocalIpsWithMdns",
   "--autoplay-policy=no-user-gesture-required",
@@ -26,6 +22,27 @@ const FLAGS = [
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/**
+ * The mocha hooks of a suite that watches calls in Chromium: ffmpeg required, Chromium launched before the suite
+ * (handed to `use`) and closed after it. Without Chromium the suite is skipped, except under CI, where that is an
+ * error naming the package.
+ */
+export function useWhepChromium(use: (browser: Browser) => void): void {
+  let browser: Browser | undefined;
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+      this.skip();
+    }
+    requirePeers(["ffmpeg"]);
+    browser = await launchChromium();
+    use(browser);
+  });
+  after(async () => {
+    await browser?.close();
+  });
 }
 
 /** A plain HTTP server on 127.0.0.1 serving WHEP and the player below `/`. */

@@ -4,8 +4,8 @@ import type { Browser } from "playwright-core";
 import { Engine, type Call, type CallStateEvent } from "../../../src";
 import { startTestMeetingPeer, type TestMeetingPeer } from "../../../src/demo";
 import { RTCPeerConnection, RTCRtpCodecParameters } from "werift";
-import { childProcessesNamed, requirePeers, startRtmpServer } from "../../harness";
-import { CHROMIUM, dominantToneHz, launchChromium, playerFigures, startWhepServer } from "./whep-browser";
+import { childProcessesNamed, startRtmpServer } from "../../harness";
+import { dominantToneHz, playerFigures, startWhepServer, useWhepChromium } from "./whep-browser";
 
 function stateOf(call: Call, match: (e: CallStateEvent) => boolean, timeoutMs = 20_000): Promise<CallStateEvent> {
   return new Promise((resolve, reject) => {
@@ -30,19 +30,7 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number,
 describe("WebRTC viewers (WHEP) of a call, in headless Chromium", function () {
   this.timeout(120_000);
   let browser: Browser | undefined;
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-      this.skip();
-    }
-    requirePeers(["ffmpeg"]);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
+  useWhepChromium((b) => (browser = b));
 
   it("plays the test meeting's call (H.264 + PCMU, no RTMP server): frames decoded rise, the audio is the 440 Hz tone, DTMF reaches the peer while two viewers watch", async () => {
     const peer: TestMeetingPeer = await startTestMeetingPeer();
